@@ -1,0 +1,54 @@
+"""The wall clock, read only at the edges (CLI, scheduler, service bootstrap).
+
+The domain never imports this module: it receives dates and instants as arguments.
+Legal dates are dates in China Standard Time; a period ends at 24:00 CST of its due date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+CST = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime (UTC)."""
+        ...
+
+
+class SystemClock:
+    """The real clock (freezegun controls it in tests of real entry points)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock for tests: set it, advance it."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at
+
+    def advance(self, **kwargs: float) -> None:
+        self._at += timedelta(**kwargs)
+
+
+def today_cst(clock: Clock) -> date:
+    """Today's legal date (China Standard Time)."""
+    return clock.now().astimezone(CST).date()
+
+
+def end_of_day_cst(d: date) -> datetime:
+    """24:00 CST of ``d`` — the instant a period whose due date is ``d`` expires."""
+    return datetime(d.year, d.month, d.day, tzinfo=CST) + timedelta(days=1)

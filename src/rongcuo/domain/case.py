@@ -1,0 +1,194 @@
+"""The value types of a case: commands in, events and state out.
+
+These types are the contract between the engine (``rongcuo.domain.engine``), the store
+(``rongcuo.adapters``), the scheduler and the auditors.  They are frozen and JSON-friendly:
+``to_dict``/``from_dict`` round-trip exactly, so a case can be rebuilt from its events alone.
+
+Naming: commands are imperative (``fire("extend_investigation")``), events are past tense
+(``InvestigationExtended``) — the engine chooses the event ``type`` from the definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+TimerStatus = Literal["running", "paused", "met", "overdue", "cancelled"]
+"""Contract values of ``deadlines[].status`` (issue 4)."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A request to fire ``trigger`` on a case.
+
+    ``on`` is the business date the step happened (a legal date in CST); ``actor`` is who
+    records it; ``data`` is the step's data (``--set KEY=VALUE``), values already parsed.
+    """
+
+    trigger: str
+    on: date
+    actor: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One fact in a case's log, as the engine decides it (before storage adds seq/hash).
+
+    ``trigger`` is what was fired (or a system trigger such as ``timer.overdue``), ``type``
+    the past-tense event name, ``article`` the legal basis cited, ``data`` everything needed
+    to re-apply the event without consulting anything but the definition and the calendar.
+    """
+
+    trigger: str
+    type: str
+    on: date
+    actor: str
+    article: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trigger": self.trigger,
+            "type": self.type,
+            "on": self.on.isoformat(),
+            "actor": self.actor,
+            "article": self.article,
+            "data": dict(self.data),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Event:
+        return cls(
+            trigger=d["trigger"],
+            type=d["type"],
+            on=date.fromisoformat(d["on"]),
+            actor=d["actor"],
+            article=d["article"],
+            data=dict(d.get("data") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Pause:
+    """An inclusive date interval during which a period does not run (Licheng art. 16)."""
+
+    start: date
+    end: date
+
+    def to_dict(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Days added to a running period (Licheng art. 17, art. 20)."""
+
+    days: int
+    on: date
+    approved_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"days": self.days, "on": self.on.isoformat(), "approved_by": self.approved_by}
+
+
+@dataclass(frozen=True)
+class TimerState:
+    """A legal period running (or stopped) on a case.
+
+    The due date is never stored here: it is derived from ``started_on``, the timer's period
+    rule in the definition, ``pauses``, ``extensions`` and the calendar — so loading a new
+    calendar year recomputes every provisional date.  ``paused_since`` is set while the clock
+    is stopped (an open pause); ``status`` follows :data:`TimerStatus`.
+    ``notices`` counts reminders/overdue/escalation rungs already recorded (by key), so the
+    sweeper records each exactly once.
+    """
+
+    name: str
+    started_on: date
+    status: TimerStatus = "running"
+    pauses: tuple[Pause, ...] = ()
+    paused_since: date | None = None
+    extensions: tuple[Extension, ...] = ()
+    stopped_on: date | None = None
+    due_override: date | None = None  # an explicit due date given by a step (order_correction due=DATE)
+    notices: tuple[str, ...] = ()
+
+    def evolve(self, **changes: Any) -> TimerState:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "started_on": self.started_on.isoformat(),
+            "status": self.status,
+            "pauses": [p.to_dict() for p in self.pauses],
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
+            "extensions": [e.to_dict() for e in self.extensions],
+            "stopped_on": self.stopped_on.isoformat() if self.stopped_on else None,
+            "due_override": self.due_override.isoformat() if self.due_override else None,
+            "notices": list(self.notices),
+        }
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """Everything the engine needs to decide the next step of one case.
+
+    ``facts`` holds what guards read (investigators, recusals, statement heard, outcome,
+    received dates, …) as JSON-friendly values.  ``last_on`` is the business date of the
+    latest event: no step may be recorded before it.  ``closed`` is true in a final state.
+    """
+
+    workflow_id: str
+    workflow_version: str
+    state: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    timers: Mapping[str, TimerState] = field(default_factory=dict)
+    last_on: date | None = None
+    closed: bool = False
+
+    def evolve(self, **changes: Any) -> CaseState:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A timer projected for storage and display: one row of the ``deadlines`` table."""
+
+    timer: str
+    status: TimerStatus
+    due: date | None  # None while paused (the date is set again when the clock resumes)
+    provisional: bool
+    basis: Mapping[str, Any]
+    started_on: date
+    label_zh: str = ""
+    label_en: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "timer": self.timer,
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status,
+            "provisional": self.provisional,
+            "started_on": self.started_on.isoformat(),
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "basis": dict(self.basis),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the engine returns for an accepted command.
+
+    ``events`` are to be appended to the log (in order) and ``state`` is the case after
+    applying them; ``deadlines`` is the full projection of every timer of the case after the
+    step (the store upserts them in the same transaction).
+    """
+
+    events: tuple[Event, ...]
+    state: CaseState
+    deadlines: tuple[Deadline, ...]

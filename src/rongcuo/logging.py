@@ -1,0 +1,56 @@
+"""Structured logging (structlog).  Bind ``case_id``, ``actor`` and ``request_id`` with
+:func:`bind` at the entry points; every log line then carries them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import uuid
+from typing import Any
+
+import structlog
+
+_configured = False
+
+
+def configure(level: str | None = None, json: bool | None = None) -> None:
+    """Configure structlog once: JSON lines to stderr by default (``RONGCUO_LOG_FORMAT=console``
+    for humans); level from ``RONGCUO_LOG_LEVEL`` (default WARNING, so CLI output stays clean)."""
+    global _configured
+    if _configured:
+        return
+    level_name = (level or os.environ.get("RONGCUO_LOG_LEVEL", "WARNING")).upper()
+    use_json = json if json is not None else os.environ.get("RONGCUO_LOG_FORMAT", "json") == "json"
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if use_json
+        else structlog.dev.ConsoleRenderer()
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level_name, logging.WARNING)
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    _configured = True
+
+
+def bind(**context: Any) -> None:
+    """Bind context (case_id, actor, request_id, …) for the rest of this request."""
+    structlog.contextvars.bind_contextvars(**context)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def get_logger(name: str | None = None) -> Any:
+    return structlog.get_logger(name)
