@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 TimerStatus = Literal["running", "paused", "met", "overdue", "cancelled"]
@@ -166,6 +166,11 @@ class Deadline:
     started_on: date
     label_zh: str = ""
     label_en: str = ""
+    # The next reminder / overdue mark / escalation rung the scheduler owes this deadline, and
+    # the instant (aware, CST) it falls due; None when nothing more is owed (met, cancelled,
+    # paused, or every rung recorded).  Keys: "reminder:<n>", "overdue", "escalation:<rung>".
+    next_notice: str | None = None
+    next_notice_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +182,8 @@ class Deadline:
             "label_zh": self.label_zh,
             "label_en": self.label_en,
             "basis": dict(self.basis),
+            "next_notice": self.next_notice,
+            "next_notice_at": self.next_notice_at.isoformat() if self.next_notice_at else None,
         }
 
 
