@@ -28,7 +28,7 @@ def _pg_available() -> str | None:
         with psycopg.connect(_libpq(PG_ADMIN_URL), connect_timeout=3) as conn:
             conn.execute("select 1")
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:  # any failure means "not reachable"
         return str(exc)
 
 
@@ -36,7 +36,7 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-_PG_PROBLEM: str | None | bool = False  # False: not probed yet
+_PG_PROBLEM: str | bool | None = False  # False: not probed yet
 
 
 def require_postgres() -> None:

@@ -113,7 +113,8 @@ class TimerState:
     paused_since: date | None = None
     extensions: tuple[Extension, ...] = ()
     stopped_on: date | None = None
-    due_override: date | None = None  # an explicit due date given by a step (order_correction due=DATE)
+    # an explicit due date given by a step (order_correction due=DATE)
+    due_override: date | None = None
     notices: tuple[str, ...] = ()
 
     def evolve(self, **changes: Any) -> TimerState:

@@ -1,0 +1,322 @@
+"""Guards: the named rules a definition attaches to its triggers.
+
+A guard never returns a silent ``False``: it either passes or raises
+:class:`~rongcuo.domain.errors.Refused` with a stable code, a message in Chinese and
+English, the article the definition cites for it, and the triggers open instead.  What a
+rule looked at is written to ``GuardCall.seen`` and recorded in the event data, so replay
+never needs the guard's context again.
+
+The rules (``rule:`` in a definition, its parameters → the code it refuses with):
+
+* ``min_investigators`` (min) → ``guard.min_investigators``: fewer non-recused investigators
+* ``investigator_not_recused`` → ``guard.investigator_recused``
+* ``investigator_not_assigned`` → ``guard.investigator_already_assigned``
+* ``investigator_assigned`` → ``guard.investigator_not_assigned``
+* ``statement_heard`` → ``guard.statement_before_determination``
+* ``exclusion_forbids_tolerance`` (exclusion_article, forbidden) →
+  ``guard.exclusion_forbids_tolerance``: an item of an exclusion article with a forbidden outcome
+* ``repeated_mistake`` (forbidden, tolerated) → ``guard.repeated_mistake``: an earlier
+  tolerance for the same subject and matter (``context["prior_tolerances"]``)
+* ``items_match_outcome`` → ``guard.items_match_outcome``
+* ``all_items_for_outcome`` (outcome, conditions_article) → ``guard.conditions_not_met``:
+  every condition of that article must hold
+* ``within_timer`` (timer) → ``timer.window_closed``: after the window's last day
+* ``timer_closed`` (timer) → ``guard.window_open``
+* ``timer_expired`` (timer) → ``guard.timer_not_expired``
+* ``no_correction_owed`` → ``guard.correction_owed``
+* ``outcome_in`` (outcomes) → ``guard.outcome``
+* ``one_of_data`` (keys) → ``input.one_of`` (InvalidInput)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from rongcuo.domain.errors import InvalidInput, Refused
+
+if TYPE_CHECKING:
+    from rongcuo.domain.case import CaseState, Command
+    from rongcuo.domain.definition import GuardSpec, WorkflowDefinition
+
+
+@dataclass
+class GuardCall:
+    """Everything one guard may look at, and where it writes what it saw."""
+
+    spec: GuardSpec
+    definition: WorkflowDefinition
+    case: CaseState | None
+    command: Command
+    data: Mapping[str, Any]
+    context: Mapping[str, Any]
+    due: Callable[[str], date | None]  # the current due date of a running timer, else None
+    allowed: tuple[str, ...]
+    seen: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        return self.case.facts if self.case is not None else {}
+
+    def param(self, key: str) -> Any:
+        return self.spec.params[key]
+
+    def refuse(self, code: str, zh: str, en: str, **details: Any) -> NoReturn:
+        raise Refused(
+            f"不允许“{self.command.trigger}”：{zh}",
+            f"'{self.command.trigger}' refused: {en}",
+            code=code,
+            article=self.spec.article,
+            allowed=self.allowed,
+            details={"rule": self.spec.rule, **details},
+        )
+
+
+@dataclass(frozen=True)
+class GuardRule:
+    name: str
+    params: tuple[str, ...]
+    check: Callable[[GuardCall], None]
+
+
+def _active_investigators(call: GuardCall) -> list[str]:
+    recused = set(call.facts.get("recused", ()))
+    return [i for i in call.facts.get("investigators", ()) if i not in recused]
+
+
+def _min_investigators(call: GuardCall) -> None:
+    need = int(call.param("min"))
+    active = _active_investigators(call)
+    if len(active) < need:
+        call.refuse(
+            "guard.min_investigators",
+            f"调查人员不得少于{need}人（现有未回避的调查人员 {len(active)} 人）",
+            f"at least {need} investigators who are not recused are required (now {len(active)})",
+            investigators=active,
+        )
+
+
+def _investigator_not_recused(call: GuardCall) -> None:
+    who = call.data["investigator"]
+    if who in call.facts.get("recused", ()):
+        call.refuse(
+            "guard.investigator_recused",
+            f"{who} 已因利害关系回避，不得再参与本案调查",
+            f"{who} was recused for a conflict of interest and may not investigate this case",
+        )
+
+
+def _investigator_not_assigned(call: GuardCall) -> None:
+    who = call.data["investigator"]
+    if who in call.facts.get("investigators", ()):
+        call.refuse(
+            "guard.investigator_already_assigned",
+            f"{who} 已是本案调查人员",
+            f"{who} is already assigned to this case",
+        )
+
+
+def _investigator_assigned(call: GuardCall) -> None:
+    who = call.data["investigator"]
+    if who not in call.facts.get("investigators", ()):
+        call.refuse(
+            "guard.investigator_not_assigned",
+            f"{who} 不是本案调查人员",
+            f"{who} is not an investigator of this case",
+        )
+
+
+def _statement_heard(call: GuardCall) -> None:
+    if not call.facts.get("statement_heard"):
+        call.refuse(
+            "guard.statement_before_determination",
+            "作出认定前应当充分听取被调查人的陈述申辩（先进行 hear_statement）",
+            "the subject's statement and defence must be heard before a determination "
+            "(fire hear_statement first)",
+        )
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _exclusion_forbids_tolerance(call: GuardCall) -> None:
+    articles = set(_as_list(call.param("exclusion_article")))
+    forbidden = set(_as_list(call.param("forbidden")))
+    outcome = call.data.get("outcome")
+    hits = [i for i in call.data.get("items", ()) if i.partition(".")[0] in articles]
+    if hits and outcome in forbidden:
+        call.refuse(
+            "guard.exclusion_forbids_tolerance",
+            f"所依据的 {', '.join(hits)} 属于不予容错情形，不得认定为 {outcome}",
+            f"{', '.join(hits)} exclude tolerance, so the outcome may not be {outcome}",
+            items=hits,
+        )
+
+
+def _repeated_mistake(call: GuardCall) -> None:
+    forbidden = set(_as_list(call.param("forbidden")))
+    tolerated = set(_as_list(call.param("tolerated")))
+    subject, matter = call.facts.get("subject"), call.facts.get("matter")
+    priors = list(call.context.get("prior_tolerances", ()))
+    matches = [
+        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in p.items()}
+        for p in priors
+        if p.get("subject") == subject
+        and p.get("matter") == matter
+        and p.get("outcome") in tolerated
+    ]
+    call.seen["repeated_mistake"] = {
+        "subject": subject,
+        "matter": matter,
+        "context_given": "prior_tolerances" in call.context,
+        "prior_tolerances_checked": len(priors),
+        "matches": matches,
+    }
+    if matches and call.data.get("outcome") in forbidden:
+        numbers = ", ".join(str(m.get("number") or m.get("case_id")) for m in matches)
+        call.refuse(
+            "guard.repeated_mistake",
+            f"{subject} 在“{matter}”上已获容错处理（{numbers}），再次出现同样失误不予容错",
+            f"{subject} was already tolerated for '{matter}' ({numbers}); a repeated mistake "
+            "is not tolerated again",
+            matches=matches,
+        )
+
+
+def _items_match_outcome(call: GuardCall) -> None:
+    outcome = call.definition.outcomes[call.data["outcome"]]
+    wrong = [i for i in call.data.get("items", ()) if i.partition(".")[0] not in outcome.articles]
+    if wrong:
+        allowed_articles = "、".join(f"第{a}条" for a in outcome.articles)
+        call.refuse(
+            "guard.items_match_outcome",
+            f"{', '.join(wrong)} 不能作为“{outcome.label_zh}”的依据"
+            f"（应引用{allowed_articles}的情形）",
+            f"{', '.join(wrong)} cannot support '{outcome.name}' (cite items of article(s) "
+            f"{', '.join(outcome.articles)})",
+            items=wrong,
+        )
+
+
+def _all_items_for_outcome(call: GuardCall) -> None:
+    if call.data.get("outcome") != call.param("outcome"):
+        return
+    art = str(call.param("conditions_article"))
+    entry = call.definition.catalogue[art]
+    need = {f"{art}.{n}" for n in entry.items}
+    missing = sorted(need - set(call.data.get("items", ())))
+    if missing:
+        call.refuse(
+            "guard.conditions_not_met",
+            f"认定为 {call.param('outcome')} 须同时符合第{art}条全部条件，"
+            f"缺少 {', '.join(missing)}",
+            f"'{call.param('outcome')}' needs every condition of article {art}; missing "
+            f"{', '.join(missing)}",
+            missing=missing,
+        )
+
+
+def _within_timer(call: GuardCall) -> None:
+    name = call.param("timer")
+    due = call.due(name)
+    if due is None or call.command.on > due:
+        label = call.definition.timers[name].label_zh
+        last = due.isoformat() if due else "—"
+        call.refuse(
+            "timer.window_closed",
+            f"{label}已届满（最后一日 {last}），{call.command.on.isoformat()} 已超出期限",
+            f"the {name} window closed on {last}; {call.command.on.isoformat()} is too late",
+            timer=name,
+            due=due.isoformat() if due else None,
+        )
+
+
+def _timer_closed(call: GuardCall) -> None:
+    name = call.param("timer")
+    due = call.due(name)
+    if due is not None and call.command.on <= due:
+        label = call.definition.timers[name].label_zh
+        call.refuse(
+            "guard.window_open",
+            f"{label}尚未届满（至 {due.isoformat()} 24时），须待期满后再进行",
+            f"the {name} window is open until 24:00 of {due.isoformat()}; wait until it closes",
+            timer=name,
+            due=due.isoformat(),
+        )
+
+
+def _timer_expired(call: GuardCall) -> None:
+    name = call.param("timer")
+    due = call.due(name)
+    if due is None or call.command.on <= due:
+        last = due.isoformat() if due else "—"
+        call.refuse(
+            "guard.timer_not_expired",
+            f"{call.definition.timers[name].label_zh}未届满或未在计时（期限 {last}）",
+            f"the {name} period has not expired or is not running (due {last})",
+            timer=name,
+        )
+
+
+def _no_correction_owed(call: GuardCall) -> None:
+    if call.facts.get("correction_required", False):
+        call.refuse(
+            "guard.correction_owed",
+            "本案认定结果需要纠错，须先责成限期纠正并完成整改",
+            "this determination owes a correction: order it and complete it first",
+        )
+
+
+def _outcome_in(call: GuardCall) -> None:
+    outcomes = _as_list(call.param("outcomes"))
+    outcome = call.facts.get("outcome")
+    if outcome not in outcomes:
+        call.refuse(
+            "guard.outcome",
+            f"认定结果为 {outcome}，只有 {', '.join(outcomes)} 才能进行此步骤",
+            f"the outcome is {outcome}; this step is only for {', '.join(outcomes)}",
+        )
+
+
+def _one_of_data(call: GuardCall) -> None:
+    keys = list(call.param("keys"))
+    given = [k for k in keys if call.data.get(k) is not None]
+    if len(given) != 1:
+        raise InvalidInput(
+            f"须且只须给出 {' 或 '.join(keys)} 之一（现有：{', '.join(given) or '无'}）",
+            f"give exactly one of {', '.join(keys)} (given: {', '.join(given) or 'none'})",
+            code="input.one_of",
+            article=call.spec.article,
+            details={"keys": keys, "rule": call.spec.rule},
+        )
+
+
+GUARD_RULES: dict[str, GuardRule] = {
+    r.name: r
+    for r in (
+        GuardRule("min_investigators", ("min",), _min_investigators),
+        GuardRule("investigator_not_recused", (), _investigator_not_recused),
+        GuardRule("investigator_not_assigned", (), _investigator_not_assigned),
+        GuardRule("investigator_assigned", (), _investigator_assigned),
+        GuardRule("statement_heard", (), _statement_heard),
+        GuardRule(
+            "exclusion_forbids_tolerance",
+            ("exclusion_article", "forbidden"),
+            _exclusion_forbids_tolerance,
+        ),
+        GuardRule("repeated_mistake", ("forbidden", "tolerated"), _repeated_mistake),
+        GuardRule("items_match_outcome", (), _items_match_outcome),
+        GuardRule(
+            "all_items_for_outcome", ("outcome", "conditions_article"), _all_items_for_outcome
+        ),
+        GuardRule("within_timer", ("timer",), _within_timer),
+        GuardRule("timer_closed", ("timer",), _timer_closed),
+        GuardRule("timer_expired", ("timer",), _timer_expired),
+        GuardRule("no_correction_owed", (), _no_correction_owed),
+        GuardRule("outcome_in", ("outcomes",), _outcome_in),
+        GuardRule("one_of_data", ("keys",), _one_of_data),
+    )
+}

@@ -1,0 +1,95 @@
+"""`rongcuo workflows validate | list | show | graph | schema`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rongcuo.entrypoints.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "workflows"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_accepts_the_shipped_definitions() -> None:
+    """Licheng and Banan validate (历城办法, 巴南办法)."""
+    code, out, _ = _run("workflows", "validate")
+    assert code == 0
+    assert "licheng.yaml" in out and "banan.yaml" in out
+
+
+def test_validate_reports_file_line_and_problem_with_exit_3() -> None:
+    """The generic procedure's blank period (art. 14 “应当于日内告知”) is refused."""
+    path = FIXTURES / "generic_blank_notice.yaml"
+    code, _, err = _run("workflows", "validate", str(path))
+    assert code == 3
+    line = next(
+        i
+        for i, s in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if "period: {unit: calendar}" in s
+    )
+    assert f"{path}:{line}: timer 'notice' has no days" in err
+
+
+def test_validate_reports_every_problem_of_a_bad_file(tmp_path: Path) -> None:
+    """Several problems in one file are all listed."""
+    text = (ROOT / "workflows" / "licheng.yaml").read_text("utf-8")
+    text = text.replace("    stop: [agency_reported]\n", "").replace(
+        "from: [received]\n    to: filed", "from: [recieved]\n    to: filed"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    code, _, err = _run("workflows", "validate", str(bad))
+    assert code == 3
+    assert "unknown state 'recieved'" in err and "has no stop" in err
+
+
+def test_list_json_gives_identity() -> None:
+    """list --json: id, version, title, in force dates (历城办法第二十四条)."""
+    code, out, _ = _run("workflows", "list", "--json")
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["licheng"]["in_force"] == ["2025-03-01", "2027-02-28"]
+    assert rows["licheng"]["case_number"] == "历城容错〔{year}〕{n}号"
+    assert rows["banan"]["in_force"] == [None, None]
+
+
+def test_show_prints_states_triggers_and_timers() -> None:
+    """show licheng lists the timers with their articles (历城办法第十七条)."""
+    code, out, _ = _run("workflows", "show", "licheng")
+    assert code == 0
+    assert "investigation" in out and "30日" in out and "历城办法第十七条" in out
+
+
+def test_show_unknown_workflow_exits_3() -> None:
+    """An unknown id is a clear error naming the known ids."""
+    code, _, err = _run("workflows", "show", "nowhere")
+    assert code == 3
+    assert "licheng" in err
+
+
+def test_graph_mermaid_is_drawn_from_the_definition() -> None:
+    """Every transition of the definition appears in the diagram (历城办法第十四条)."""
+    code, out, _ = _run("workflows", "graph", "licheng", "--format", "mermaid")
+    assert code == 0
+    assert out.startswith("stateDiagram-v2")
+    assert "[*] --> received : open" in out
+    assert "verifying --> determined : determine" in out
+    assert "notified --> archived : archive" in out
+    assert "archived --> [*]" in out
+
+
+def test_schema_prints_the_json_schema() -> None:
+    """schema prints the checked-in JSON Schema."""
+    code, out, _ = _run("workflows", "schema")
+    on_disk = json.loads(
+        (ROOT / "workflows" / "schema" / "workflow.schema.json").read_text("utf-8")
+    )
+    assert code == 0 and json.loads(out) == on_disk
