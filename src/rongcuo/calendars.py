@@ -1,0 +1,122 @@
+"""Calendar files on disk (the I/O edge of the legal clock).
+
+``load_calendar()`` reads every ``*.yaml`` file in :func:`rongcuo.paths.calendar_dirs` (the
+shipped ``workflows/calendars/`` first, then the operator's imported directory).  The same year
+in two files is an error unless the two are identical.  ``import_calendar_file()`` validates a
+file and copies it, atomically, into :func:`rongcuo.paths.imported_calendars_dir`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from rongcuo import paths
+from rongcuo.domain.calendar import CalendarYear, WorkCalendar, parse_calendar_text
+from rongcuo.domain.errors import CalendarError
+
+__all__ = ["calendar_files", "import_calendar_file", "load_calendar", "read_calendar_file"]
+
+
+def calendar_files(dirs: Sequence[Path] | None = None) -> list[Path]:
+    """The calendar files, in load order (directory order, then file name)."""
+    out: list[Path] = []
+    for d in paths.calendar_dirs() if dirs is None else dirs:
+        d = Path(d)
+        if d.is_dir():
+            out.extend(sorted([*d.glob("*.yaml"), *d.glob("*.yml")]))
+    return out
+
+
+def read_calendar_file(path: Path) -> CalendarYear:
+    """Read and validate one calendar file (CalendarError names the file and line)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CalendarError(
+            f"无法读取日历文件 {path}：{exc}",
+            f"cannot read calendar file {path}: {exc}",
+            code="calendar.unreadable",
+            details={"file": str(path)},
+        ) from None
+    return parse_calendar_text(text, str(path))
+
+
+def _collect(files: Sequence[Path]) -> dict[int, CalendarYear]:
+    years: dict[int, CalendarYear] = {}
+    for f in files:
+        cy = read_calendar_file(f)
+        old = years.get(cy.year)
+        if old is not None and old != cy:
+            raise CalendarError(
+                f"{cy.year}年有两份内容不同的日历文件：{old.filename} 与 {cy.filename}",
+                f"two different calendar files for {cy.year}: {old.filename} and {cy.filename}",
+                code="calendar.duplicate_year",
+                details={"year": cy.year, "files": [old.filename, cy.filename]},
+            )
+        years.setdefault(cy.year, cy)
+    return years
+
+
+def load_calendar(dirs: Sequence[Path] | None = None) -> WorkCalendar:
+    """The working-day calendar from the calendar directories (default: paths.calendar_dirs())."""
+    return WorkCalendar(_collect(calendar_files(dirs)).values())
+
+
+def import_calendar_file(
+    path: Path,
+    *,
+    dest: Path | None = None,
+    dirs: Sequence[Path] | None = None,
+    replace: bool = False,
+) -> tuple[CalendarYear, Path, bool]:
+    """Validate ``path`` and copy it to ``dest``/YYYY.yaml (default: the imported directory).
+
+    Refuses a file that conflicts with a year already loaded from another file (unless
+    ``replace`` and the other file is the previously imported one).  The copy is written to a
+    temporary file and renamed, so a failure never leaves a half-written calendar.
+    Returns (the year, the target path, whether anything changed).
+    """
+    cy = read_calendar_file(path)
+    dest = paths.imported_calendars_dir() if dest is None else Path(dest)
+    target = dest / f"{cy.year}.yaml"
+    search = list(paths.calendar_dirs() if dirs is None else dirs)
+    existing = [f for f in calendar_files(search) if f.resolve() != target.resolve()]
+    others = _collect(existing)
+    other = others.get(cy.year)
+    if other is not None and other != cy:
+        raise CalendarError(
+            f"{cy.year}年已有内容不同的日历文件 {other.filename}，不能导入 {path}",
+            f"{cy.year} already has a different calendar file {other.filename}; "
+            f"{path} was not imported",
+            code="calendar.duplicate_year",
+            details={"year": cy.year, "existing": other.filename},
+        )
+    if other is not None:
+        return cy, Path(str(other.filename)), False
+    if target.exists():
+        current = read_calendar_file(target)
+        if current == cy:
+            return cy, target, False
+        if not replace:
+            raise CalendarError(
+                f"已导入的 {target} 与 {path} 内容不同；确认替换请加 --replace",
+                f"the imported {target} differs from {path}; pass --replace to replace it",
+                code="calendar.import_conflict",
+                details={"year": cy.year, "existing": str(target)},
+            )
+    dest.mkdir(parents=True, exist_ok=True)
+    data = Path(path).read_bytes()
+    fd, tmp = tempfile.mkstemp(prefix=f".{cy.year}.", suffix=".tmp", dir=dest)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return cy, target, True
