@@ -416,6 +416,44 @@ def test_order_correction_with_days(eng: Engine) -> None:
     assert _deadline(eng, case, "correction") == ("running", date(2025, 7, 30))
 
 
+def test_order_correction_waits_for_the_review_window(eng: Engine) -> None:
+    """Ordering correction straight after notice may not cut short the party's 15 days to
+    request a review (历城办法第十九条): on the window's last day it is refused."""
+    case, _ = run(eng, LICHENG_TO_NOTIFIED)
+    err = _refused(eng, case, "order_correction", "2025-07-08", days=20)
+    assert err.code == "guard.window_open"
+    assert err.article == "历城办法第十九条"
+    assert "request_review" in err.allowed
+
+
+def test_order_correction_inside_the_window_with_a_written_waiver(eng: Engine) -> None:
+    """The party may waive review in writing; the waiver is recorded (历城办法第十九条、第二十条)."""
+    case, events = run(
+        eng,
+        [
+            *LICHENG_TO_NOTIFIED,
+            cmd("order_correction", "2025-07-01", days=20, review_waived="true"),
+        ],
+    )
+    assert case.state == "correcting"
+    assert _deadline(eng, case, "correction") == ("running", date(2025, 7, 21))
+    assert events[-1].data["review_waived"] is True
+
+
+def test_order_correction_after_review_needs_no_waiting(eng: Engine) -> None:
+    """After the review decision the window is spent (历城办法第十九条、第二十条)."""
+    case, _ = run(
+        eng,
+        [
+            *LICHENG_TO_NOTIFIED,
+            cmd("request_review", "2025-06-30"),
+            cmd("decide_review", "2025-07-03", result="upheld"),
+            cmd("order_correction", "2025-07-04", days=10),
+        ],
+    )
+    assert case.state == "correcting"
+
+
 def test_order_correction_with_a_due_date(eng: Engine) -> None:
     """due=DATE sets the deadline explicitly (历城办法第二十条)."""
     case, _ = run(

@@ -696,20 +696,6 @@ class Engine:
 
         return due
 
-    def _add_workdays(self, d: date, n: int) -> date:
-        while n > 0:
-            d += timedelta(days=1)
-            if self.calendar.is_workday(d):
-                n -= 1
-        return d
-
-    def _sub_workdays(self, d: date, n: int) -> date:
-        while n > 0:
-            d -= timedelta(days=1)
-            if self.calendar.is_workday(d):
-                n -= 1
-        return d
-
     def notice_at(self, spec: TimerSpec, key: str, due: date) -> datetime:
         """When a notice falls due (aware, CST).
 
@@ -719,11 +705,11 @@ class Engine:
         """
         kind, _, rest = key.partition(":")
         if kind == "reminder":
-            return _start_of_day(self._sub_workdays(due, int(rest)))
+            return _start_of_day(self.calendar.add_workdays(due, -int(rest)))
         if kind == "overdue":
             return _end_of_day(due)
         rung = spec.escalation[int(rest) - 1]
-        return _end_of_day(self._add_workdays(due, rung.offset_working_days))
+        return _end_of_day(self.calendar.add_workdays(due, rung.offset_working_days))
 
     def notice_schedule(self, spec: TimerSpec, due: date) -> list[tuple[str, datetime]]:
         """Every notice of a timer with the instant it falls due (CST), in time order."""

@@ -21,7 +21,7 @@ The rules (``rule:`` in a definition, its parameters → the code it refuses wit
 * ``all_items_for_outcome`` (outcome, conditions_article) → ``guard.conditions_not_met``:
   every condition of that article must hold
 * ``within_timer`` (timer) → ``timer.window_closed``: after the window's last day
-* ``timer_closed`` (timer) → ``guard.window_open``
+* ``timer_closed`` (timer, optional waiver data key) → ``guard.window_open``
 * ``timer_expired`` (timer) → ``guard.timer_not_expired``
 * ``no_correction_owed`` → ``guard.correction_owed``
 * ``outcome_in`` (outcomes) → ``guard.outcome``
@@ -235,7 +235,14 @@ def _within_timer(call: GuardCall) -> None:
 
 
 def _timer_closed(call: GuardCall) -> None:
+    """The window has closed — or, with the optional ``waiver`` parameter (a bool data key),
+    the party has waived it in writing (e.g. ``review_waived=true``: the party states it will
+    not request a review, Licheng art. 19), which is recorded in the event."""
     name = call.param("timer")
+    waiver = call.spec.params.get("waiver")
+    if waiver and call.data.get(waiver) is True:
+        call.seen["window_waived"] = {"timer": name, "by": waiver}
+        return
     due = call.due(name)
     if due is not None and call.command.on <= due:
         label = call.definition.timers[name].label_zh
