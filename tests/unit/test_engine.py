@@ -222,6 +222,19 @@ def test_notices_follow_the_ladder_once_each(eng: Engine) -> None:
     assert last.status == "overdue" and last.next_notice is None
 
 
+def test_a_notice_does_not_block_recording_an_earlier_step(eng: Engine) -> None:
+    """A system notice is not a step: after the sweep marks the investigation overdue on
+    07-08, a step that happened on 07-07 can still be recorded (历城办法第十四条 — the steps
+    keep their own order; the notice stays in the log)."""
+    case = eng.record_notice(_filed(eng), "investigation", "overdue", date(2025, 7, 8)).state
+    assert case.last_on == date(2025, 6, 5)
+    d = eng.decide(case, cmd("assign_investigator", "2025-07-07", investigator="李明"))
+    assert d.state.facts["investigators"] == ["李明"]
+    with pytest.raises(Refused) as info:
+        eng.decide(d.state, cmd("assign_investigator", "2025-07-06", investigator="赵芳"))
+    assert info.value.code == "case.date_before_previous_step"
+
+
 def test_duplicate_notice_is_refused(eng: Engine) -> None:
     """The sweeper records each notice exactly once."""
     case = eng.record_notice(_filed(eng), "investigation", "reminder:3", date(2025, 7, 2)).state

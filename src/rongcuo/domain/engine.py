@@ -858,7 +858,11 @@ class Engine:
         )
         timers = dict(case.timers)
         timers[name] = t
-        return case.evolve(timers=timers, last_on=max(case.last_on or event.on, event.on))
+        # A notice is the system's record, not a step of the procedure: it does not move
+        # ``last_on``, so a case worker can still record a step that happened before the
+        # sweep noticed (e.g. the notice served on the 7th day, recorded the morning after the
+        # overdue mark).  Steps stay ordered among themselves.
+        return case.evolve(timers=timers)
 
     def expire(self, case: CaseState, timer: str, on: date) -> Decision | None:
         """Fire the timer's on-expiry trigger (through the same guards), if it has one."""

@@ -9,7 +9,6 @@ Exit codes (chosen here only):
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
@@ -45,15 +44,24 @@ class RongcuoGroup(click.Group):
     """Turns domain/service errors into clear messages and stable exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # The sub-command's own arguments, read before click consumes them, decide how a
+        # refusal is printed (``--json``, ``--lang en``) — never sys.argv, so CliRunner agrees.
+        protected = getattr(ctx, "_protected_args", None)  # click >= 8.2 (public name deprecated)
+        if protected is None:
+            protected = ctx.protected_args
+        args = [*protected, *ctx.args]
         try:
             return super().invoke(ctx)
         except DomainError as err:
-            params = ctx.params or {}
-            sub = ctx.invoked_subcommand
-            as_json = "--json" in sys.argv[1:]
-            lang = "en" if "--lang" in sys.argv and "en" in sys.argv else params.get("lang", "zh")
+            as_json = "--json" in args
+            lang = "zh"
+            for i, a in enumerate(args):
+                if a == "--lang" and i + 1 < len(args):
+                    lang = args[i + 1]
+                elif a.startswith("--lang="):
+                    lang = a.split("=", 1)[1]
             report_error(err, as_json=as_json, lang=lang)
-            rlog.get_logger().info("refused", code=err.code, subcommand=sub)
+            rlog.get_logger().info("refused", code=err.code, args=args[:2])
             ctx.exit(exit_code_for(err))
 
 
