@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from pathlib import PurePath
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -443,7 +444,7 @@ def _build_basis(args: _Args, trace: dict[str, Any], dd: DueDate) -> dict[str, A
                     "year": y,
                     "provisional": cy is None,
                     "source": cy.source.to_dict() if cy is not None else None,
-                    "file": cy.filename if cy is not None else None,
+                    "file": PurePath(cy.filename).name if cy is not None and cy.filename else None,
                     "rule": None if cy is not None else {"zh": STATUTE_ZH, "en": STATUTE_EN},
                 }
             )
