@@ -1,0 +1,79 @@
+"""JSON encoding of the persisted case state (the ``cases.facts`` / ``cases.timers`` columns)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from rongcuo.domain.case import CaseState, Extension, Pause, TimerState
+
+
+def _d(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
+
+
+def timer_from_dict(d: Mapping[str, Any]) -> TimerState:
+    return TimerState(
+        name=d["name"],
+        started_on=date.fromisoformat(d["started_on"]),
+        status=d.get("status", "running"),
+        pauses=tuple(
+            Pause(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]))
+            for p in d.get("pauses") or ()
+        ),
+        paused_since=_d(d.get("paused_since")),
+        extensions=tuple(
+            Extension(int(e["days"]), date.fromisoformat(e["on"]), e.get("approved_by"))
+            for e in d.get("extensions") or ()
+        ),
+        stopped_on=_d(d.get("stopped_on")),
+        due_override=_d(d.get("due_override")),
+        notices=tuple(d.get("notices") or ()),
+    )
+
+
+def timers_to_json(timers: Mapping[str, TimerState]) -> dict[str, Any]:
+    return {name: t.to_dict() for name, t in timers.items()}
+
+
+def timers_from_json(data: Mapping[str, Any]) -> dict[str, TimerState]:
+    return {name: timer_from_dict(t) for name, t in (data or {}).items()}
+
+
+def state_from_row(row: Mapping[str, Any]) -> CaseState:
+    return CaseState(
+        workflow_id=row["workflow_id"],
+        workflow_version=row["workflow_version"],
+        state=row["state"],
+        facts=dict(row["facts"] or {}),
+        timers=timers_from_json(row["timers"]),
+        last_on=row["last_on"],
+        closed=bool(row["closed"]),
+    )
+
+
+def state_columns(state: CaseState) -> dict[str, Any]:
+    return {
+        "workflow_id": state.workflow_id,
+        "workflow_version": state.workflow_version,
+        "state": state.state,
+        "facts": _jsonable(dict(state.facts)),
+        "timers": timers_to_json(state.timers),
+        "last_on": state.last_on,
+        "closed": state.closed,
+    }
+
+
+def _jsonable(v: Any) -> Any:
+    """Dates inside facts become ISO strings (JSON columns hold JSON only)."""
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Mapping):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+jsonable = _jsonable

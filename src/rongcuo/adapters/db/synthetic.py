@@ -1,0 +1,47 @@
+"""Synthetic decisions for store tests and the store benchmark (no engine involved).
+
+They exercise exactly the store's writes — events, the case row, deadline rows — with data
+shaped like real ones, so the store's mechanics can be tested and measured on their own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rongcuo.domain.case import CaseState, Deadline, Event, TimerState
+
+WORKFLOW = "synthetic"
+VERSION = "1"
+PATTERN = "测试容错〔{year}〕{n}号"
+
+
+def opening(
+    on: date, actor: str = "tester"
+) -> tuple[tuple[Event, ...], CaseState, tuple[Deadline, ...]]:
+    """A case opened on ``on`` with one running timer."""
+    ev = Event("open", "CaseOpened", on, actor, "测试办法第一条", {"subject": "张三", "n": 0})
+    timer = TimerState("step", on)
+    state = CaseState(WORKFLOW, VERSION, "open", {"n": 0}, {"step": timer}, on, False)
+    return (ev,), state, (deadline(on, 0),)
+
+
+def step(
+    state: CaseState, on: date, n: int, actor: str = "tester"
+) -> tuple[tuple[Event, ...], CaseState, tuple[Deadline, ...]]:
+    """The ``n``-th step on a case: one event, the state's counter moved, the deadline moved."""
+    ev = Event("tick", "Ticked", on, actor, "测试办法第二条", {"n": n})
+    new = state.evolve(facts={**state.facts, "n": n}, last_on=on)
+    return (ev,), new, (deadline(on, n),)
+
+
+def deadline(on: date, n: int) -> Deadline:
+    return Deadline(
+        timer="step",
+        status="running",
+        due=on + timedelta(days=30 + n % 7),
+        provisional=False,
+        basis={"start": on.isoformat(), "days": 30, "n": n},
+        started_on=on,
+        label_zh="测试期限",
+        label_en="test period",
+    )

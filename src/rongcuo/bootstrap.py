@@ -1,0 +1,132 @@
+"""The one composition root: ``bootstrap(...) -> App`` (CLI, scheduler, audit and tests use it).
+
+``bootstrap`` builds the store on ``database_url`` (default: ``RONGCUO_DATABASE_URL`` or the
+embedded SQLite file under the data directory, see :mod:`rongcuo.paths`), migrating a fresh or
+older embedded SQLite database by itself.  A PostgreSQL database is migrated with
+``rongcuo db upgrade`` (several processes share it; one of them must not race the others'
+DDL) — or ``bootstrap(..., migrate=True)``.  The calendar and the definitions are loaded lazily
+(the store alone needs neither), or injected (tests pass fakes or fixed ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from rongcuo.adapters.db import migrate as db_migrate
+from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url
+from rongcuo.adapters.db.store import Store
+from rongcuo.clock import Clock, SystemClock
+from rongcuo.paths import default_database_url
+from rongcuo.service.errors import StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rongcuo.domain.engine import Engine
+
+
+@dataclass
+class App:
+    """Everything a handler needs: the store, the clock, the calendar, the definitions."""
+
+    store: Store
+    clock: Clock
+    database_url: str
+    _calendar: Any = None
+    _definitions: Any = None
+    _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
+
+    @property
+    def calendar(self) -> Any:
+        if self._calendar is None:
+            from rongcuo.calendars import load_calendar
+            from rongcuo.paths import calendar_dirs
+
+            dirs = calendar_dirs()
+            self._calendar = _cached(("calendar", *dirs), dirs, load_calendar)
+        return self._calendar
+
+    @property
+    def definitions(self) -> Any:
+        if self._definitions is None:
+            from rongcuo.definitions import load_definitions
+            from rongcuo.paths import workflows_dir
+
+            d = workflows_dir()
+            self._definitions = _cached(("definitions", d), [d], load_definitions)
+        return self._definitions
+
+    def definition(self, workflow_id: str, version: str | None = None) -> Any:
+        return self.definitions.get(workflow_id, version=version)
+
+    def engine_for(self, workflow_id: str, version: str | None = None) -> Engine:
+        """The engine of one definition version (one compiled machine, shared)."""
+        from rongcuo.domain.engine import Engine
+
+        definition = self.definition(workflow_id, version)
+        key = (str(definition.id), str(definition.version))
+        if key not in self._engines:
+            self._engines[key] = Engine(definition, self.calendar)
+        return self._engines[key]
+
+    def close(self) -> None:
+        self.store.engine.dispose()
+
+
+def bootstrap(
+    database_url: str | None = None,
+    clock: Clock | None = None,
+    calendar: Any = None,
+    definitions: Any = None,
+    *,
+    migrate: bool | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> App:
+    """Compose the application.  ``migrate``: None = automatic for embedded SQLite only."""
+    url = normalise_url(database_url or default_database_url())
+    engine = make_engine(url, **(engine_options or {}))
+    should_migrate = is_sqlite(url) if migrate is None else migrate
+    if should_migrate:
+        if not db_migrate.is_up_to_date(engine):
+            db_migrate.upgrade(engine)
+    elif not _has_tables(engine):
+        raise StoreError(
+            "数据库尚未初始化：请先运行 rongcuo db upgrade --db <URL>",
+            "the database has no rongcuo tables yet: run `rongcuo db upgrade --db URL` first",
+            code="store.not_migrated",
+        )
+    return App(
+        store=Store(engine),
+        clock=clock or SystemClock(),
+        database_url=url,
+        _calendar=calendar,
+        _definitions=definitions,
+    )
+
+
+_CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
+def _cached(key: tuple[Any, ...], dirs: Sequence[Path], load: Callable[[], Any]) -> Any:
+    """Parsing and validating the definitions takes most of a CLI command's time; within one
+    process reuse them until a file in their directories changes (name, size or mtime)."""
+    stamp = tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+        for d in dirs
+        if d.is_dir()
+        for f in sorted(d.iterdir())
+        if f.is_file()
+    )
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = load()
+    _CACHE[key] = (stamp, value)
+    return value
+
+
+def _has_tables(engine: sa.Engine) -> bool:
+    return "events" in sa.inspect(engine).get_table_names()

@@ -1,0 +1,155 @@
+"""The event log's SHA-256 hash chain (pure; the store and the auditors use the same function).
+
+Every stored event carries ``prev_hash`` (the ``hash`` of the previous event of the same case,
+or 64 zeros — :data:`GENESIS` — for the case's first event) and ``hash``, computed as::
+
+    hash = hex(SHA-256(canonical_bytes(event)))
+
+``canonical_bytes`` is the UTF-8 encoding of a JSON object with exactly these keys:
+
+==================  ==========================================================
+``case_id``         the case's stable id (string)
+``seq``             the event's number within its case, 1, 2, 3, … (integer)
+``prev_hash``       previous event's ``hash`` (64 lowercase hex) or GENESIS
+``trigger``         what was fired (string)
+``type``            the past-tense event name (string)
+``on``              the business date, ``YYYY-MM-DD`` (a legal date in CST)
+``actor``           who recorded it (string)
+``article``         the legal basis cited (string)
+``data``            the event's data (a JSON object)
+``workflow_id``     the definition's id (string)
+``workflow_version`` the definition's version (string)
+``recorded_at``     when it was stored, ISO-8601 UTC with microseconds and ``Z``:
+                    ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
+==================  ==========================================================
+
+serialised with keys sorted (recursively, by code point), no insignificant whitespace
+(separators ``,`` and ``:``), and non-ASCII characters written as themselves
+(``ensure_ascii=False``) — i.e. ``json.dumps(obj, sort_keys=True, separators=(",", ":"),
+ensure_ascii=False).encode("utf-8")``.  The global ``id`` and the ``idempotency_key`` are not
+hashed (the first is assigned by the database; the second is transport metadata).
+
+An auditor can recompute one hash with standard tools (``jq -cS`` sorts keys and prints
+compact UTF-8)::
+
+    jq -cjS '{case_id,seq,prev_hash,trigger,type,on,actor,article,data,workflow_id,
+              workflow_version,recorded_at}' event.json | sha256sum
+
+Event data holds strings, integers, booleans, lists and objects (no floats), so every JSON
+tool prints the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+"""``prev_hash`` of a case's first event."""
+
+HASHED_FIELDS = (
+    "case_id",
+    "seq",
+    "prev_hash",
+    "trigger",
+    "type",
+    "on",
+    "actor",
+    "article",
+    "data",
+    "workflow_id",
+    "workflow_version",
+    "recorded_at",
+)
+
+
+def format_recorded_at(at: datetime) -> str:
+    """``recorded_at`` as hashed: UTC, microseconds, ``Z`` (a naive value is taken as UTC)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_fields(
+    *,
+    case_id: str,
+    seq: int,
+    prev_hash: str,
+    trigger: str,
+    type: str,
+    on: date | str,
+    actor: str,
+    article: str,
+    data: Mapping[str, Any],
+    workflow_id: str,
+    workflow_version: str,
+    recorded_at: datetime | str,
+) -> dict[str, Any]:
+    """The object that is hashed (see the module docstring)."""
+    return {
+        "case_id": case_id,
+        "seq": int(seq),
+        "prev_hash": prev_hash,
+        "trigger": trigger,
+        "type": type,
+        "on": on.isoformat() if isinstance(on, date) else on,
+        "actor": actor,
+        "article": article,
+        "data": dict(data),
+        "workflow_id": workflow_id,
+        "workflow_version": workflow_version,
+        "recorded_at": (
+            format_recorded_at(recorded_at) if isinstance(recorded_at, datetime) else recorded_at
+        ),
+    }
+
+
+def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON, sorted keys, compact separators, ``ensure_ascii=False``."""
+    missing = [k for k in HASHED_FIELDS if k not in fields]
+    if missing:
+        raise ValueError(f"event fields missing for hashing: {missing}")
+    obj = {k: fields[k] for k in HASHED_FIELDS}
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def event_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (lowercase hex) of :func:`canonical_bytes`."""
+    return hashlib.sha256(canonical_bytes(fields)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where a case's chain stops verifying, and why."""
+
+    case_id: str
+    seq: int
+    problem: str
+
+
+def verify_chain(events: Iterable[Mapping[str, Any]]) -> list[ChainBreak]:
+    """Check stored events (dicts with the hashed fields plus ``hash``), in global order.
+
+    Returns every break found: a seq gap or repeat, a ``prev_hash`` that is not the previous
+    event's hash, or a ``hash`` that does not match the recomputed one.  Empty: it verifies.
+    """
+    last: dict[str, tuple[int, str]] = {}
+    breaks: list[ChainBreak] = []
+    for ev in events:
+        cid = str(ev["case_id"])
+        seq = int(ev["seq"])
+        prev_seq, prev_hash = last.get(cid, (0, GENESIS))
+        if seq != prev_seq + 1:
+            breaks.append(ChainBreak(cid, seq, f"seq {seq} follows {prev_seq}"))
+        if ev["prev_hash"] != prev_hash:
+            breaks.append(ChainBreak(cid, seq, "prev_hash is not the previous event's hash"))
+        if event_hash(ev) != ev["hash"]:
+            breaks.append(ChainBreak(cid, seq, "hash does not match the event's content"))
+        last[cid] = (seq, str(ev["hash"]))
+    return breaks

@@ -1,0 +1,223 @@
+"""Read models for the case worker: ``case show``/``list``/``history`` as data and as text.
+
+Input parsing for the CLI lives here too (dates, ``--set KEY=VALUE``), so bad input becomes an
+:class:`InvalidInput` naming the problem in Chinese and English (exit code 3), not a usage error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from rongcuo.adapters.db.store import CaseRecord, DeadlineRecord, StoredEvent
+from rongcuo.bootstrap import App
+from rongcuo.domain.errors import InvalidInput
+
+STATUS_ZH = {
+    "running": "进行中",
+    "paused": "已暂停",
+    "met": "已完成",
+    "overdue": "已逾期",
+    "cancelled": "已取消",
+}
+
+
+# event data the engine records for replay, not what the case worker entered
+_BOOKKEEPING = frozenset({"from_state", "to_state", "workflow", "repeated_mistake"})
+
+
+def parse_date(value: str, option: str = "--on") -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
+            f"{option} {value!r} is not a date: write YYYY-MM-DD (e.g. 2025-10-09)",
+            code="input.date",
+        ) from None
+
+
+def parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in pairs:
+        key, sep, value = p.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(
+                f"--set “{p}” 无效：请写成 键=值（例如 matter=罚款）",
+                f"--set {p!r} is not KEY=VALUE (e.g. matter=fine)",
+                code="input.set",
+            )
+        out[key.strip()] = value
+    return out
+
+
+def _definition(app: App, case: CaseRecord) -> Any:
+    try:
+        return app.definition(case.workflow_id, case.workflow_version)
+    except Exception:
+        return None
+
+
+def _label(spec: Any, lang: str, fallback: str) -> str:
+    if spec is None:
+        return fallback
+    value = getattr(spec, "label_zh" if lang == "zh" else "label_en", "")
+    return str(value or fallback)
+
+
+def event_json(e: StoredEvent) -> dict[str, Any]:
+    """A stored event with every hashed field (so ``jq … | sha256sum`` recomputes ``hash``),
+    its global ``id``, and ``by`` (the actor, as the CLI contract names it)."""
+    return {**e.to_dict(), "by": e.actor}
+
+
+def deadline_json(d: DeadlineRecord) -> dict[str, Any]:
+    return d.to_dict()
+
+
+def allowed(app: App, case: CaseRecord) -> list[str]:
+    if case.state.closed:
+        return []
+    try:
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        return list(engine.allowed_triggers(case.state))
+    except Exception:
+        return []
+
+
+def case_json(app: App, case: CaseRecord, *, with_events: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": case.id,
+        "number": case.number,
+        "workflow": case.workflow_id,
+        "workflow_version": case.workflow_version,
+        "state": case.state.state,
+        "closed": case.state.closed,
+        "subject": case.subject,
+        "agency": case.agency,
+        "opened_on": case.opened_on.isoformat(),
+        "last_on": case.state.last_on.isoformat() if case.state.last_on else None,
+        "version": case.version,
+        "facts": dict(case.state.facts),
+        "deadlines": [deadline_json(d) for d in app.store.deadlines(case_id=case.id)],
+    }
+    if with_events:
+        out["events"] = [event_json(e) for e in app.store.case_events(case.id)]
+        out["allowed"] = allowed(app, case)
+    return out
+
+
+def show_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
+    d = _definition(app, case)
+    zh = lang == "zh"
+    state_spec = d.states.get(case.state.state) if d else None
+    lines = [
+        (f"案件 {case.number}（id {case.id}）" if zh else f"Case {case.number} (id {case.id})"),
+        (
+            f"办法：{d.title if d else case.workflow_id}"
+            f"（{case.workflow_id} {case.workflow_version}）"
+            if zh
+            else f"Procedure: {getattr(d, 'title_en', '') or case.workflow_id} "
+            f"({case.workflow_id} {case.workflow_version})"
+        ),
+        (
+            f"对象：{case.subject}　执法机关：{case.agency}　启动日期：{case.opened_on}"
+            if zh
+            else f"Subject: {case.subject}  Agency: {case.agency}  Opened: {case.opened_on}"
+        ),
+        (
+            f"状态：{_label(state_spec, lang, case.state.state)}（{case.state.state}）"
+            + ("　已结案" if case.state.closed else "")
+            if zh
+            else f"State: {_label(state_spec, lang, case.state.state)} ({case.state.state})"
+            + (" — closed" if case.state.closed else "")
+        ),
+        "期限：" if zh else "Deadlines:",
+    ]
+    dls = app.store.deadlines(case_id=case.id)
+    if not dls:
+        lines.append("  （无）" if zh else "  (none)")
+    for dl in dls:
+        timer = d.timers.get(dl.timer) if d else None
+        label = (dl.label_zh if zh else dl.label_en) or _label(timer, lang, dl.timer)
+        status = STATUS_ZH.get(dl.status, dl.status) if zh else dl.status
+        due = dl.due.isoformat() if dl.due else ("—（暂停计时）" if zh else "— (clock stopped)")
+        prov = (
+            (
+                "　暂定（该年度放假安排尚未发布）"
+                if zh
+                else "  provisional (that year's holiday notice is not loaded)"
+            )
+            if dl.provisional
+            else ""
+        )
+        lines.append(
+            f"  {label}：到期 {due}（当日24:00止）　{status}{prov}"
+            if zh
+            else f"  {label}: due {due} (ends 24:00 CST)  {status}{prov}"
+        )
+    lines.append("步骤：" if zh else "Steps:")
+    lines.extend(_timeline(app, case, d, lang, with_article=False))
+    ok = allowed(app, case)
+    if ok:
+        names = [_label(d.triggers.get(t) if d else None, lang, t) + f"（{t}）" for t in ok]
+        lines.append(("当前可以进行的操作：" if zh else "Allowed now: ") + "、".join(names))
+    return "\n".join(lines)
+
+
+def _timeline(
+    app: App, case: CaseRecord, d: Any, lang: str, *, with_article: bool = True
+) -> Iterable[str]:
+    zh = lang == "zh"
+    for e in app.store.case_events(case.id):
+        trig = d.triggers.get(e.trigger) if d else None
+        label = _label(trig, lang, e.trigger)
+        data = "，".join(
+            f"{k}={v}"
+            for k, v in e.data.items()
+            if v not in (None, "", [], {}) and k not in _BOOKKEEPING
+        )
+        line = f"  {e.seq:>3}  {e.on}  {label}（{e.trigger}）  {e.actor}"
+        if with_article:
+            line += ("  依据：" if zh else "  basis: ") + e.article
+            line += ("  记录于 " if zh else "  recorded ") + e.hashed_fields()["recorded_at"]
+        if data:
+            line += f"  [{data}]"
+        yield line
+
+
+def history_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
+    d = _definition(app, case)
+    head = (
+        f"案件 {case.number} 的办理过程（每一步的法律依据）"
+        if lang == "zh"
+        else f"History of case {case.number} (the article behind each step)"
+    )
+    return "\n".join([head, *_timeline(app, case, d, lang)])
+
+
+def list_text(app: App, cases: Sequence[CaseRecord], lang: str = "zh") -> str:
+    zh = lang == "zh"
+    if not cases:
+        return "没有符合条件的案件" if zh else "no matching cases"
+    lines = []
+    for c in cases:
+        d = _definition(app, c)
+        st = _label(d.states.get(c.state.state) if d else None, lang, c.state.state)
+        running = [
+            x for x in app.store.deadlines(case_id=c.id) if x.status in ("running", "overdue")
+        ]
+        nxt = min((x for x in running if x.due), key=lambda x: x.due or date.max, default=None)
+        due = ""
+        if nxt is not None:
+            lab = (nxt.label_zh if zh else nxt.label_en) or nxt.timer
+            due = (f"　{lab} {nxt.due}" if zh else f"  {lab} {nxt.due}") + (
+                "（已逾期）"
+                if zh and nxt.status == "overdue"
+                else " (overdue)"
+                if nxt.status == "overdue"
+                else ""
+            )
+        lines.append(f"{c.number}  {c.id}  {st}  {c.subject}{due}")
+    return "\n".join(lines)
