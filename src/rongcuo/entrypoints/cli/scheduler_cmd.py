@@ -1,10 +1,263 @@
-"""`rongcuo scheduler` — reminders, overdue, escalation (placeholder until its issue lands)."""
+"""`rongcuo scheduler` — reminders, overdue marks and escalation (issue 5).
+
+* ``run`` — the long-running scheduler (APScheduler 3.x, jobs in memory, defined in code);
+* ``sweep [--now DATETIME] [--json]`` — one sweep, printing what it did;
+* ``deliver [--json]`` — one outbox delivery round;
+* ``outbox [--json]`` — the outbox by status, with the dead letters;
+* ``digest`` / ``calendar-check`` — run one of the daily jobs now.
+"""
 
 from __future__ import annotations
 
+import json
+import signal
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
 import click
+
+from rongcuo import logging as rlog
+from rongcuo.clock import CST, Clock, SystemClock
+from rongcuo.domain.errors import InvalidInput
+
+
+def _app(db: str | None, clock: Clock | None = None) -> Any:
+    from rongcuo.bootstrap import bootstrap
+
+    return bootstrap(database_url=db, clock=clock or SystemClock())
+
+
+def parse_now(text: str) -> datetime:
+    """``--now``: an ISO date-time (naive = China Standard Time) or a date (00:00 CST)."""
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return datetime(d.year, d.month, d.day, tzinfo=CST)
+        at = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"--now 不是有效的日期时间：{text!r}（例如 2025-10-10T00:05，北京时间）",
+            f"--now is not a date-time: {text!r} (e.g. 2025-10-10T00:05, China Standard Time)",
+            code="input.datetime",
+        ) from exc
+    return at.replace(tzinfo=CST) if at.tzinfo is None else at
+
+
+def _config(path: str | None) -> Any:
+    from rongcuo.scheduler.config import load_config
+
+    return load_config(Path(path) if path else None)
+
+
+db_option = click.option("--db", "db", metavar="URL", help="database URL (default: embedded)")
+config_option = click.option(
+    "--config", "config_path", metavar="FILE", help="scheduler TOML (RONGCUO_SCHEDULER_CONFIG)"
+)
 
 
 @click.group(name="scheduler")
 def command() -> None:
-    """reminders, overdue, escalation"""
+    """提醒、逾期与升级 / reminders, overdue marks and escalation"""
+
+
+@command.command("sweep")
+@click.option("--now", "now_text", metavar="DATETIME", help="sweep as of this instant (CST)")
+@click.option("--limit", type=int, default=None, help="claim at most this many deadline rows")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@config_option
+def sweep_cmd(
+    now_text: str | None, limit: int | None, as_json: bool, db: str | None,
+    config_path: str | None,
+) -> None:
+    """One sweep: record every reminder, overdue mark and rung now due, and print them."""
+    from rongcuo.scheduler.runner import run_sweep
+    from rongcuo.scheduler.sweep import Sweeper
+
+    config = _config(config_path)
+    app = _app(db)
+    rlog.bind(actor="system:scheduler")
+    now = parse_now(now_text) if now_text else app.clock.now()
+    if now > app.clock.now() + timedelta(minutes=1):
+        app.close()
+        raise InvalidInput(
+            f"--now {now_text} 晚于当前时间：扫描会把尚未发生的提醒、逾期记入案卷",
+            f"--now {now_text} is in the future: the sweep would record notices that have "
+            "not happened yet",
+            code="input.future",
+        )
+    if not config.recipients:
+        click.echo("注意：未配置收件人，通知只记入案卷、不发送 / note: no recipients configured "
+                   "- notices are recorded, nobody is messaged", err=True)
+    try:
+        if limit is not None:
+            res = Sweeper(app, config.recipients, batch_size=config.batch_size).sweep(
+                now, limit=limit
+            )
+        else:
+            res = run_sweep(app, config, now)
+    finally:
+        app.close()
+    if as_json:
+        click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
+        return
+    when = datetime.fromisoformat(res.now).astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    for n in res.notices:
+        prov = " 暂定" if n.provisional else ""
+        click.echo(
+            f"{n.number}  {n.timer}  {n.notice}  due {n.due}{prov}  -> {n.to}  "
+            f"(event #{n.event_seq} {n.event_type}, {n.messages} message(s))"
+        )
+    for s in res.skipped:
+        click.echo(f"skipped {s['case_id']} {','.join(s['timers'])}: {s['reason']}", err=True)
+    click.echo(
+        f"扫描 {when} CST：认领 {res.claimed} 条期限，记录 {len(res.notices)} 项通知 / "
+        f"swept at {when} CST: claimed {res.claimed}, recorded {len(res.notices)}, "
+        f"re-planned {len(res.replanned)}, skipped {len(res.skipped)} "
+        f"({res.elapsed_ms:.1f} ms)"
+    )
+
+
+@command.command("deliver")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@config_option
+def deliver_cmd(as_json: bool, db: str | None, config_path: str | None) -> None:
+    """One delivery round over the pending outbox rows."""
+    from rongcuo.adapters.notify import deliver_due
+
+    config = _config(config_path)
+    app = _app(db)
+    try:
+        rep = deliver_due(app.store.engine, config.channels(), app.clock, config.delivery)
+    finally:
+        app.close()
+    if as_json:
+        click.echo(json.dumps(rep.to_dict()))
+    else:
+        click.echo(
+            f"delivered {len(rep.delivered)}, retrying {len(rep.retrying)}, dead {len(rep.dead)}"
+        )
+
+
+@command.command("outbox")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def outbox_cmd(as_json: bool, db: str | None) -> None:
+    """The outbox by status, and the dead letters with their last error."""
+    import sqlalchemy as sa
+
+    from rongcuo.adapters.notify.outbox import OutboxMessage
+    from rongcuo.adapters.notify.worker import outbox_counts
+
+    app = _app(db)
+    try:
+        counts = outbox_counts(app.store.engine)
+        tbl = OutboxMessage.__table__  # type: ignore[attr-defined]
+        with app.store.read() as conn:
+            dead = [
+                dict(r)
+                for r in conn.execute(
+                    sa.select(tbl.c.id, tbl.c.case_id, tbl.c.channel, tbl.c.target,
+                              tbl.c.subject, tbl.c.attempts, tbl.c.last_error)
+                    .where(tbl.c.status == "dead")
+                    .order_by(tbl.c.id)
+                ).mappings()
+            ]
+    finally:
+        app.close()
+    if as_json:
+        click.echo(json.dumps({"counts": counts, "dead": dead}, ensure_ascii=False))
+        return
+    click.echo("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "outbox empty")
+    for d in dead:
+        click.echo(f"dead #{d['id']} {d['channel']} {d['target']} ({d['attempts']} tries): "
+                   f"{d['last_error']}")
+
+
+@command.command("digest")
+@click.option("--now", "now_text", metavar="DATETIME")
+@db_option
+@config_option
+def digest_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
+    """Queue today's digest per responsible body now."""
+    from rongcuo.scheduler.runner import digest
+
+    app = _app(db)
+    try:
+        queued = digest(app, _config(config_path), parse_now(now_text) if now_text
+                        else app.clock.now())
+    finally:
+        app.close()
+    click.echo(json.dumps(queued, ensure_ascii=False))
+
+
+@command.command("calendar-check")
+@click.option("--now", "now_text", metavar="DATETIME")
+@db_option
+@config_option
+def calendar_check_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
+    """Warn about a missing next-year calendar; recompute provisional dates if years changed."""
+    from rongcuo.scheduler.runner import calendar_check
+
+    app = _app(db)
+    try:
+        rep = calendar_check(app, _config(config_path), parse_now(now_text) if now_text
+                             else app.clock.now())
+    finally:
+        app.close()
+    click.echo(json.dumps(rep, ensure_ascii=False))
+
+
+@command.command("run")
+@click.option("--sweep-seconds", type=int, default=None, help="sweep interval (default 60)")
+@click.option("--digest-at", default=None, metavar="HH:MM", help="daily digest time, CST")
+@db_option
+@config_option
+def run_cmd(
+    sweep_seconds: int | None, digest_at: str | None, db: str | None, config_path: str | None
+) -> None:
+    """Run the scheduler until stopped (SIGTERM/SIGINT): sweep, deliver, digest, calendar."""
+    from dataclasses import replace
+    from datetime import time
+
+    from rongcuo.scheduler.runner import build_scheduler
+
+    config = _config(config_path)
+    if sweep_seconds is not None:
+        if sweep_seconds < 1:
+            raise InvalidInput("--sweep-seconds 必须为正整数", "--sweep-seconds must be >= 1",
+                               code="input.invalid")
+        config = replace(config, sweep_seconds=sweep_seconds)
+    if digest_at is not None:
+        try:
+            config = replace(config, digest_at=time.fromisoformat(digest_at))
+        except ValueError as exc:
+            raise InvalidInput(f"--digest-at 时间格式错误：{digest_at!r}",
+                               f"--digest-at is not HH:MM: {digest_at!r}",
+                               code="input.invalid") from exc
+    from rongcuo.scheduler import lease
+
+    clock = SystemClock()
+    app = _app(db, clock)
+    rlog.bind(actor="system:scheduler")
+    holder = lease.holder_id()
+    sched = build_scheduler(app, config, clock, holder=holder)
+
+    def _stop(signum: int, _frame: Any) -> None:
+        sched.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(
+        f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
+        f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
+    )
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if app.store.dialect == "sqlite":
+            lease.release(app.store.engine, holder)  # the next sweeper need not wait
+        app.close()

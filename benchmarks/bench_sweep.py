@@ -1,0 +1,138 @@
+"""Benchmark: one sweep claiming 1,000 due deadlines among N pending ones, on PostgreSQL.
+
+    python benchmarks/bench_sweep.py [--admin-url URL] [--pending 10000,1000000] [--due 1000]
+
+For each N (in the same run) it builds a fresh database: one real Licheng case walked to
+``determined`` (its art. 17 notice period then runs) with its reminders recorded, cloned
+``--due`` times (each owes its overdue mark at 00:00 CST 2025-10-10), plus N pending deadline
+rows that are not yet due.  It then prints:
+
+* ``claim``: the claim alone — ``SELECT … WHERE next_notice_at <= now ORDER BY
+  next_notice_at LIMIT 1000 FOR UPDATE SKIP LOCKED`` — median of 7 runs (rolled back);
+* ``sweep``: one full sweep recording the 1,000 overdue marks and first rungs (events, case
+  rows, deadline rows, outbox) — what a sweeper really does;
+* the query plan of the claim (it must use ``ix_deadlines_next_notice_at``).
+
+Targets (issue 5): under 100 ms at a million, and the million-row figure no more than twice
+the ten-thousand-row one.  Pending rows beyond the clones use extra timer names under 1,000
+holder cases (``deadlines`` is keyed by case and timer) so seeding a million stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, datetime
+
+import psycopg
+import sqlalchemy as sa
+
+from rongcuo import logging as rlog
+from rongcuo.bootstrap import bootstrap
+from rongcuo.clock import CST, FixedClock
+from rongcuo.scheduler.sweep import Sweeper
+from rongcuo.scheduler.testing import clone_case, licheng_to_determined
+
+SWEEP_AT = datetime(2025, 10, 10, 0, 5, tzinfo=CST)
+FUTURE = datetime(2030, 1, 1, tzinfo=CST)
+
+
+def libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def seed(url: str, pending: int, due: int) -> None:
+    app = bootstrap(url, clock=FixedClock(datetime(2025, 9, 30, 12, tzinfo=CST)), migrate=True)
+    cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))  # reminders 3 and 1
+    engine = app.store.engine
+    clone_case(engine, cid, due - 1, prefix="due")  # + the template = `due` due rows
+    holders = min(1000, max(pending // 3, 1))
+    clone_case(engine, cid, holders, prefix="pend", next_notice_at=FUTURE)
+    extra = pending - holders * 3
+    if extra > 0:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO deadlines (case_id, timer, status, due, provisional, basis, "
+                "started_on, label_zh, label_en, next_notice, next_notice_at, updated_at) "
+                "SELECT 'pend-' || (1 + s.i % :h), 'p' || s.i, 'running', "
+                "DATE '2029-12-31' - (s.i % 700), false, '{}'::jsonb, DATE '2025-09-28', "
+                "'告知期限', 'notice period', 'reminder:3', "
+                ":f - make_interval(secs => s.i % 100000), now() "
+                "FROM generate_series(1, :n) AS s(i)"
+            ), {"h": holders, "n": extra, "f": FUTURE})
+    with psycopg.connect(libpq(url), autocommit=True) as c:
+        c.execute("VACUUM ANALYZE deadlines")
+        c.execute("VACUUM ANALYZE cases")
+    app.close()
+
+
+def claim_ms(url: str, limit: int, runs: int = 7) -> tuple[float, str]:
+    q = ("SELECT case_id, timer FROM deadlines WHERE next_notice_at <= %s "
+         "ORDER BY next_notice_at LIMIT %s FOR UPDATE SKIP LOCKED")
+    times = []
+    with psycopg.connect(libpq(url)) as c:
+        plan = "\n".join(r[0] for r in c.execute("EXPLAIN " + q, (SWEEP_AT, limit)))
+        c.rollback()
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            n = len(c.execute(q, (SWEEP_AT, limit)).fetchall())
+            times.append((time.perf_counter() - t0) * 1000)
+            c.rollback()
+            assert n == limit, f"claimed {n}, expected {limit}"
+    return statistics.median(times), plan
+
+
+def sweep_ms(url: str, due: int, batch: int) -> tuple[float, int]:
+    app = bootstrap(url, clock=FixedClock(SWEEP_AT))
+    try:
+        res = Sweeper(app, batch_size=batch).sweep(SWEEP_AT, limit=due)
+    finally:
+        app.close()
+    return res.elapsed_ms, len(res.notices)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--admin-url", default=os.environ.get(
+        "RONGCUO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    p.add_argument("--pending", default="10000,1000000")
+    p.add_argument("--due", type=int, default=1000)
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--keep", action="store_true", help="keep the databases")
+    args = p.parse_args()
+    rlog.configure()
+    rows = []
+    for n in [int(x) for x in args.pending.split(",")]:
+        name = f"rongcuo_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(libpq(args.admin_url), autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{name}"')
+        url = args.admin_url.rsplit("/", 1)[0] + "/" + name
+        try:
+            t0 = time.perf_counter()
+            seed(url, n, args.due)
+            seeded = time.perf_counter() - t0
+            c_ms, plan = claim_ms(url, args.due)
+            s_ms, recorded = sweep_ms(url, args.due, args.batch)
+            rows.append((n, c_ms, s_ms, recorded))
+            print(f"pending={n:>9,}  seeded in {seeded:6.1f} s  claim {args.due} = "
+                  f"{c_ms:7.2f} ms   full sweep = {s_ms:8.1f} ms "
+                  f"({recorded} notices, {recorded / s_ms * 1000:,.0f}/s)", flush=True)
+            print("  plan: " + plan.replace("\n", "\n        "), flush=True)
+        finally:
+            if not args.keep:
+                with psycopg.connect(libpq(args.admin_url), autocommit=True) as c:
+                    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if len(rows) >= 2:
+        (n0, c0, s0, _), (n1, c1, s1, _) = rows[0], rows[-1]
+        print(f"ratio {n1:,} / {n0:,}: claim {c1 / c0:.2f}x  full sweep {s1 / s0:.2f}x  "
+              f"(target: claim < 100 ms at the larger size and <= 2x)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

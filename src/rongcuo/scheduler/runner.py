@@ -1,0 +1,220 @@
+"""``rongcuo scheduler run``: APScheduler 3.x jobs over the deadline rows.
+
+The jobs are defined here in code and kept in memory (APScheduler's own job store is never
+the record: the deadline rows and the event log are).  Each job reads the clock once, at
+its start, and works from that instant:
+
+* ``sweep`` — every ``sweep_seconds`` (default 60): :class:`~rongcuo.scheduler.sweep.Sweeper`;
+  on SQLite under the sweeper lease (one sweeper at a time; a second one logs and skips);
+* ``deliver`` — every ``delivery_seconds``: the outbox delivery round (webhook, SMTP);
+* ``digest`` — daily at ``digest_at`` China Standard Time: one message per responsible body
+  (the case's agency) listing its deadlines overdue or due within 7 days;
+* ``calendar-check`` — daily at 09:00 CST: from 1 November, warn when next year's calendar
+  file is missing; when a new year has been loaded, recompute provisional due dates
+  (:func:`rongcuo.service.recompute.recompute_provisional`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+import structlog
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import IntegrityError
+
+from rongcuo import logging as rlog
+from rongcuo.adapters.db import tables as t
+from rongcuo.adapters.notify.outbox import OutboxDraft, as_utc, enqueue
+from rongcuo.adapters.notify.worker import DeliveryReport, deliver_due
+from rongcuo.clock import CST, Clock, SystemClock, today_cst
+from rongcuo.scheduler import lease
+from rongcuo.scheduler.config import SchedulerConfig
+from rongcuo.scheduler.sweep import Sweeper, SweepResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rongcuo.bootstrap import App
+
+log = rlog.get_logger("rongcuo.scheduler")
+
+LEASE_TTL = timedelta(minutes=5)
+DIGEST_HORIZON_DAYS = 7
+
+
+def run_sweep(
+    app: App, config: SchedulerConfig, now: datetime, *, holder: str | None = None
+) -> SweepResult:
+    """One sweep at ``now``; on SQLite only while holding the sweeper lease."""
+    sweeper = Sweeper(app, config.recipients, batch_size=config.batch_size)
+    if app.store.dialect != "sqlite":
+        return sweeper.sweep(now)
+    me = holder or lease.holder_id()
+    lease.acquire(app.store.engine, me, lease.wall_now(), LEASE_TTL)  # raises SweeperBusy
+    try:
+        return sweeper.sweep(now)
+    finally:
+        if holder is None:  # a one-off sweep gives the lease back; the daemon keeps renewing it
+            lease.release(app.store.engine, me)
+
+
+def digest(app: App, config: SchedulerConfig, now: datetime) -> dict[str, int]:
+    """Queue today's digest per responsible body; returns {agency: deadlines listed}.
+
+    Idempotent per day and body (the outbox ``dedupe_key``): two schedulers, one message.
+    """
+    today = today_cst(_At(now))
+    horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+    d, c = t.deadlines, t.cases
+    q = (
+        sa.select(c.c.agency, c.c.number, c.c.id, d.c.timer, d.c.label_zh, d.c.due, d.c.status,
+                  d.c.provisional)
+        .join(c, c.c.id == d.c.case_id)
+        .where(
+            c.c.closed.is_(False),
+            sa.or_(d.c.status == "overdue", sa.and_(d.c.status == "running", d.c.due <= horizon)),
+        )
+        .order_by(c.c.agency, d.c.due, c.c.number)
+    )
+    per_body: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    with app.store.read() as conn:
+        for r in conn.execute(q).mappings():
+            per_body[r["agency"]].append(
+                {
+                    "case_id": r["id"], "number": r["number"], "timer": r["timer"],
+                    "label_zh": r["label_zh"], "status": r["status"],
+                    "due": r["due"].isoformat() if r["due"] else None,
+                    "provisional": bool(r["provisional"]),
+                }
+            )
+    queued: dict[str, int] = {}
+    for agency, items in per_body.items():
+        overdue = sum(1 for i in items if i["status"] == "overdue")
+        draft = OutboxDraft(
+            case_id="digest",
+            kind="digest",
+            key=f"{today.isoformat()}:{agency}",
+            subject=f"{agency} {today.isoformat()} 期限日报：逾期 {overdue} 项，"
+            f"{DIGEST_HORIZON_DAYS} 日内到期 {len(items) - overdue} 项",
+            payload={"agency": agency, "on": today.isoformat(), "deadlines": items},
+            role=f"digest:{agency}",
+        )
+        try:
+            with app.store.write() as conn:
+                enqueue(conn, [draft], config.recipients, now)
+            queued[agency] = len(items)
+        except IntegrityError:
+            log.info("digest.already_queued", agency=agency, on=today.isoformat())
+    return queued
+
+
+def calendar_check(app: App, config: SchedulerConfig, now: datetime) -> dict[str, Any]:
+    """From 1 November (CST), warn when next year's calendar file is missing; when the loaded
+    years changed since the last check, recompute every provisional due date."""
+    from rongcuo.calendars import load_calendar
+    from rongcuo.service.recompute import recompute_provisional
+
+    today = today_cst(_At(now))
+    before = tuple(app.calendar.loaded_years)
+    fresh = load_calendar()
+    report: dict[str, Any] = {"on": today.isoformat(), "loaded_years": list(fresh.loaded_years)}
+    if tuple(fresh.loaded_years) != before:
+        app._calendar = fresh  # the composition root's calendar, refreshed in place
+        app._engines.clear()
+        changed = recompute_provisional(app, today, "system:calendar-check")
+        report["recomputed"] = len(changed)
+    nxt = today.year + 1
+    if (today.month, today.day) >= (11, 1) and fresh.year(nxt) is None:
+        report["missing_next_year"] = nxt
+        log.warning(
+            "calendar.next_year_missing",
+            year=nxt,
+            message_zh=f"{nxt}年放假安排文件尚未导入：{nxt}年的期限将按暂定规则计算",
+            message_en=f"the {nxt} calendar file is missing: {nxt} due dates are provisional",
+        )
+        draft = OutboxDraft(
+            case_id="calendar",
+            kind="calendar",
+            key=f"missing:{nxt}:{today.isoformat()}",
+            subject=f"{nxt}年放假安排文件尚未导入（rongcuo calendar import），相关期限为暂定",
+            payload={"year": nxt, "on": today.isoformat()},
+        )
+        try:
+            with app.store.write() as conn:
+                enqueue(conn, [draft], config.recipients, now)
+        except IntegrityError:
+            pass  # already warned today
+    return report
+
+
+class _At:
+    def __init__(self, at: datetime) -> None:
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+
+def build_scheduler(
+    app: App,
+    config: SchedulerConfig,
+    clock: Clock,
+    scheduler: BaseScheduler | None = None,
+    holder: str | None = None,
+) -> BaseScheduler:
+    """The scheduler with its four jobs (in memory, defined in code).  ``holder`` names this
+    process in the SQLite sweeper lease (release it with :func:`lease.release` on exit)."""
+    sched = scheduler or BlockingScheduler(timezone=CST)
+    me = holder or lease.holder_id()
+
+    def job_context(job: str) -> Any:
+        # jobs run in executor threads: bind actor and a request id per run for the logs
+        return structlog.contextvars.bound_contextvars(
+            actor="system:scheduler", job=job, request_id=rlog.new_request_id()
+        )
+
+    def sweep_job() -> None:
+        with job_context("sweep"):
+            now = clock.now()  # read once per run
+            try:
+                res = run_sweep(app, config, now, holder=me)
+                log.info("job.sweep", recorded=len(res.notices), claimed=res.claimed)
+            except lease.SweeperBusy as busy:
+                log.warning("job.sweep.busy", message_zh=busy.message_zh,
+                            message_en=busy.message_en)
+
+    def deliver_job() -> DeliveryReport:
+        with job_context("deliver"):
+            return deliver_due(app.store.engine, config.channels(), clock, config.delivery)
+
+    def digest_job() -> None:
+        with job_context("digest"):
+            digest(app, config, clock.now())
+
+    def calendar_job() -> None:
+        with job_context("calendar-check"):
+            calendar_check(app, config, clock.now())
+
+    # APScheduler times its triggers by the wall clock; the injected clock only gives each job
+    # its "now" (tests inject a FixedClock).  Start the interval jobs right away.
+    first = SystemClock().now().astimezone(CST)
+    common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    sched.add_job(sweep_job, IntervalTrigger(seconds=config.sweep_seconds, timezone=CST),
+                  id="sweep", next_run_time=first, **common)
+    sched.add_job(deliver_job, IntervalTrigger(seconds=config.delivery_seconds, timezone=CST),
+                  id="deliver", next_run_time=first + timedelta(seconds=5), **common)
+    sched.add_job(digest_job, CronTrigger(hour=config.digest_at.hour,
+                                          minute=config.digest_at.minute, timezone=CST),
+                  id="digest", **common)
+    sched.add_job(calendar_job, CronTrigger(hour=9, minute=0, timezone=CST),
+                  id="calendar-check", next_run_time=first + timedelta(seconds=10), **common)
+    return sched
+
+
+def utc_of_cst_date(d: date) -> datetime:
+    """00:00 CST of ``d`` as an aware instant (helper for the CLI's ``--now DATE``)."""
+    return as_utc(datetime(d.year, d.month, d.day, tzinfo=CST))

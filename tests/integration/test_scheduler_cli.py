@@ -1,0 +1,111 @@
+"""`rongcuo scheduler sweep` as an operator runs it, and the one-sweeper rule on SQLite.
+
+The clock is read at the entry point (SystemClock), so these tests freeze it with freezegun.
+The notice period is Licheng art. 17 (7 days after the decision).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from freezegun import freeze_time
+
+from rongcuo.bootstrap import App, bootstrap
+from rongcuo.clock import CST, FixedClock
+from rongcuo.entrypoints.cli.main import cli
+from rongcuo.scheduler import lease
+from rongcuo.scheduler.testing import licheng_to_determined
+
+
+@pytest.fixture
+def seeded(db_url: str) -> Iterator[tuple[str, str]]:
+    app: App = bootstrap(db_url, clock=FixedClock(datetime(2025, 9, 28, 10, tzinfo=CST)),
+                         migrate=True)
+    cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    app.close()
+    yield db_url, cid
+
+
+def test_sweep_command_prints_what_it_recorded_as_json(seeded: tuple[str, str]) -> None:
+    """`scheduler sweep --now 2025-10-10T00:05 --json`: the overdue mark and rung 1 of the
+    Licheng art. 17 notice, each with its event seq, on the sweep's CST date."""
+    url, cid = seeded
+    runner = CliRunner()
+    with freeze_time("2025-10-09T16:05:00Z"):  # = 2025-10-10 00:05 CST
+        res = runner.invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
+                                  "--now", "2025-10-10T00:05"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output.strip().splitlines()[-1])
+    got = [(n["case_id"], n["notice"], n["on"], n["to"]) for n in out["notices"]]
+    assert got == [
+        (cid, "reminder:3", "2025-10-10", "default"),
+        (cid, "reminder:1", "2025-10-10", "default"),
+        (cid, "overdue", "2025-10-10", "default"),
+        (cid, "escalation:1", "2025-10-10", "负责人"),
+    ]
+    assert [n["event_seq"] for n in out["notices"]] == [8, 9, 10, 11]
+
+
+def test_sweep_command_without_now_uses_the_frozen_wall_clock(seeded: tuple[str, str]) -> None:
+    """Without --now the entry point reads the clock once: on 2025-10-09 at 23:59 CST the
+    period (rolled to 10-09 by Civil Code art. 203) has not ended, so no overdue mark."""
+    url, _ = seeded
+    runner = CliRunner()
+    with freeze_time("2025-10-09T15:59:00Z"):
+        res = runner.invoke(cli, ["scheduler", "sweep", "--db", url, "--json"])
+    out = json.loads(res.output.strip().splitlines()[-1])
+    assert [n["notice"] for n in out["notices"]] == ["reminder:3", "reminder:1"]
+    assert out["now"].startswith("2025-10-09T15:59")
+
+
+def test_bad_now_is_refused_with_a_message_naming_it(seeded: tuple[str, str]) -> None:
+    """Bad input gets a clear bilingual error and exit code 3; nothing is recorded."""
+    url, _ = seeded
+    res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--now", "10/10/2025"])
+    assert res.exit_code == 3
+    assert "--now" in res.output and "10/10/2025" in res.output
+
+
+def test_a_second_sweeper_on_sqlite_is_told_plainly_and_records_nothing(tmp_path: Path) -> None:
+    """SQLite allows one sweeper at a time: while another holds the lease, `scheduler sweep`
+    exits with a message saying so and pointing to PostgreSQL (exactly-once is kept)."""
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    app = bootstrap(url, clock=FixedClock(datetime(2025, 9, 28, 10, tzinfo=CST)))
+    licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    with freeze_time("2025-10-09T16:05:00Z"):
+        lease.acquire(app.store.engine, "other-host:123:abcd", datetime.now(UTC),
+                      timedelta(minutes=5))
+        res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
+                                       "--now", "2025-10-10T00:05"])
+    assert res.exit_code == 3
+    # the root prints both languages (JSON errors only when --json is on the real argv)
+    assert "另一个调度进程（other-host:123:abcd）" in res.output
+    assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
+    assert not any(e.trigger == "notice" for e in app.store.case_events(
+        app.store.list_cases()[0].id))
+    # once the other sweeper's lease has run out, the sweep proceeds
+    with freeze_time("2025-10-09T16:11:00Z"):
+        res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
+                                       "--now", "2025-10-10T00:05"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output.strip().splitlines()[-1])["recorded"] == 4
+    app.close()
+
+
+def test_a_sweep_in_the_future_is_refused(seeded: tuple[str, str]) -> None:
+    """A sweep may not record a reminder or overdue mark (Licheng art. 17 notice) that has
+    not happened yet: --now after the wall clock exits 3 and records nothing."""
+    url, cid = seeded
+    with freeze_time("2025-10-01T00:00:00Z"):
+        res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url,
+                                       "--now", "2025-10-10T00:05"])
+    assert res.exit_code == 3
+    assert "is in the future" in res.output
+    app = bootstrap(url, clock=FixedClock(datetime(2025, 10, 1, tzinfo=CST)))
+    assert not any(e.trigger == "notice" for e in app.store.case_events(cid))
+    app.close()
