@@ -1,0 +1,320 @@
+"""``audit export``: the case file's timeline in Chinese, for printing and for the archive.
+
+Licheng art. 14 ends every case with 归档 (archiving).  The export is the document that goes
+into the archive: each step with its business date, when it was recorded, who recorded it and
+the article it rests on; each deadline with how its date was computed (the ``basis`` an
+auditor can re-derive by hand); each reminder, overdue mark and escalation; and the head of the
+hash chain so a printed copy can later be matched against the database.
+
+Two formats from one view model (:func:`build_case_file`): JSON (``ensure_ascii=False``) and a
+self-contained HTML page (Jinja2 with autoescaping, inline CSS, ``@media print``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from rongcuo.audit.log import StoredCase, StoredEvent
+from rongcuo.clock import CST
+from rongcuo.domain.case import Deadline
+
+STATUS_ZH = {
+    "running": "计时中",
+    "paused": "中止计时",
+    "met": "已按期完成",
+    "overdue": "已逾期",
+    "cancelled": "已撤销",
+}
+
+NOTICE_ZH = {"reminder": "到期提醒", "overdue": "逾期标记", "escalation": "逐级督办（升级）"}
+
+DATA_LABELS_ZH = {
+    "subject": "容错纠错对象",
+    "agency": "行政执法机关",
+    "matter": "事项",
+    "source": "来源",
+    "investigator": "调查人员",
+    "reason": "理由",
+    "kind": "类别",
+    "days": "天数",
+    "approved_by": "批准人",
+    "host": "主持人",
+    "outcome": "认定结果",
+    "items": "依据的情形",
+    "correction_required": "是否需要纠错",
+    "received_on": "收到日期",
+    "result": "结果",
+    "due": "期限",
+    "timer": "期限名称",
+    "notice": "提醒类别",
+    "to": "督办对象",
+    "old_due": "原到期日",
+    "new_due": "新到期日",
+}
+
+
+VALUE_ZH = {
+    "application": "当事人申请",
+    "supervision_case": "执法监督案件",
+    "report": "信访举报",
+    "upheld": "维持",
+    "changed": "变更",
+}
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if isinstance(obj, Mapping):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _labels(definition: Any, section: str) -> dict[str, str]:
+    items = _get(definition, section) or {}
+    out: dict[str, str] = {}
+    if isinstance(items, Mapping):
+        for name, spec in items.items():
+            label = _get(spec, "label_zh")
+            if label:
+                out[str(name)] = str(label)
+    return out
+
+
+def _outcome_labels(definition: Any) -> dict[str, str]:
+    outcomes = _get(definition, "outcomes") or _get(_get(definition, "catalogue"), "outcomes")
+    return {str(k): str(_get(v, "label_zh", k)) for k, v in dict(outcomes or {}).items()}
+
+
+def _cst(recorded_at: str) -> str:
+    at = datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+    return at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _value(v: Any, outcomes: Mapping[str, str]) -> str:
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, list | tuple):
+        return "、".join(_value(x, outcomes) for x in v)
+    if isinstance(v, Mapping):
+        return "；".join(f"{k}：{_value(x, outcomes)}" for k, x in v.items())
+    if isinstance(v, str) and v in outcomes:
+        return f"{outcomes[v]}（{v}）"
+    if isinstance(v, str) and v in VALUE_ZH:
+        return VALUE_ZH[v]
+    return "" if v is None else str(v)
+
+
+def notice_kind(ev: StoredEvent) -> str | None:
+    """``reminder`` / ``overdue`` / ``escalation`` for a notice event, else None."""
+    key = str(ev.data.get("notice") or "")
+    for kind in ("reminder", "overdue", "escalation"):
+        if key.startswith(kind):
+            return kind
+    t = ev.trigger.lower() + " " + ev.type.lower()
+    for kind in ("escalation", "overdue", "reminder"):
+        if kind in t or (kind == "escalation" and "escalat" in t):
+            return kind
+    return None
+
+
+_HIDDEN = {"from_state", "to_state", "workflow", "to_en", "notice", "timer", "basis",
+           "repeated_mistake"}
+
+
+def _notice_text(key: str, to: Any) -> str:
+    kind, _, rest = key.partition(":")
+    if kind == "reminder":
+        return f"到期前{rest}个工作日提醒"
+    if kind == "overdue":
+        return "期限届满未完成，标记逾期"
+    if kind == "escalation":
+        return f"第{rest}级督办，报{to or ''}"
+    return key
+
+
+def _details(
+    ev: StoredEvent,
+    kind: str | None,
+    outcomes: Mapping[str, str],
+    states: Mapping[str, str],
+    timers: Mapping[str, str],
+) -> list[dict[str, str]]:
+    """What a reader needs from the event data, labelled in Chinese (technical keys hidden)."""
+    data = ev.data
+    out: list[dict[str, str]] = []
+    if kind:
+        timer = str(data.get("timer") or "")
+        out.append({"key": "timer", "label": "期限", "value": timers.get(timer, timer)})
+        out.append({"key": "notice", "label": "内容",
+                    "value": _notice_text(str(data.get("notice") or kind), data.get("to"))})
+        if data.get("basis") == "policy":
+            out.append({"key": "basis", "label": "依据性质", "value": "运行政策（非法律规定）"})
+    for k, v in data.items():
+        if k in _HIDDEN or (kind and k == "to"):
+            continue
+        out.append({"key": k, "label": DATA_LABELS_ZH.get(k, k), "value": _value(v, outcomes)})
+    seen = data.get("repeated_mistake")
+    if isinstance(seen, Mapping) and seen.get("context_given"):
+        n, m = seen.get("prior_tolerances_checked", 0), len(seen.get("matches") or [])
+        out.append({"key": "repeated_mistake", "label": "重复失误核查",
+                    "value": f"核查同一对象同一事项的先前容错案件 {n} 件，相同 {m} 件"})
+    to_state = data.get("to_state")
+    if to_state and to_state != data.get("from_state"):
+        out.append({"key": "to_state", "label": "办理后状态",
+                    "value": states.get(str(to_state), str(to_state))})
+    return out
+
+
+def explain_deadline(d: Deadline | Mapping[str, Any]) -> str:
+    """How the due date was computed, in Chinese, from its ``basis``.
+
+    Uses :meth:`rongcuo.domain.periods.DueDate.explain` (the legal clock's own wording) when the
+    basis carries what it needs; otherwise lists the basis fields.
+    """
+    due = _get(d, "due")
+    basis = dict(_get(d, "basis") or {})
+    provisional = bool(_get(d, "provisional"))
+    if due is not None and basis:
+        try:
+            from datetime import date
+
+            from rongcuo.domain.periods import DueDate
+
+            due_date = due if isinstance(due, date) else date.fromisoformat(str(due))
+            text = DueDate(due=due_date, provisional=provisional, basis=basis).explain("zh")
+            if text:
+                return str(text)
+        except Exception:  # a basis the explainer does not know: list its fields instead
+            pass
+    if not basis:
+        return "（无计算依据记录）"
+    return "；".join(f"{k}：{json.dumps(v, ensure_ascii=False)}" for k, v in basis.items())
+
+
+def build_case_file(
+    case: StoredCase,
+    events: Sequence[StoredEvent],
+    deadlines: Sequence[Deadline],
+    definition: Any,
+    *,
+    generated_at: datetime,
+    as_of: datetime | None = None,
+    state: str | None = None,
+    chain_ok: bool | None = None,
+) -> dict[str, Any]:
+    """The case file as a JSON-able view model (the HTML template renders the same dict)."""
+    triggers = _labels(definition, "triggers")
+    states = _labels(definition, "states")
+    timers = _labels(definition, "timers")
+    outcomes = _outcome_labels(definition)
+    steps: list[dict[str, Any]] = []
+    notices: list[dict[str, Any]] = []
+    for ev in events:
+        kind = notice_kind(ev)
+        details = _details(ev, kind, outcomes, states, timers)
+        row = {
+            "seq": ev.seq,
+            "event_id": ev.id,
+            "on": ev.on,
+            "recorded_at": ev.recorded_at,
+            "recorded_at_cst": _cst(ev.recorded_at),
+            "trigger": ev.trigger,
+            "type": ev.type,
+            "step_zh": triggers.get(ev.trigger)
+            or (NOTICE_ZH.get(kind, "") if kind else "")
+            or ev.type,
+            "actor": ev.actor,
+            "article": ev.article,
+            "details": details,
+            "kind": kind or "step",
+            "hash": ev.hash,
+        }
+        steps.append(row)
+        if kind:
+            notices.append(
+                {
+                    **row,
+                    "kind_zh": NOTICE_ZH[kind],
+                    "timer": ev.data.get("timer"),
+                    "timer_zh": timers.get(str(ev.data.get("timer")), ev.data.get("timer")),
+                    "to": ev.data.get("to"),
+                }
+            )
+    dls = []
+    for d in deadlines:
+        dls.append(
+            {
+                "timer": d.timer,
+                "label_zh": d.label_zh or d.timer,
+                "started_on": d.started_on.isoformat(),
+                "due": d.due.isoformat() if d.due else None,
+                "status": d.status,
+                "status_zh": STATUS_ZH.get(d.status, d.status),
+                "provisional": d.provisional,
+                "explanation_zh": explain_deadline(d),
+                "basis": json.loads(json.dumps(dict(d.basis), default=str)),
+                "next_notice": d.next_notice,
+            }
+        )
+    cur_state = state or case.state
+    outcome = case.facts.get("outcome")
+    return {
+        "format": "rongcuo-case-file/1",
+        "case": {
+            "id": case.id,
+            "number": case.number,
+            "subject": case.subject,
+            "agency": case.agency,
+            "opened_on": case.opened_on.isoformat(),
+            "state": cur_state,
+            "state_zh": states.get(cur_state, cur_state),
+            "outcome": outcome,
+            "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
+        },
+        "workflow": {
+            "id": case.workflow_id,
+            "version": case.workflow_version,
+            "title": _get(definition, "title", case.workflow_id),
+        },
+        "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
+        "generated_at": generated_at.astimezone(UTC).isoformat(),
+        "generated_at_cst": generated_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"),
+        "steps": steps,
+        "deadlines": dls,
+        "notices": notices,
+        "integrity": {
+            "events": len(events),
+            "head_seq": events[-1].seq if events else 0,
+            "head_hash": events[-1].hash if events else None,
+            "chain_ok": chain_ok,
+        },
+    }
+
+
+_env: Environment | None = None
+
+
+def _environment() -> Environment:
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=PackageLoader("rongcuo", "templates"),
+            autoescape=select_autoescape(["html", "j2", "html.j2"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _env
+
+
+def render_html(case_file: Mapping[str, Any]) -> str:
+    return _environment().get_template("case_file.html.j2").render(f=case_file)
+
+
+def render_json(case_file: Mapping[str, Any]) -> str:
+    return json.dumps(case_file, ensure_ascii=False, indent=2, sort_keys=False)
