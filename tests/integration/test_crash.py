@@ -35,7 +35,7 @@ if mode == "mid":
     case = store.load_case(case_id)
     ev, st, dl = syn.step(case.state, date(2025, 10, 9), 999)
     with store.write() as conn:
-        store._append(conn, case.id, case.number, case.version, case.last_seq, case.last_hash,
+        store.append_in(conn, case.id, case.number, case.version, case.last_seq, case.last_hash,
                       st, ev, dl, at, None)
         Path(flag).write_text("written, not committed")
         time.sleep(120)

@@ -316,7 +316,7 @@ class Sweeper:
         if last is None:
             # nothing owed any more (paused, extended, met since the row was written): re-plan
             fresh = current
-            self.store._upsert_deadlines(conn, case.id, fresh, as_utc(self.app.clock.now()))
+            self.store.upsert_deadlines_in(conn, case.id, fresh, as_utc(self.app.clock.now()))
             return {
                 "case_id": case.id,
                 "replanned": True,
@@ -326,7 +326,7 @@ class Sweeper:
                     for x in fresh
                 ],
             }
-        committed = self.store._append(
+        committed = self.store.append_in(
             conn, case.id, case.number, case.version, case.last_seq, case.last_hash, state,
             events, last.deadlines, as_utc(self.app.clock.now()), None,
         )

@@ -134,10 +134,10 @@ def _one(app: App, case_id: str, on: date, actor: str) -> list[Recomputed]:
         # nothing moved; still clear the provisional flag where the year is now loaded
         if any(not dl.provisional for dl in fresh if dl.timer in stored):
             with app.store.write() as conn:
-                app.store._upsert_deadlines(conn, case.id, fresh, app.clock.now())
+                app.store.upsert_deadlines_in(conn, case.id, fresh, app.clock.now())
         return []
     with app.store.write() as conn:
-        res = app.store._append(
+        res = app.store.append_in(
             conn, case.id, case.number, case.version, case.last_seq, case.last_hash,
             state, events, fresh, app.clock.now(), None,
         )

@@ -372,7 +372,7 @@ class Store:
                         **state_columns(state),
                     )
                 )
-                result = self._append(
+                result = self.append_in(
                     conn,
                     case_id,
                     number,
@@ -402,7 +402,7 @@ class Store:
         """Append ``events`` to ``case`` (as loaded: its version is the optimistic check)."""
         try:
             with self.write() as conn:
-                return self._append(
+                return self.append_in(
                     conn,
                     case.id,
                     case.number,
@@ -439,7 +439,7 @@ class Store:
             details={"case_id": case_id, "cause": type(getattr(exc, "orig", exc)).__name__},
         ) from exc
 
-    def _append(
+    def append_in(
         self,
         conn: sa.Connection,
         case_id: str,
@@ -453,6 +453,10 @@ class Store:
         recorded_at: datetime,
         idem: Idempotency | None,
     ) -> CommitResult:
+        """Append inside the caller's write transaction (``with store.write() as conn``), so a
+        caller can add rows of its own to the same commit (the sweep's outbox rows).  The
+        UPDATE of the case row checks ``expected_version``: a stale caller gets
+        ``ConcurrencyConflict`` and its transaction must roll back."""
         recorded_at = utc(recorded_at)  # type: ignore[assignment]
         new_version = expected_version + 1
         if idem is not None:
@@ -566,14 +570,14 @@ class Store:
             )
         cur.close()
         if deadlines:
-            self._upsert_deadlines(conn, case_id, deadlines, recorded_at)
+            self.upsert_deadlines_in(conn, case_id, deadlines, recorded_at)
         return CommitResult(case_id, number, state.state, new_version, tuple(stored))
 
-    def _upsert_deadlines(
+    def upsert_deadlines_in(
         self, conn: sa.Connection, case_id: str, deadlines: Sequence[Deadline], at: datetime
     ) -> None:
-        """Upsert one row per timer inside the caller's write transaction (also used by the
-        scheduler's sweep and the recompute service of issue 5 — keep the signature)."""
+        """Upsert one row per timer inside the caller's write transaction (the sweep and the
+        recompute service use it too)."""
         cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         cur.executemany(
             self._sql_deadline_upsert,
