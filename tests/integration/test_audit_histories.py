@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from rongcuo.audit.api import verify
-from rongcuo.audit.log import StoredEvent
+from rongcuo.audit.log import LoggedEvent
 from rongcuo.audit.testing import load_history
 from rongcuo.audit.verify import deadline_rows, state_row
 from rongcuo.bootstrap import App, bootstrap
@@ -30,8 +30,8 @@ def _doc(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _events(doc: dict[str, Any]) -> list[StoredEvent]:
-    return [StoredEvent(id=i + 1, **e) for i, e in enumerate(doc["events"])]
+def _events(doc: dict[str, Any]) -> list[LoggedEvent]:
+    return [LoggedEvent(id=i + 1, **e) for i, e in enumerate(doc["events"])]
 
 
 @pytest.fixture(scope="module")

@@ -427,7 +427,8 @@ def test_order_correction_waits_for_the_review_window(eng: Engine) -> None:
 
 
 def test_order_correction_inside_the_window_with_a_written_waiver(eng: Engine) -> None:
-    """The party may waive review in writing; the waiver is recorded (历城办法第十九条、第二十条)."""
+    """The party may waive review in writing; the waiver is recorded
+    (历城办法第十九条、第二十条)."""
     case, events = run(
         eng,
         [

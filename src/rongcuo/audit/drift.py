@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rongcuo.audit.log import Snapshot, StoredCase, StoredEvent
+from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import DomainError
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-decide
 
 
-def _context(ev: StoredEvent) -> dict[str, Any]:
+def _context(ev: LoggedEvent) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data."""
     seen = ev.data.get("repeated_mistake")
     if isinstance(seen, dict) and seen.get("context_given"):
@@ -34,12 +34,12 @@ def _context(ev: StoredEvent) -> dict[str, Any]:
     return {}
 
 
-def redecide(case: StoredCase, events: list[StoredEvent], new: Engine) -> list[dict[str, Any]]:
+def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:
     """Re-decide each recorded command of one case under ``new``; return the differences."""
     out: list[dict[str, Any]] = []
     new_version = str(new.definition.version)
 
-    def report(ev: StoredEvent, code: str, zh: str, en: str, **extra: Any) -> None:
+    def report(ev: LoggedEvent, code: str, zh: str, en: str, **extra: Any) -> None:
         out.append({
             "case_id": case.id, "number": case.number, "seq": ev.seq, "trigger": ev.trigger,
             "recorded_version": case.workflow_version, "newest_version": new_version,

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from rongcuo.audit.log import StoredCase, StoredEvent
+from rongcuo.audit.log import LoggedEvent, StoredCase
 from rongcuo.clock import CST
 from rongcuo.domain.case import Deadline
 
@@ -110,7 +110,7 @@ def _value(v: Any, outcomes: Mapping[str, str]) -> str:
     return "" if v is None else str(v)
 
 
-def notice_kind(ev: StoredEvent) -> str | None:
+def notice_kind(ev: LoggedEvent) -> str | None:
     """``reminder`` / ``overdue`` / ``escalation`` for a notice event, else None."""
     key = str(ev.data.get("notice") or "")
     for kind in ("reminder", "overdue", "escalation"):
@@ -139,7 +139,7 @@ def _notice_text(key: str, to: Any) -> str:
 
 
 def _details(
-    ev: StoredEvent,
+    ev: LoggedEvent,
     kind: str | None,
     outcomes: Mapping[str, str],
     states: Mapping[str, str],
@@ -199,7 +199,7 @@ def explain_deadline(d: Deadline | Mapping[str, Any]) -> str:
 
 def build_case_file(
     case: StoredCase,
-    events: Sequence[StoredEvent],
+    events: Sequence[LoggedEvent],
     deadlines: Sequence[Deadline],
     definition: Any,
     *,

@@ -35,8 +35,10 @@ PG_EVENT_COLUMNS = (
 
 
 @dataclass(slots=True)
-class StoredEvent:
-    """One row of ``events`` with its values as hashed (``on`` and ``recorded_at`` strings)."""
+class LoggedEvent:
+    """One row of ``events`` read for auditing, its values exactly as hashed (``on`` and
+    ``recorded_at`` as strings) — unlike the store's ``StoredEvent``, nothing is parsed, so the
+    chain is checked on the bytes the database holds and verify stays fast."""
 
     id: int
     case_id: str
@@ -95,11 +97,11 @@ def _recorded_at(value: Any) -> str:
     return format_recorded_at(datetime.fromisoformat(s))
 
 
-def _row_to_event(row: tuple[Any, ...]) -> StoredEvent:
+def _row_to_event(row: tuple[Any, ...]) -> LoggedEvent:
     (eid, cid, seq, trig, typ, on, actor, art, data, wid, wver, rec, prev, h) = row
     if isinstance(data, str):
         data = json.loads(data)
-    return StoredEvent(
+    return LoggedEvent(
         int(eid), str(cid), int(seq), trig, typ,
         on.isoformat() if isinstance(on, date) else str(on),
         actor, art, data, wid, wver, _recorded_at(rec), prev, h,
@@ -251,7 +253,7 @@ class Snapshot:
     def iter_events(
         self, *, case_id: str | None = None, case_range: CaseRange | None = None,
         batch: int = 20_000,
-    ) -> Iterator[StoredEvent]:
+    ) -> Iterator[LoggedEvent]:
         """Every event in global order (one case's, or a case-id range's), streamed."""
         where, params = self._where("case_id", case_id, case_range)
         cols = PG_EVENT_COLUMNS if self.pg else EVENT_COLUMNS
@@ -273,7 +275,7 @@ class Snapshot:
         finally:
             cur.close()
 
-    def case_events(self, case_id: str) -> list[StoredEvent]:
+    def case_events(self, case_id: str) -> list[LoggedEvent]:
         return list(self.iter_events(case_id=case_id))
 
     def find_case_id(self, ref: str) -> str | None:

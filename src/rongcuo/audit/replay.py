@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from rongcuo.audit.log import Snapshot, StoredCase, StoredEvent
+from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Deadline
 from rongcuo.domain.chain import format_recorded_at
 from rongcuo.service.errors import CaseNotFound
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Replayed:
     case: StoredCase
-    events: tuple[StoredEvent, ...]  # the events known as of the moment
+    events: tuple[LoggedEvent, ...]  # the events known as of the moment
     state: CaseState | None  # None: nothing was recorded yet at that moment
     deadlines: tuple[Deadline, ...]
     as_of: datetime | None
@@ -42,7 +42,7 @@ def not_found(ref: str) -> CaseNotFound:
     )
 
 
-def known_as_of(events: Sequence[StoredEvent], as_of: datetime | None) -> list[StoredEvent]:
+def known_as_of(events: Sequence[LoggedEvent], as_of: datetime | None) -> list[LoggedEvent]:
     """The events recorded at or before ``as_of`` (all when None)."""
     if as_of is None:
         return list(events)
@@ -52,7 +52,7 @@ def known_as_of(events: Sequence[StoredEvent], as_of: datetime | None) -> list[S
 
 def replay_events(
     case: StoredCase,
-    events: Sequence[StoredEvent],
+    events: Sequence[LoggedEvent],
     engine_for: Callable[[str, str], Engine],
     as_of: datetime | None = None,
 ) -> Replayed:
@@ -85,7 +85,7 @@ def _deadline_json(d: Deadline) -> dict[str, Any]:
     return out
 
 
-def _event_json(e: StoredEvent) -> dict[str, Any]:
+def _event_json(e: LoggedEvent) -> dict[str, Any]:
     return {
         "seq": e.seq, "id": e.id, "trigger": e.trigger, "type": e.type, "on": e.on,
         "by": e.actor, "article": e.article, "recorded_at": e.recorded_at, "data": e.data,

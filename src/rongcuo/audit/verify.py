@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rongcuo.adapters.db.codec import jsonable, timers_to_json
-from rongcuo.audit.log import DeadlineRaw, StoredCase, StoredEvent
+from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
 from rongcuo.domain.case import CaseState, Deadline
 from rongcuo.domain.chain import GENESIS, event_hash
 from rongcuo.domain.errors import DomainError
@@ -256,7 +256,7 @@ class Verifier:
         self._engines: dict[tuple[str, str], Engine] = {}
 
     def _break(
-        self, t: _Track, ev: StoredEvent, code: str, zh: str, en: str, seq: int | None = None
+        self, t: _Track, ev: LoggedEvent, code: str, zh: str, en: str, seq: int | None = None
     ) -> None:
         t.broken = True
         self.findings[ev.case_id] = Finding(
@@ -270,7 +270,7 @@ class Verifier:
             eng = self._engines[key] = self.engine_for(*key)
         return eng
 
-    def feed(self, ev: StoredEvent) -> None:
+    def feed(self, ev: LoggedEvent) -> None:
         self.events += 1
         t = self.tracks.get(ev.case_id)
         if t is None:
@@ -426,7 +426,7 @@ class Verifier:
 
 
 def verify_log(
-    events: Iterable[StoredEvent],
+    events: Iterable[LoggedEvent],
     cases: Mapping[str, StoredCase],
     deadlines: Mapping[str, Mapping[str, DeadlineRaw]],
     engine_for: EngineFor | None,

@@ -36,13 +36,17 @@ from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StoreError
 
 
-def _driver_integrity_errors() -> tuple[type[Exception], ...]:
-    """Unique violations raised by the drivers themselves on the hot path."""
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    """Unique violations: SQLAlchemy's, and the drivers' own (the hot path talks to the
+    driver directly)."""
     import sqlite3
 
     import psycopg
 
-    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+    return (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+INTEGRITY_ERRORS = _integrity_errors()
 
 
 def utc(at: datetime | None) -> datetime | None:
@@ -176,19 +180,23 @@ class DeadlineRecord:
     next_notice: str | None
     next_notice_at: datetime | None
 
+    def as_deadline(self) -> Deadline:
+        """The row as the domain's :class:`Deadline` (one JSON shape for both)."""
+        return Deadline(
+            timer=self.timer,
+            status=self.status,  # type: ignore[arg-type]
+            due=self.due,
+            provisional=self.provisional,
+            basis=self.basis,
+            started_on=self.started_on,
+            label_zh=self.label_zh,
+            label_en=self.label_en,
+            next_notice=self.next_notice,
+            next_notice_at=self.next_notice_at,
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "timer": self.timer,
-            "due": self.due.isoformat() if self.due else None,
-            "status": self.status,
-            "provisional": self.provisional,
-            "started_on": self.started_on.isoformat(),
-            "label_zh": self.label_zh,
-            "label_en": self.label_en,
-            "basis": dict(self.basis),
-            "next_notice": self.next_notice,
-            "next_notice_at": self.next_notice_at.isoformat() if self.next_notice_at else None,
-        }
+        return self.as_deadline().to_dict()
 
     @classmethod
     def from_row(cls, r: Mapping[Any, Any]) -> DeadlineRecord:
@@ -385,7 +393,7 @@ class Store:
                     recorded_at,
                     idempotency,
                 )
-        except (IntegrityError, *_driver_integrity_errors()) as exc:
+        except INTEGRITY_ERRORS as exc:
             return self._after_integrity_error(exc, idempotency, case_id)
         return result
 
@@ -415,7 +423,7 @@ class Store:
                     recorded_at,
                     idempotency,
                 )
-        except (IntegrityError, *_driver_integrity_errors()) as exc:
+        except INTEGRITY_ERRORS as exc:
             return self._after_integrity_error(exc, idempotency, case.id)
         except ConcurrencyConflict:
             if idempotency is not None:  # the winner may have been our own first attempt
