@@ -130,7 +130,8 @@ def show_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
             f"状态：{_label(state_spec, lang, case.state.state)}（{case.state.state}）"
             + ("　已结案" if case.state.closed else "")
             if zh
-            else f"State: {_label(state_spec, lang, case.state.state)} ({case.state.state})"
+            else "State: "
+            + _named(_label(state_spec, lang, case.state.state), case.state.state, zh)
             + (" — closed" if case.state.closed else "")
         ),
         "期限：" if zh else "Deadlines:",
@@ -161,8 +162,10 @@ def show_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
     lines.extend(_timeline(app, case, d, lang, with_article=False))
     ok = allowed(app, case)
     if ok:
-        names = [_label(d.triggers.get(t) if d else None, lang, t) + f"（{t}）" for t in ok]
-        lines.append(("当前可以进行的操作：" if zh else "Allowed now: ") + "、".join(names))
+        names = [_named(_label(d.triggers.get(t) if d else None, lang, t), t, zh) for t in ok]
+        lines.append(
+            ("当前可以进行的操作：" if zh else "Allowed now: ") + ("、" if zh else ", ").join(names)
+        )
     return "\n".join(lines)
 
 
@@ -173,18 +176,25 @@ def _timeline(
     for e in app.store.case_events(case.id):
         trig = d.triggers.get(e.trigger) if d else None
         label = _label(trig, lang, e.trigger)
-        data = "，".join(
+        data = ("，" if zh else ", ").join(
             f"{k}={v}"
             for k, v in e.data.items()
             if v not in (None, "", [], {}) and k not in _BOOKKEEPING
         )
-        line = f"  {e.seq:>3}  {e.on}  {label}（{e.trigger}）  {e.actor}"
+        line = f"  {e.seq:>3}  {e.on}  {_named(label, e.trigger, zh)}  {e.actor}"
         if with_article:
             line += ("  依据：" if zh else "  basis: ") + e.article
             line += ("  记录于 " if zh else "  recorded ") + e.hashed_fields()["recorded_at"]
         if data:
             line += f"  [{data}]"
         yield line
+
+
+def _named(label: str, name: str, zh: bool) -> str:
+    """A label with the trigger name a user types, once (``立案（file）`` / ``file``)."""
+    if label == name:
+        return name
+    return f"{label}（{name}）" if zh else f"{label} ({name})"
 
 
 def history_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
