@@ -9,13 +9,14 @@ engine from the definition.  One sweep at instant ``now``:
    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several sweepers (on several machines) share
    the rows and never take the same one; on SQLite one sweeper at a time holds a lease
    (:mod:`.lease`) and a second one stops saying so;
-2. for each claimed case, inside a savepoint of that transaction: loads the case row,
-   recomputes the timers with the engine (a paused timer owes nothing, an extended one has
-   moved on), and records every notice now due, oldest first — ``engine.expire`` when the
-   timer's definition fires a trigger on expiry (Licheng/Banan ``filing`` → ``lapse``),
-   ``engine.record_notice`` otherwise — then appends the events, the case row and its
-   deadlines through the store's one-transaction path together with one outbox row per
-   recipient;
+2. for each claimed case: loads the case row, recomputes the timers with the engine (a
+   paused timer owes nothing, an extended one has moved on), and decides every notice now
+   due, oldest first — ``engine.expire`` when the timer's definition fires a trigger on
+   expiry (Licheng/Banan ``filing`` → ``lapse``), ``engine.record_notice`` otherwise; then
+   writes the whole batch at once through the store's batched append
+   (:meth:`~rongcuo.adapters.db.store.Store.append_many_in`: one statement each for the case
+   rows — every one version-checked — the events, the deadline rows) plus one outbox insert
+   with one row per notice and recipient;
 3. commits the batch, and repeats until nothing due is left.
 
 Exactly once: the engine refuses a notice already recorded (``notice.duplicate``) and the
@@ -29,19 +30,21 @@ instant it fell due is kept in the event data (``due_at``).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.exc import DBAPIError
 
 from rongcuo import logging as rlog
 from rongcuo.adapters.db import tables as t
-from rongcuo.adapters.db.store import CaseRecord
+from rongcuo.adapters.db.store import CaseRecord, CommitResult, PendingAppend
 from rongcuo.adapters.notify.outbox import OutboxDraft, Recipient, as_utc, enqueue, routes_for
 from rongcuo.clock import FixedClock, today_cst
 from rongcuo.domain.case import CaseState, Deadline, Decision, Event
@@ -52,6 +55,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from rongcuo.bootstrap import App
 
 log = rlog.get_logger("rongcuo.scheduler")
+
+# The store's batched write talks to the driver directly: its errors are the driver's own.
+DB_ERRORS: tuple[type[Exception], ...] = (DBAPIError, psycopg.Error, sqlite3.Error)
+
+
+def _db_reason(err: Exception) -> str:
+    return str(getattr(err, "orig", None) or err)
 
 ACTOR = "system:scheduler"
 MAX_NOTICES_PER_CASE = 32  # a bound on catch-up after a long outage (5 per timer in Licheng)
@@ -125,6 +135,34 @@ class _CaseFailed(Exception):
         self.info = {"case_id": case_id, "timers": timers, "reason": reason}
 
 
+class _CasesFailed(Exception):
+    """Several cases of a batch failed the batched write's version check: as above."""
+
+    def __init__(self, failed: list[_CaseFailed]) -> None:
+        super().__init__("; ".join(str(f) for f in failed))
+        self.failed = failed
+
+
+class _BatchFailed(Exception):
+    """The batched write failed as a whole (e.g. a deadlock between sweepers): roll back and
+    redo the batch one case at a time, so the failure is pinned on the case that caused it."""
+
+
+@dataclass
+class _Plan:
+    """One claimed case, decided by the engine but not yet written."""
+
+    case: CaseRecord
+    timers: list[str]
+    state: CaseState
+    events: list[Event]
+    deadlines: Sequence[Deadline]
+    planned: list[tuple[Deadline, str, int, int, str]]  # deadline, notice, ev from/to, to
+    on: date
+    at: datetime  # recorded_at
+    replanned: dict[str, Any] | None = None
+
+
 class Sweeper:
     """One sweep over the deadline rows of ``app``'s database (see the module docstring)."""
 
@@ -172,15 +210,18 @@ class Sweeper:
     def sweep(self, now: datetime, *, limit: int | None = None) -> SweepResult:
         """Record everything due at ``now`` (aware); at most ``limit`` deadline rows.
 
-        A batch commits whole.  A case that fails (a racing writer's version bump, a refusal,
-        a deadlock between sweepers) rolls the batch back; it is then retried without that
-        case, which is left for the next sweep — so the happy path needs no savepoints.
+        A batch commits whole.  A case that fails (a racing writer's version bump, a refusal)
+        rolls the batch back; it is then retried without that case, which is left for the
+        next sweep — so the happy path needs no savepoints.  A database error of the batched
+        write as a whole (a deadlock between sweepers) is retried once case by case, which
+        pins it on the case that causes it.
         """
         now = as_utc(now)
         started = time.perf_counter()
         result = SweepResult(now=now.isoformat(), backend=self.store.dialect)
         skip: set[tuple[str, str]] = set()
         remaining = limit
+        one_by_one = False  # after a batch-wide database error: pin it on one case
         while remaining is None or remaining > 0:
             size = self.batch_size if remaining is None else min(self.batch_size, remaining)
             notices: list[RecordedNotice] = []
@@ -197,18 +238,27 @@ class Sweeper:
                         result.skipped.append({"case_id": case_id, "timers": by_case[case_id],
                                                "reason": "busy: another writer holds the case"})
                         skip.update((case_id, tm) for tm in by_case[case_id])
-                    for case_id, timers in by_case.items():
-                        if case_id in busy:
-                            continue
-                        outcome = self._one_case(conn, rows.get(case_id), case_id, timers, now)
-                        if isinstance(outcome, list):
-                            notices.extend(outcome)
-                        else:
-                            replanned.append(outcome)
+                    plans = [
+                        self._one_case(conn, rows.get(case_id), case_id, timers, now)
+                        for case_id, timers in by_case.items()
+                        if case_id not in busy
+                    ]
+                    written, replanned = self._write(conn, plans, now, one_by_one)
+                    notices.extend(written)
             except _CaseFailed as failed:
                 result.skipped.append(failed.info)
                 skip.update((failed.case_id, tm) for tm in failed.timers)
+                one_by_one = False
                 continue
+            except _CasesFailed as many:
+                for one in many.failed:
+                    result.skipped.append(one.info)
+                    skip.update((one.case_id, tm) for tm in one.timers)
+                continue
+            except _BatchFailed:
+                one_by_one = True
+                continue
+            one_by_one = False
             if not claimed:
                 break
             result.claimed += len(claimed)
@@ -236,13 +286,13 @@ class Sweeper:
         case_id: str,
         timers: list[str],
         now: datetime,
-    ) -> list[RecordedNotice] | dict[str, Any]:
+    ) -> _Plan:
         if row is None:
             raise _CaseFailed(case_id, timers, "case row missing")
         case = CaseRecord.from_row(row)
         try:
             with structlog.contextvars.bound_contextvars(case_id=case.id, actor=ACTOR):
-                return self._record(conn, case, now)
+                plan = self._record(conn, case, now)
         except ConcurrencyConflict as err:
             log.info("sweep.conflict", case_id=case.id)
             raise _CaseFailed(case.id, timers, "conflict: left for the next sweep") from err
@@ -252,10 +302,11 @@ class Sweeper:
         except DBAPIError as err:  # e.g. a PostgreSQL deadlock between two sweepers
             log.warning("sweep.db_error", case_id=case.id, error=str(err.orig))
             raise _CaseFailed(case.id, timers, f"database: {err.orig}") from err
+        plan.timers = timers
+        return plan
 
-    def _record(
-        self, conn: sa.Connection, case: CaseRecord, now: datetime
-    ) -> list[RecordedNotice] | dict[str, Any]:
+    def _record(self, conn: sa.Connection, case: CaseRecord, now: datetime) -> _Plan:
+        """The engine's decisions for one case (nothing is written here: see :meth:`_write`)."""
         engine = self.app.engine_for(case.workflow_id, case.workflow_version)
         definition = self.app.definition(case.workflow_id, case.workflow_version)
         state: CaseState = case.state
@@ -313,11 +364,11 @@ class Sweeper:
             events.extend(decision.events)
             planned.append((d, notice, first, len(events), to))
             state, last, current = decision.state, decision, decision.deadlines
+        at = as_utc(self.app.clock.now())
         if last is None:
             # nothing owed any more (paused, extended, met since the row was written): re-plan
             fresh = current
-            self.store.upsert_deadlines_in(conn, case.id, fresh, as_utc(self.app.clock.now()))
-            return {
+            return _Plan(case, [], state, [], fresh, [], on, at, replanned={
                 "case_id": case.id,
                 "replanned": True,
                 "deadlines": [
@@ -325,14 +376,80 @@ class Sweeper:
                      "next_notice_at": x.next_notice_at.isoformat() if x.next_notice_at else None}
                     for x in fresh
                 ],
-            }
-        committed = self.store.append_in(
-            conn, case.id, case.number, case.version, case.last_seq, case.last_hash, state,
-            events, last.deadlines, as_utc(self.app.clock.now()), None,
-        )
+            })
+        return _Plan(case, [], state, events, last.deadlines, planned, on, at)
+
+    # -- the batch's writes -------------------------------------------------------------
+    def _write(
+        self, conn: sa.Connection, plans: list[_Plan], now: datetime, one_by_one: bool
+    ) -> tuple[list[RecordedNotice], list[dict[str, Any]]]:
+        """Write the batch's plans: events, case rows (version-checked), deadline rows and
+        outbox rows in a few statements (:meth:`Store.append_many_in`), or — after a
+        batch-wide database error — case by case, to find the case that causes it."""
+        out: list[RecordedNotice] = []
+        replanned = [p.replanned for p in plans if p.replanned is not None]
+        if one_by_one:
+            for plan in plans:
+                try:
+                    out.extend(self._append(conn, [plan], now))
+                except ConcurrencyConflict as err:
+                    log.info("sweep.conflict", case_id=plan.case.id)
+                    raise _CaseFailed(plan.case.id, plan.timers,
+                                      "conflict: left for the next sweep") from err
+                except DB_ERRORS as err:
+                    log.warning("sweep.db_error", case_id=plan.case.id, error=_db_reason(err))
+                    raise _CaseFailed(plan.case.id, plan.timers,
+                                      f"database: {_db_reason(err)}") from err
+            return out, replanned
+        try:
+            out = self._append(conn, plans, now)
+        except ConcurrencyConflict as err:
+            stale = set(err.details.get("case_ids") or ())
+            failed = [_CaseFailed(p.case.id, p.timers, "conflict: left for the next sweep")
+                      for p in plans if p.case.id in stale]
+            for f in failed:
+                log.info("sweep.conflict", case_id=f.case_id)
+            raise _CasesFailed(failed) from err
+        except DB_ERRORS as err:  # e.g. a PostgreSQL deadlock between two sweepers
+            log.warning("sweep.batch_db_error", error=_db_reason(err))
+            raise _BatchFailed(_db_reason(err)) from err
+        return out, replanned
+
+    def _append(
+        self, conn: sa.Connection, plans: list[_Plan], now: datetime
+    ) -> list[RecordedNotice]:
+        """Events, case rows, deadline rows, then the outbox rows of ``plans``."""
+        appends = [
+            PendingAppend(
+                case_id=p.case.id, number=p.case.number, expected_version=p.case.version,
+                last_seq=p.case.last_seq, last_hash=p.case.last_hash, state=p.state,
+                events=p.events, deadlines=p.deadlines, recorded_at=p.at,
+            )
+            for p in plans
+            if p.replanned is None
+        ]
+        only = [(p.case.id, p.deadlines, p.at) for p in plans if p.replanned is not None]
+        committed = {
+            c.case_id: c for c in self.store.append_many_in(conn, appends, deadlines_only=only)
+        }
         out: list[RecordedNotice] = []
         drafts: list[OutboxDraft] = []
-        for d, notice, lo, hi, to in planned:
+        for plan in plans:
+            if plan.replanned is None:
+                notices, case_drafts = self._notices(plan, committed[plan.case.id])
+                out.extend(notices)
+                drafts.extend(case_drafts)
+        enqueue(conn, drafts, self.recipients, now)
+        return out
+
+    def _notices(
+        self, plan: _Plan, committed: CommitResult
+    ) -> tuple[list[RecordedNotice], list[OutboxDraft]]:
+        case, on = plan.case, plan.on
+        definition = self.app.definition(case.workflow_id, case.workflow_version)
+        out: list[RecordedNotice] = []
+        drafts: list[OutboxDraft] = []
+        for d, notice, lo, hi, to in plan.planned:
             stored = committed.events[lo:hi]
             seq = stored[-1].seq if stored else 0
             ev_type = stored[-1].type if stored else ""
@@ -369,14 +486,10 @@ class Sweeper:
                     event_type=ev_type, event_seq=seq, on=on.isoformat(),
                     due=d.due.isoformat() if d.due else None,
                     due_at=as_utc(d.next_notice_at).isoformat(),  # type: ignore[arg-type]
-                    provisional=d.provisional, to=to, messages=0,
+                    provisional=d.provisional, to=to,
+                    messages=len(routes_for(to, self.recipients)),
                 )
             )
-        enqueue(conn, drafts, self.recipients, now)
-        out = [
-            RecordedNotice(**{**asdict(n), "messages": len(routes_for(dr.role, self.recipients))})
-            for n, dr in zip(out, drafts, strict=True)
-        ]
-        log.info("sweep.recorded", case_id=case.id, notices=[n.notice for n in out])
-        return out
+        log.info("sweep.recorded", case_id=case.id, actor=ACTOR, notices=[n.notice for n in out])
+        return out, drafts
 

@@ -247,6 +247,54 @@ class CommitResult:
         }
 
 
+def _fast_jsonable(v: Any) -> Any:
+    """Exactly :func:`rongcuo.adapters.db.codec.jsonable` (same result for every input), with
+    exact-type fast paths first: the ABC ``isinstance`` checks dominated the batched sweep's
+    profile (deadline ``basis`` documents are walked on every upsert)."""
+    tv = type(v)
+    if tv is str or tv is int or tv is float or tv is bool or v is None:
+        return v
+    if tv is dict:
+        return {str(k): _fast_jsonable(x) for k, x in v.items()}
+    if tv is list or tv is tuple:
+        return [_fast_jsonable(x) for x in v]
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Mapping):
+        return {str(k): _fast_jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_fast_jsonable(x) for x in v]
+    return v
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Row tuples as one list per column (the arrays a PostgreSQL ``unnest`` takes); JSON
+    values (psycopg ``Jsonb``) as the text psycopg would have sent for them."""
+    from psycopg.types.json import Jsonb
+
+    cols = [[r[i] for r in rows] for i in range(width)]
+    for i, col in enumerate(cols):
+        if col and isinstance(col[0], Jsonb):
+            cols[i] = [None if v is None else json.dumps(v.obj) for v in col]
+    return cols
+
+
+@dataclass(frozen=True)
+class PendingAppend:
+    """One case's append for :meth:`Store.append_many_in`: the case as loaded (its version is
+    the optimistic check), the new state, its events and its deadline projection."""
+
+    case_id: str
+    number: str
+    expected_version: int
+    last_seq: int
+    last_hash: str
+    state: CaseState
+    events: Sequence[Event]
+    deadlines: Sequence[Deadline]
+    recorded_at: datetime
+
+
 class Store:
     """The case store over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
@@ -278,6 +326,41 @@ class Store:
             " started_on = excluded.started_on, label_zh = excluded.label_zh,"
             " label_en = excluded.label_en, next_notice = excluded.next_notice,"
             " next_notice_at = excluded.next_notice_at, updated_at = excluded.updated_at"
+        )
+
+        # PostgreSQL batch forms (``append_many_in``): one statement per table and batch,
+        # the rows passed as one array per column (binary: text-format arrays cost more to
+        # encode than the writes; JSON goes as its text, parsed by jsonb as before) and
+        # unnested in order.
+        self._pg_case_update_many = (
+            "UPDATE cases SET version = v.version, last_seq = v.last_seq,"
+            " last_hash = v.last_hash, updated_at = v.updated_at, state = v.state,"
+            " facts = v.facts, timers = v.timers, last_on = v.last_on, closed = v.closed"
+            " FROM unnest(%b::int[], %b::int[], %b::text[], %b::timestamptz[], %b::text[],"
+            " %b::text[]::jsonb[], %b::text[]::jsonb[], %b::date[], %b::bool[], %b::text[],"
+            " %b::int[])"
+            " AS v(version, last_seq, last_hash, updated_at, state, facts, timers, last_on,"
+            " closed, id, expected)"
+            " WHERE cases.id = v.id AND cases.version = v.expected RETURNING cases.id"
+        )
+        self._pg_event_insert_many = (
+            'INSERT INTO events (case_id, seq, "trigger", type, "on", actor, article, data,'
+            " workflow_id, workflow_version, recorded_at, idempotency_key, prev_hash, hash)"
+            " SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14"
+            " FROM unnest(%b::text[], %b::int[], %b::text[], %b::text[], %b::date[],"
+            " %b::text[], %b::text[], %b::text[]::jsonb[], %b::text[], %b::text[],"
+            " %b::timestamptz[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
+            " AS v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, n) ORDER BY n"
+        )
+        self._pg_deadline_upsert_many = (
+            "INSERT INTO deadlines (case_id, timer, status, due, provisional, basis, started_on,"
+            " label_zh, label_en, next_notice, next_notice_at, updated_at)"
+            " SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12"
+            " FROM unnest(%b::text[], %b::text[], %b::text[], %b::date[], %b::bool[],"
+            " %b::text[]::jsonb[], %b::date[], %b::text[], %b::text[], %b::text[],"
+            " %b::timestamptz[], %b::timestamptz[]) WITH ORDINALITY"
+            " AS v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, n) ORDER BY n"
+            + self._sql_deadline_upsert[self._sql_deadline_upsert.index(" ON CONFLICT"):]
         )
 
     # -- transactions -----------------------------------------------------------------
@@ -483,6 +566,162 @@ class Store:
                     recorded_at=recorded_at,
                 )
             )
+        rows, stored, seq, prev = self._event_rows(
+            case_id, last_seq, last_hash, state, events, recorded_at, idem
+        )
+        # The hot path speaks to the driver directly (same transaction, same SQL as the
+        # SQLAlchemy tables describe): compiling three statements per transition cost more
+        # than the writes themselves (see ``rongcuo bench store``).
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cols = state_columns(state)
+        cur.execute(
+            self._sql_case_update,
+            (
+                new_version,
+                seq,
+                prev,
+                self._ts(recorded_at),
+                cols["state"],
+                self._json(cols["facts"]),
+                self._json(cols["timers"]),
+                self._d(cols["last_on"]),
+                cols["closed"],
+                case_id,
+                expected_version,
+            ),
+        )
+        if cur.rowcount != 1:
+            raise ConcurrencyConflict(
+                "另一操作已先修改本案，本次未记录任何内容，请重新查看案件后再试",
+                "another writer changed this case first; nothing was recorded — "
+                "reload the case and try again",
+                code="case.conflict",
+                details={"case_id": case_id, "expected_version": expected_version},
+            )
+        if rows:
+            cur.executemany(self._sql_event_insert, [self._event_params(r) for r in rows])
+        cur.close()
+        if deadlines:
+            self.upsert_deadlines_in(conn, case_id, deadlines, recorded_at)
+        return CommitResult(case_id, number, state.state, new_version, tuple(stored))
+
+    def upsert_deadlines_in(
+        self, conn: sa.Connection, case_id: str, deadlines: Sequence[Deadline], at: datetime
+    ) -> None:
+        """Upsert one row per timer inside the caller's write transaction (the sweep and the
+        recompute service use it too)."""
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cur.executemany(
+            self._sql_deadline_upsert,
+            [self._deadline_params(case_id, d, at) for d in deadlines],
+        )
+        cur.close()
+
+    def append_many_in(
+        self,
+        conn: sa.Connection,
+        appends: Sequence[PendingAppend],
+        *,
+        deadlines_only: Sequence[tuple[str, Sequence[Deadline], datetime]] = (),
+    ) -> list[CommitResult]:
+        """Many cases' appends inside the caller's write transaction, in a few statements:
+        what :meth:`append_in` does per case (same rows, same hash chain), batched — all the
+        case-row UPDATEs (each with its own version check), then all the events, then all the
+        deadline upserts (plus ``deadlines_only``: rows re-planned without an event).
+
+        If any case's version moved, :class:`ConcurrencyConflict` is raised before any event
+        is written, with ``details["case_ids"]`` naming every stale case: the caller must roll
+        back and retry without them (the other cases' UPDATEs are in the same transaction)."""
+        results: list[CommitResult] = []
+        event_params: list[tuple[Any, ...]] = []
+        case_params: list[tuple[Any, ...]] = []
+        deadline_params: list[tuple[Any, ...]] = []
+        for a in appends:
+            at = utc(a.recorded_at)
+            assert at is not None
+            rows, stored, seq, prev = self._event_rows(
+                a.case_id, a.last_seq, a.last_hash, a.state, a.events, at, None
+            )
+            case_params.append(self._case_params(a.state, a.expected_version, seq, prev, at,
+                                                 a.case_id))
+            event_params.extend(self._event_params(r) for r in rows)
+            deadline_params.extend(self._deadline_params(a.case_id, d, at) for d in a.deadlines)
+            results.append(CommitResult(a.case_id, a.number, a.state.state,
+                                        a.expected_version + 1, tuple(stored)))
+        for case_id, dls, at in deadlines_only:
+            deadline_params.extend(self._deadline_params(case_id, d, at) for d in dls)
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if case_params:
+                updated = self._update_cases(cur, case_params)
+                stale = [a.case_id for a in appends if a.case_id not in updated]
+                if stale:
+                    raise ConcurrencyConflict(
+                        "另一操作已先修改本案，本次未记录任何内容，请重新查看案件后再试",
+                        "another writer changed this case first; nothing was recorded — "
+                        "reload the case and try again",
+                        code="case.conflict",
+                        details={"case_ids": stale},
+                    )
+            if event_params:
+                if self._sqlite:
+                    cur.executemany(self._sql_event_insert, event_params)
+                else:
+                    cur.execute(self._pg_event_insert_many, _columns(event_params, 14))
+            if deadline_params:
+                if self._sqlite:
+                    cur.executemany(self._sql_deadline_upsert, deadline_params)
+                else:
+                    cur.execute(self._pg_deadline_upsert_many, _columns(deadline_params, 12))
+        finally:
+            cur.close()
+        return results
+
+    def _case_params(
+        self, state: CaseState, expected: int, seq: int, last_hash: str, at: datetime,
+        case_id: str,
+    ) -> tuple[Any, ...]:
+        cols = state_columns(state)
+        return (
+            expected + 1,
+            seq,
+            last_hash,
+            self._ts(at),
+            cols["state"],
+            self._json(cols["facts"]),
+            self._json(cols["timers"]),
+            self._d(cols["last_on"]),
+            cols["closed"],
+            case_id,
+            expected,
+        )
+
+    def _update_cases(self, cur: Any, params: list[tuple[Any, ...]]) -> set[str]:
+        """Run the version-checked case UPDATEs; the ids of the rows actually updated."""
+        updated: set[str] = set()
+        if self._sqlite:  # in-process: one statement per case costs no round trip
+            for p in params:
+                cur.execute(self._sql_case_update, p)
+                if cur.rowcount == 1:
+                    updated.add(p[-2])
+            return updated
+        # PostgreSQL: one statement for all of them, RETURNING says which rows matched
+        cur.execute(self._pg_case_update_many, _columns(params, 11))
+        updated.update(str(r[0]) for r in cur.fetchall())
+        return updated
+
+    def _event_rows(
+        self,
+        case_id: str,
+        last_seq: int,
+        last_hash: str,
+        state: CaseState,
+        events: Sequence[Event],
+        recorded_at: datetime,
+        idem: Idempotency | None,
+    ) -> tuple[list[dict[str, Any]], list[StoredEvent], int, str]:
+        """The hash-chained event rows continuing ``last_seq`` / ``last_hash``; also the last
+        seq and hash (the case row's new ``last_seq`` / ``last_hash``)."""
         rows: list[dict[str, Any]] = []
         stored: list[StoredEvent] = []
         prev = last_hash
@@ -524,90 +763,41 @@ class Store:
             rows.append(row)
             stored.append(StoredEvent(id=0, **row))
             prev = h
-        # The hot path speaks to the driver directly (same transaction, same SQL as the
-        # SQLAlchemy tables describe): compiling three statements per transition cost more
-        # than the writes themselves (see ``rongcuo bench store``).
-        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cols = state_columns(state)
-        cur.execute(
-            self._sql_case_update,
-            (
-                new_version,
-                seq,
-                prev,
-                self._ts(recorded_at),
-                cols["state"],
-                self._json(cols["facts"]),
-                self._json(cols["timers"]),
-                self._d(cols["last_on"]),
-                cols["closed"],
-                case_id,
-                expected_version,
-            ),
-        )
-        if cur.rowcount != 1:
-            raise ConcurrencyConflict(
-                "另一操作已先修改本案，本次未记录任何内容，请重新查看案件后再试",
-                "another writer changed this case first; nothing was recorded — "
-                "reload the case and try again",
-                code="case.conflict",
-                details={"case_id": case_id, "expected_version": expected_version},
-            )
-        if rows:
-            cur.executemany(
-                self._sql_event_insert,
-                [
-                    (
-                        r["case_id"],
-                        r["seq"],
-                        r["trigger"],
-                        r["type"],
-                        self._d(r["on"]),
-                        r["actor"],
-                        r["article"],
-                        self._json(r["data"]),
-                        r["workflow_id"],
-                        r["workflow_version"],
-                        self._ts(r["recorded_at"]),
-                        r["idempotency_key"],
-                        r["prev_hash"],
-                        r["hash"],
-                    )
-                    for r in rows
-                ],
-            )
-        cur.close()
-        if deadlines:
-            self.upsert_deadlines_in(conn, case_id, deadlines, recorded_at)
-        return CommitResult(case_id, number, state.state, new_version, tuple(stored))
+        return rows, stored, seq, prev
 
-    def upsert_deadlines_in(
-        self, conn: sa.Connection, case_id: str, deadlines: Sequence[Deadline], at: datetime
-    ) -> None:
-        """Upsert one row per timer inside the caller's write transaction (the sweep and the
-        recompute service use it too)."""
-        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cur.executemany(
-            self._sql_deadline_upsert,
-            [
-                (
-                    case_id,
-                    d.timer,
-                    d.status,
-                    self._d(d.due),
-                    d.provisional,
-                    self._json(jsonable(dict(d.basis))),
-                    self._d(d.started_on),
-                    d.label_zh,
-                    d.label_en,
-                    d.next_notice,
-                    self._ts(utc(d.next_notice_at)),
-                    self._ts(utc(at)),
-                )
-                for d in deadlines
-            ],
+    def _event_params(self, r: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (
+            r["case_id"],
+            r["seq"],
+            r["trigger"],
+            r["type"],
+            self._d(r["on"]),
+            r["actor"],
+            r["article"],
+            self._json(r["data"]),
+            r["workflow_id"],
+            r["workflow_version"],
+            self._ts(r["recorded_at"]),
+            r["idempotency_key"],
+            r["prev_hash"],
+            r["hash"],
         )
-        cur.close()
+
+    def _deadline_params(self, case_id: str, d: Deadline, at: datetime) -> tuple[Any, ...]:
+        return (
+            case_id,
+            d.timer,
+            d.status,
+            self._d(d.due),
+            d.provisional,
+            self._json(_fast_jsonable(dict(d.basis))),
+            self._d(d.started_on),
+            d.label_zh,
+            d.label_en,
+            d.next_notice,
+            self._ts(utc(d.next_notice_at)),
+            self._ts(utc(at)),
+        )
 
     # -- driver-level encoding (what SQLAlchemy's types would store) --------------------
     def _d(self, v: date | None) -> Any:
