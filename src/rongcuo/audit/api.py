@@ -11,7 +11,7 @@ from rongcuo import logging as rlog
 from rongcuo.audit import checkpoint as cp
 from rongcuo.audit.log import CaseRange, Snapshot
 from rongcuo.audit.replay import Replayed, not_found, replay_case, replay_events
-from rongcuo.audit.verify import VerifyReport, verify_log
+from rongcuo.audit.verify import VerifyReport, gc_paused, verify_log
 
 if TYPE_CHECKING:
     from rongcuo.bootstrap import App
@@ -62,10 +62,12 @@ def _verify_range(args: tuple[CaseRange, bool]) -> VerifyReport:
     app.store.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
     engine = make_engine(app.database_url, null_pool=True)  # never reuse the parent's sockets
     try:
-        with Snapshot(engine) as snap:
+        with gc_paused(), Snapshot(engine) as snap:
             return verify_log(
                 snap.iter_events(case_range=rng), snap.cases(case_range=rng),
-                snap.deadlines_raw(case_range=rng), _engine_for(app), replay=replay,
+                # the deadline rows matter only to the replay comparison
+                snap.deadlines_raw(case_range=rng) if replay else {}, _engine_for(app),
+                replay=replay,
             )
     finally:
         engine.dispose()
@@ -133,14 +135,15 @@ def verify(
             if only is None:
                 raise not_found(case)
         if not parallel:
-            report = verify_log(
-                snap.iter_events(case_id=only),
-                snap.cases(only),
-                snap.deadlines_raw(only),
-                _engine_for(app),
-                only=only,
-                replay=replay,
-            )
+            with gc_paused():
+                report = verify_log(
+                    snap.iter_events(case_id=only),
+                    snap.cases(only),
+                    snap.deadlines_raw(only) if replay else {},
+                    _engine_for(app),
+                    only=only,
+                    replay=replay,
+                )
         if against is not None:
             doc = cp.parse_checkpoint(against.read_text(encoding="utf-8"), str(against))
             pub = cp.load_public_key(pubkey) if pubkey else None

@@ -97,14 +97,36 @@ def _recorded_at(value: Any) -> str:
     return format_recorded_at(datetime.fromisoformat(s))
 
 
+_scan_json: Any = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` for the common case (text that is one JSON value, nothing around it)
+    without its per-call overhead; anything else goes through ``json.loads`` itself."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises json's own error (or handles leading whitespace)
+    if end != len(text):
+        return json.loads(text)
+    return value
+
+
 def _row_to_event(row: tuple[Any, ...]) -> LoggedEvent:
     (eid, cid, seq, trig, typ, on, actor, art, data, wid, wver, rec, prev, h) = row
-    if isinstance(data, str):
-        data = json.loads(data)
+    if data.__class__ is str:
+        data = _loads(data)
+    if on.__class__ is not str:
+        on = on.isoformat() if isinstance(on, date) else str(on)
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" (UTC): the hashed form is a fixed rewrite
+    if rec.__class__ is str and len(rec) == 26 and rec[10] == " ":
+        rec = rec[:10] + "T" + rec[11:] + "Z"
+    else:
+        rec = _recorded_at(rec)
     return LoggedEvent(
-        int(eid), str(cid), int(seq), trig, typ,
-        on.isoformat() if isinstance(on, date) else str(on),
-        actor, art, data, wid, wver, _recorded_at(rec), prev, h,
+        eid if eid.__class__ is int else int(eid), cid if cid.__class__ is str else str(cid),
+        seq if seq.__class__ is int else int(seq), trig, typ, on,
+        actor, art, data, wid, wver, rec, prev, h,
     )
 
 
@@ -174,8 +196,9 @@ class StoredCase:
 
 
 DeadlineRaw = tuple[str, str | None, bool, Any, str | None, str | None, str | None]
-"""(status, due, provisional, basis as the driver returned it, started_on, next_notice,
-next_notice_at as hashed-style UTC text) — one stored deadline row, cheap to compare."""
+"""(status, due, provisional, basis as JSON text (SQLite and PostgreSQL alike), started_on,
+next_notice, next_notice_at as hashed-style UTC text) — one stored deadline row, cheap to
+compare."""
 
 
 def _day(v: Any) -> str | None:
@@ -318,15 +341,29 @@ class Snapshot:
     ) -> dict[str, dict[str, DeadlineRaw]]:
         """Stored deadline rows, lightly normalised (see :data:`DeadlineRaw`)."""
         where, params = self._where("case_id", case_id, case_range)
+        # PostgreSQL: the basis as text, like SQLite's (the driver would parse every row's
+        # JSON — most of the cost of reading deadlines): verification compares the text it
+        # has seen match before and parses only on doubt (rongcuo.audit.verify)
+        basis = "basis::text" if self.pg else "basis"
         sql = (
-            "SELECT case_id, timer, status, due, provisional, basis, started_on, "
+            f"SELECT case_id, timer, status, due, provisional, {basis}, started_on, "
             "next_notice, next_notice_at FROM deadlines" + where
         )
         out: dict[str, dict[str, DeadlineRaw]] = {}
-        for r in self._query(sql, params):
-            out.setdefault(str(r[0]), {})[r[1]] = (
-                r[2], _day(r[3]), bool(r[4]), r[5], _day(r[6]), r[7], _instant_text(r[8]),
-            )
+        for cid, timer, status, due, prov, basis, started, nn, nna in self._query(sql, params):
+            # SQLite returns the days as "YYYY-MM-DD" text already: keep it as it is
+            if due.__class__ is not str or len(due) != 10:
+                due = _day(due)
+            if started.__class__ is not str or len(started) != 10:
+                started = _day(started)
+            if nna is not None:
+                nna = _instant_text(nna)
+            if cid.__class__ is not str:
+                cid = str(cid)
+            rows = out.get(cid)
+            if rows is None:
+                rows = out[cid] = {}
+            rows[timer] = (status, due, bool(prov), basis, started, nn, nna)
         return out
 
     def deadlines(self, case_id: str | None = None) -> dict[str, dict[str, dict[str, Any]]]:

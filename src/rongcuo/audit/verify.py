@@ -18,16 +18,18 @@ difference is tampering or a defect, never a legitimate change.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rongcuo.adapters.db.codec import jsonable, timers_to_json
+from rongcuo.adapters.db.codec import jsonable
 from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
-from rongcuo.domain.case import CaseState, Deadline
-from rongcuo.domain.chain import GENESIS, event_hash
+from rongcuo.domain.case import CaseState, Deadline, Event, TimerState
+from rongcuo.domain.chain import GENESIS, event_hash_of
 from rongcuo.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ class VerifyReport:
 
 
 class _Track:
-    __slots__ = ("broken", "hash", "last_id", "seq", "state", "workflow")
+    __slots__ = ("apply", "broken", "hash", "last_id", "seq", "state", "workflow")
 
     def __init__(self, workflow: tuple[str, str]) -> None:
         self.seq = 0
@@ -104,6 +106,7 @@ class _Track:
         self.broken = False
         self.workflow = workflow
         self.last_id = 0
+        self.apply: Callable[[CaseState | None, Event], CaseState] | None = None
 
 
 def _norm(v: Any) -> Any:
@@ -167,8 +170,65 @@ def _same_json(raw: Any, value: Any) -> bool:
     the common, sound case), and parse only when the text differs — a different spelling of
     the same JSON is never a false alarm."""
     if isinstance(raw, str):
-        return raw == json.dumps(value) or json.loads(raw) == value
+        return (
+            raw == _store_text(value)  # the store's own spelling (ensure_ascii=False)
+            or raw == json.dumps(value)
+            or json.loads(raw) == value
+        )
     return bool(raw == value)
+
+
+def _jsonable(v: Any) -> Any:
+    """:func:`rongcuo.adapters.db.codec.jsonable` (what the store writes), with the plain
+    JSON types — nearly every fact — recognised by their exact class before anything else;
+    any other value goes through ``jsonable`` itself."""
+    c = v.__class__
+    if c is str or c is int or c is bool or v is None:
+        return v
+    if c is dict:
+        return {k if k.__class__ is str else str(k): _jsonable(x) for k, x in v.items()}
+    if c is list or c is tuple:
+        return [_jsonable(x) for x in v]
+    return jsonable(v)
+
+
+_store_text = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, as the store writes JSON columns on SQLite."""
+
+
+class _TimerRows:
+    """The stored ``timers`` column compared cheaply: ``TimerState.to_dict()`` and its JSON
+    text are made once per distinct timer state (replayed cases that ended alike share them),
+    and the column's text is put together from those pieces exactly as ``json.dumps`` writes
+    a dict (``{"name": {…}, …}``)."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        # keyed by value: equal (frozen) timer states have equal dicts and texts
+        self._memo: dict[TimerState, tuple[dict[str, Any], str]] = {}
+
+    def _one(self, t: TimerState) -> tuple[dict[str, Any], str]:
+        hit = self._memo.get(t)
+        if hit is None:
+            if len(self._memo) >= 65536:
+                self._memo.clear()
+            d = t.to_dict()
+            hit = self._memo[t] = (d, _store_text(d))
+        return hit
+
+    def same(self, raw: Any, timers: Mapping[str, TimerState]) -> bool:
+        """``_same_json(raw, timers_to_json(timers))``, without re-encoding shared timers."""
+        if isinstance(raw, str) and all(n.__class__ is str for n in timers):
+            text = "{" + ", ".join(
+                _encode_key(n) + ": " + self._one(t)[1] for n, t in timers.items()
+            ) + "}"
+            if raw == text:  # == _store_text(timers_to_json(timers)), byte for byte
+                return True
+        return _same_json(raw, {n: self._one(t)[0] for n, t in timers.items()})
+
+
+_encode_key = json.encoder.encode_basestring
 
 
 def portable_basis(basis: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,13 +275,39 @@ _DEADLINE_FIELDS = (
 )
 
 
+class _ExpectedRows:
+    """:func:`_deadline_raw` of each replayed :class:`Deadline`, computed once per deadline
+    object, with the stored basis texts already found to match it: the engine hands back the
+    same (cached, immutable) ``Deadline`` for the same timer state, so cases whose timers
+    ended alike share one projection instead of re-encoding and re-parsing its basis."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        # keyed by id(); the Deadline is kept alive in the value so its id is never reused
+        self._memo: dict[int, tuple[Deadline, tuple[Any, ...], set[str]]] = {}
+
+    def get(self, d: Deadline) -> tuple[tuple[Any, ...], set[str]]:
+        hit = self._memo.get(id(d))
+        if hit is not None and hit[0] is d:
+            return hit[1], hit[2]
+        exp = _deadline_raw(d)
+        if len(self._memo) >= 4096:
+            self._memo.clear()
+        self._memo[id(d)] = (d, exp, set())
+        return exp, self._memo[id(d)][2]
+
+
 def _deadlines_differ(
-    want: Iterable[Deadline], have: Mapping[str, tuple[Any, ...]]
+    want: Iterable[Deadline], have: Mapping[str, tuple[Any, ...]],
+    expected: _ExpectedRows | None = None,
 ) -> tuple[list[str], list[str]]:
     """(timers that differ, fields that differ) between replayed and stored deadlines."""
     timers: list[str] = []
     fields: set[str] = set()
     seen: set[str] = set()
+    if expected is None:
+        expected = _ExpectedRows()
     for d in want:
         seen.add(d.timer)
         row = have.get(d.timer)
@@ -229,12 +315,19 @@ def _deadlines_differ(
             timers.append(d.timer)
             fields.add("missing row")
             continue
-        exp = _deadline_raw(d)
+        exp, good_bases = expected.get(d)
+        raw_basis = row[3]
+        if row[:3] == exp[:3] and row[4:] == exp[4:] and (
+            raw_basis.__class__ is str and raw_basis in good_bases
+        ):
+            continue  # the common, sound case: this very basis text matched before
         bad = [
             _DEADLINE_FIELDS[i]
             for i in range(7)
             if not (_same_basis(row[i], exp[i]) if i == 3 else row[i] == exp[i])
         ]
+        if "basis" not in bad and raw_basis.__class__ is str and len(good_bases) < 8:
+            good_bases.add(raw_basis)
         if bad:
             timers.append(d.timer)
             fields.update(bad)
@@ -310,7 +403,10 @@ class Verifier:
                 "or replaced)",
             )
             return
-        if event_hash(ev.hashed_fields()) != ev.hash:
+        if event_hash_of(
+            ev.case_id, ev.seq, ev.prev_hash, ev.trigger, ev.type, ev.on, ev.actor, ev.article,
+            ev.data, ev.workflow_id, ev.workflow_version, ev.recorded_at,
+        ) != ev.hash:
             self._break(
                 t, ev, "chain.hash",
                 "事件内容与其哈希不符（存储后被改动）",
@@ -329,7 +425,10 @@ class Verifier:
         t.last_id = ev.id
         if self.replay:
             try:
-                t.state = self._engine(t.workflow).apply(t.state, ev.to_event())
+                apply = t.apply
+                if apply is None:
+                    apply = t.apply = self._engine(t.workflow).apply
+                t.state = apply(t.state, ev.to_event())
             except (DomainError, KeyError, ValueError, TypeError) as exc:
                 self._break(
                     t, ev, "replay.failed",
@@ -346,6 +445,8 @@ class Verifier:
     ) -> list[Finding]:
         """Compare each replayed case with its stored row and deadlines; return findings
         sorted by case number."""
+        expected = _ExpectedRows()
+        timer_rows = _TimerRows()
         for cid, case in cases.items():
             if only is not None and cid != only:
                 continue
@@ -384,8 +485,8 @@ class Verifier:
                      == (case.workflow_id, case.workflow_version)),
                     ("last_on", st.last_on == case.last_on),
                     ("closed", bool(st.closed) == case.closed),
-                    ("facts", _same_json(case.facts_raw, jsonable(dict(st.facts)))),
-                    ("timers", _same_json(case.timers_raw, timers_to_json(st.timers))),
+                    ("facts", _same_json(case.facts_raw, _jsonable(dict(st.facts)))),
+                    ("timers", timer_rows.same(case.timers_raw, st.timers)),
                 )
                 if not ok
             ]
@@ -397,7 +498,7 @@ class Verifier:
                 )
                 continue
             timers, fields = _deadlines_differ(
-                self._engine(t.workflow).deadlines(st), deadlines.get(cid, {})
+                self._engine(t.workflow).deadlines(st), deadlines.get(cid, {}), expected
             )
             if timers:
                 self.findings[cid] = Finding(
@@ -425,6 +526,22 @@ class Verifier:
         return sorted(out, key=lambda f: (f.number or "", f.case_id))
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, then restore it as it was.
+
+    Every replayed case state (and every stored case and deadline row) stays alive until the
+    comparison at the end: with a million events the collector would rescan that growing heap
+    again and again (about a quarter of the time) for garbage verification does not make."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def verify_log(
     events: Iterable[LoggedEvent],
     cases: Mapping[str, StoredCase],
@@ -438,9 +555,10 @@ def verify_log(
     t0 = time.perf_counter()
     v = Verifier(engine_for, replay=replay)
     feed = v.feed
-    for ev in events:
-        feed(ev)
-    findings = v.finish(cases, deadlines, only=only)
+    with gc_paused():
+        for ev in events:
+            feed(ev)
+        findings = v.finish(cases, deadlines, only=only)
     return VerifyReport(
         cases=len(v.tracks if only is None else [c for c in v.tracks if c == only]),
         events=v.events,

@@ -108,20 +108,103 @@ def canonical_fields(
     }
 
 
-def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON, sorted keys, compact separators, ``ensure_ascii=False``."""
-    missing = [k for k in HASHED_FIELDS if k not in fields]
-    if missing:
-        raise ValueError(f"event fields missing for hashing: {missing}")
+def _reference_bytes(fields: Mapping[str, Any]) -> bytes:
+    """The definition itself: ``json.dumps(…, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)`` of the twelve hashed fields, UTF-8."""
     obj = {k: fields[k] for k in HASHED_FIELDS}
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
 
 
+# The fast path below writes the very bytes of the definition above, without building the
+# dict and a new JSONEncoder per event: the twelve keys in their sorted order (written out),
+# strings through the encoder json.dumps itself uses with ``ensure_ascii=False``, ``seq``
+# through ``int.__repr__`` (as json does), and ``data`` through one shared encoder with the
+# same options.  It is taken only when every value is of the type it stands for
+# (``str``, ``int``, ``dict``, or their subclasses, which json writes the same way; not a
+# ``bool`` seq); anything else goes through :func:`_reference_bytes`.
+# tests/unit/test_chain_encoding.py checks both agree, bytes for bytes.
+_encode_str = json.encoder.encode_basestring
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+if _c_make_encoder is not None:
+    # json's own C encoder, as ``json.dumps`` builds it for these options (made once; no
+    # circular-reference markers: data parsed from JSON cannot be circular, and any error
+    # sends the event through the reference path, which raises json's own exception)
+    _c_data = _c_make_encoder(
+        None, json.JSONEncoder().default, _encode_str, None, ":", ",", True, False, True
+    )
+
+    def _DATA_ENCODER(o: Any) -> str:
+        return "".join(_c_data(o, 0))
+else:  # pragma: no cover - CPython always has the C encoder
+    _DATA_ENCODER = json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode
+_int_repr = int.__repr__
+
+
+def canonical_text(
+    case_id: Any, seq: Any, prev_hash: Any, trigger: Any, type: Any, on: Any, actor: Any,
+    article: Any, data: Any, workflow_id: Any, workflow_version: Any, recorded_at: Any,
+) -> str | None:
+    """The canonical JSON text of an event given its hashed values, or ``None`` when a value
+    is not of a type the fast path handles (then use :func:`canonical_bytes`)."""
+    if seq.__class__ is bool or data.__class__ is not dict:
+        return None  # json writes a bool seq as true/false; data must be a plain object
+    e = _encode_str
+    try:  # a value json would not write as these do raises here (TypeError): reference path
+        return _TEMPLATE % (
+            e(actor), e(article), e(case_id), _DATA_ENCODER(data), e(on), e(prev_hash),
+            e(recorded_at), _int_repr(seq), e(trigger), e(type), e(workflow_id),
+            e(workflow_version),
+        )
+    except Exception:  # the reference path raises json's own error
+        return None
+
+
+_TEMPLATE = (
+    '{"actor":%s,"article":%s,"case_id":%s,"data":%s,"on":%s,"prev_hash":%s,'
+    '"recorded_at":%s,"seq":%s,"trigger":%s,"type":%s,"workflow_id":%s,'
+    '"workflow_version":%s}'
+)
+
+
+def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON, sorted keys, compact separators, ``ensure_ascii=False``."""
+    missing = [k for k in HASHED_FIELDS if k not in fields]
+    if missing:
+        raise ValueError(f"event fields missing for hashing: {missing}")
+    text = canonical_text(*[fields[k] for k in HASHED_FIELDS])
+    if text is None:
+        return _reference_bytes(fields)
+    return text.encode("utf-8")
+
+
 def event_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 (lowercase hex) of :func:`canonical_bytes`."""
     return hashlib.sha256(canonical_bytes(fields)).hexdigest()
+
+
+_sha256 = hashlib.sha256
+
+
+def event_hash_of(
+    case_id: Any, seq: Any, prev_hash: Any, trigger: Any, type: Any, on: Any, actor: Any,
+    article: Any, data: Any, workflow_id: Any, workflow_version: Any, recorded_at: Any,
+) -> str:
+    """:func:`event_hash` of the given values (in :data:`HASHED_FIELDS` order), without
+    building a dict first — the auditors' per-event hot path.  Same bytes, same hash."""
+    text = canonical_text(
+        case_id, seq, prev_hash, trigger, type, on, actor, article, data, workflow_id,
+        workflow_version, recorded_at,
+    )
+    if text is None:
+        return event_hash(dict(zip(HASHED_FIELDS, (
+            case_id, seq, prev_hash, trigger, type, on, actor, article, data, workflow_id,
+            workflow_version, recorded_at,
+        ), strict=True)))
+    return _sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,11 @@ class Engine:
         self._projected: weakref.WeakKeyDictionary[TimerState, tuple[int | None, Deadline]] = (
             weakref.WeakKeyDictionary()
         )
+        # apply()'s per-trigger plan (its spec and the timers it can act on)
+        # and its per-(trigger, state) destination, built on first use: replaying a million
+        # events must not rescan the definition for each one.
+        self._plans: dict[str, tuple[TriggerSpec, tuple[TimerSpec, ...]]] = {}
+        self._dests: dict[tuple[str, str], str] = {}
 
     # ---------------------------------------------------------------- deciding
     def open(self, command: Command, context: Mapping[str, Any] | None = None) -> Decision:
@@ -551,7 +556,10 @@ class Engine:
         """Fold one event into the case (pure; what replay does)."""
         if event.trigger == NOTICE_TRIGGER:
             return self._apply_notice(case, event)
-        spec = self.definition.triggers[event.trigger]
+        plan = self._plans.get(event.trigger)
+        if plan is None:
+            plan = self._plan(event.trigger)
+        spec, touched = plan
         if case is None:
             if not spec.opens:
                 raise InvalidInput(
@@ -560,7 +568,9 @@ class Engine:
                     code="replay.bad_start",
                 )
             case = CaseState(self.definition.id, self.definition.version, NEW)
-        dest = self._dest(spec, case.state)
+        dest = self._dests.get((spec.name, case.state))
+        if dest is None:
+            dest = self._dests[(spec.name, case.state)] = self._dest(spec, case.state)
         data = event.data
         on = event.on
         facts = dict(case.facts)
@@ -581,7 +591,7 @@ class Engine:
             else:
                 facts[op.fact] = [v for v in facts.get(op.fact, ()) if v != value]
         timers = dict(case.timers)
-        for t in self.definition.timers.values():
+        for t in touched:  # the timers this trigger acts on, in definition order
             cur = timers.get(t.name)
             if cur is not None and _active(cur):
                 if spec.name in t.cancel:
@@ -629,7 +639,28 @@ class Engine:
             for name, cur in timers.items():
                 if _active(cur):
                     timers[name] = self._close(cur, on, "cancelled")
-        return case.evolve(state=dest, facts=facts, timers=timers, last_on=on, closed=closed)
+        return CaseState(
+            case.workflow_id, case.workflow_version, dest, facts, timers, on, closed
+        )
+
+    def _plan(self, trigger: str) -> tuple[TriggerSpec, tuple[TimerSpec, ...]]:
+        """The trigger's spec and the timers it can act on (any other timer is left as it
+        is by :meth:`apply`: none of its branches names this trigger)."""
+        spec = self.definition.triggers[trigger]
+        name = spec.name
+        touched = tuple(
+            t
+            for t in self.definition.timers.values()
+            if name in t.cancel
+            or name in t.stop
+            or name == t.on_expiry
+            or name == t.pause_by
+            or name == t.resume_by
+            or (t.extension is not None and name == t.extension.by)
+            or name in t.start_on
+        )
+        plan = self._plans[trigger] = (spec, touched)
+        return plan
 
     @staticmethod
     def _close(t: TimerState, on: date, status: Any) -> TimerState:
