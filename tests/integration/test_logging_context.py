@@ -18,12 +18,14 @@ from rongcuo.entrypoints.cli.main import cli
 def info_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RONGCUO_LOG_LEVEL", "INFO")
     monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
+    before = structlog.get_config()
     monkeypatch.setattr(rlog, "_configured", False)
     structlog.contextvars.clear_contextvars()
     yield
-    structlog.reset_defaults()
+    # restore exactly what the rest of this worker's tests had (never structlog's defaults,
+    # which print to stdout)
+    structlog.configure(**before)
     structlog.contextvars.clear_contextvars()
-    rlog._configured = False
 
 
 def _json_lines(text: str) -> list[dict[str, object]]:
@@ -62,8 +64,6 @@ def test_firing_a_step_logs_case_actor_and_request(db_url: str, info_logs: None)
     )
     assert opened.exit_code == 0, opened.output
     case_id = opened.stdout.strip().splitlines()[-1]
-    # a real command is one process; under CliRunner, re-point the logger at the new stderr
-    rlog._configured = False
     fired = runner.invoke(
         cli,
         ["case", "fire", "--db", db_url, case_id, "file", "--on", "2025-09-29", "--by", "李科长"],
