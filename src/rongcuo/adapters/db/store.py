@@ -573,22 +573,9 @@ class Store:
         # SQLAlchemy tables describe): compiling three statements per transition cost more
         # than the writes themselves (see ``rongcuo bench store``).
         cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cols = state_columns(state)
         cur.execute(
             self._sql_case_update,
-            (
-                new_version,
-                seq,
-                prev,
-                self._ts(recorded_at),
-                cols["state"],
-                self._json(cols["facts"]),
-                self._json(cols["timers"]),
-                self._d(cols["last_on"]),
-                cols["closed"],
-                case_id,
-                expected_version,
-            ),
+            self._case_params(state, expected_version, seq, prev, recorded_at, case_id),
         )
         if cur.rowcount != 1:
             raise ConcurrencyConflict(
