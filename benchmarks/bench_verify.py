@@ -25,6 +25,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from rongcuo import logging as rlog
 from rongcuo.audit import testing as t
 from rongcuo.audit.api import verify
 from rongcuo.bootstrap import bootstrap
@@ -113,6 +114,7 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--pg-url", default=DEFAULT_PG)
     args = ap.parse_args()
+    rlog.configure()  # warnings only, to stderr: the figures stay readable
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
     for backend in args.backends.split(","):
         if backend == "sqlite":
