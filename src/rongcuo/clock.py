@@ -44,6 +44,17 @@ class FixedClock:
         self._at += timedelta(**kwargs)
 
 
+def as_cst(at: datetime) -> datetime:
+    """An instant from a wall time: a naive datetime is China Standard Time."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=CST)
+
+
+def parse_cst(text: str) -> datetime:
+    """An ISO date-time as typed by a person (``2025-10-10T00:05``: CST unless an offset is
+    given).  Raises ``ValueError``; callers decide what a bare date means and word the error."""
+    return as_cst(datetime.fromisoformat(text))
+
+
 def today_cst(clock: Clock) -> date:
     """Today's legal date (China Standard Time)."""
     return clock.now().astimezone(CST).date()

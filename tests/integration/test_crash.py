@@ -51,17 +51,7 @@ else:
 
 
 def _open(store: Store) -> str:
-    ev, st, dl = syn.opening(date(2025, 9, 30))
-    return store.create_case(
-        subject="张三",
-        agency="局",
-        opened_on=date(2025, 9, 30),
-        number_pattern=syn.PATTERN,
-        events=ev,
-        state=st,
-        deadlines=dl,
-        recorded_at=AT,
-    ).case_id
+    return syn.open_case(store, date(2025, 9, 30), AT)
 
 
 def _run_and_kill(url: str, case_id: str, mode: str, flag: Path, until: int) -> None:

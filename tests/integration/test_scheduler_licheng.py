@@ -27,6 +27,7 @@ from rongcuo.adapters.notify import DeliveryPolicy, Recipient, WebhookChannel, d
 from rongcuo.adapters.notify.outbox import OutboxMessage
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
+from rongcuo.clock import parse_cst as cst
 from rongcuo.scheduler.sweep import Sweeper
 from rongcuo.scheduler.testing import ACTOR, licheng_to_determined
 from rongcuo.service import handlers
@@ -37,9 +38,6 @@ RECIPIENTS = {
     "区政府": [Recipient("email", "office@example.gov.cn"), Recipient("webhook", "http://x/h")],
 }
 
-
-def cst(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CST)
 
 
 @pytest.fixture

@@ -11,21 +11,18 @@ adjusted working day, so the real due date is 2026-01-04.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.calendars import load_calendar
-from rongcuo.clock import CST, FixedClock
+from rongcuo.clock import FixedClock
+from rongcuo.clock import parse_cst as cst
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.scheduler.sweep import Sweeper
 from rongcuo.scheduler.testing import licheng_to_determined
 from rongcuo.service.recompute import EVENT_TYPE, recompute_provisional
-
-
-def cst(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CST)
 
 
 @pytest.fixture

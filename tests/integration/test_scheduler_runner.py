@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from rongcuo.adapters.notify import Recipient
 from rongcuo.adapters.notify.outbox import OutboxMessage
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
+from rongcuo.clock import parse_cst as cst
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.scheduler.config import SchedulerConfig, parse_config
 from rongcuo.scheduler.runner import build_scheduler, calendar_check, digest
@@ -26,9 +27,6 @@ from rongcuo.scheduler.testing import licheng_to_determined
 
 OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 
-
-def cst(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CST)
 
 
 @pytest.fixture

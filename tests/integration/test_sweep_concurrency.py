@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as t
 from rongcuo.bootstrap import App, bootstrap
-from rongcuo.clock import CST, FixedClock
+from rongcuo.clock import CST, FixedClock, parse_cst
 from rongcuo.scheduler.sweep import Sweeper
 from rongcuo.scheduler.testing import clone_case, licheng_to_determined
 
@@ -78,7 +78,7 @@ def test_four_sweepers_over_ten_thousand_deadlines_record_each_overdue_once(
     d = t.deadlines
     with app.store.read() as conn:
         left = conn.execute(sa.select(sa.func.count()).select_from(d).where(
-            d.c.next_notice_at <= datetime.fromisoformat(SWEEP_AT).replace(tzinfo=CST)
+            d.c.next_notice_at <= parse_cst(SWEEP_AT)
         )).scalar_one()
     assert left == 0
 
@@ -88,7 +88,7 @@ import sys, time
 from datetime import datetime
 from rongcuo import logging as rlog
 from rongcuo.bootstrap import bootstrap
-from rongcuo.clock import CST
+from rongcuo.clock import parse_cst
 from rongcuo.scheduler import sweep as sw
 
 rlog.configure()  # warnings only, to stderr: stdout carries the handshake
@@ -104,7 +104,7 @@ def slow(self, *a, **k):
     return out
 sw.Sweeper._one_case = slow
 app = bootstrap(sys.argv[1])
-sw.Sweeper(app, batch_size=50).sweep(datetime.fromisoformat(sys.argv[2]).replace(tzinfo=CST))
+sw.Sweeper(app, batch_size=50).sweep(parse_cst(sys.argv[2]))
 """
 
 
@@ -119,17 +119,17 @@ def test_a_sweeper_killed_mid_claim_loses_nothing(app: App, pg_url: str) -> None
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "claimed"
         # while it holds its claims, another sweeper skips them and takes the rest
-        other = Sweeper(app).sweep(datetime.fromisoformat(SWEEP_AT).replace(tzinfo=CST))
+        other = Sweeper(app).sweep(parse_cst(SWEEP_AT))
         assert other.claimed == 150
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     assert overdue_counts(app) == (150, 150, 150)
     deadline = time.monotonic() + 30  # the server notices the dead backend and rolls it back
-    res = Sweeper(app).sweep(datetime.fromisoformat(SWEEP_AT).replace(tzinfo=CST))
+    res = Sweeper(app).sweep(parse_cst(SWEEP_AT))
     while res.claimed == 0 and time.monotonic() < deadline:
         time.sleep(0.2)
-        res = Sweeper(app).sweep(datetime.fromisoformat(SWEEP_AT).replace(tzinfo=CST))
+        res = Sweeper(app).sweep(parse_cst(SWEEP_AT))
     assert res.claimed == 50
     assert overdue_counts(app) == (200, 200, 200)
 
@@ -146,7 +146,7 @@ def test_a_case_held_by_a_writer_is_skipped_without_waiting_and_swept_next_time(
     busy = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
     free = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28),
                                  subject="另一对象")
-    at = datetime.fromisoformat(SWEEP_AT).replace(tzinfo=CST)
+    at = parse_cst(SWEEP_AT)
     with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as writer:
         writer.execute("SELECT version FROM cases WHERE id = %s FOR UPDATE", (busy,))
         started = time.monotonic()

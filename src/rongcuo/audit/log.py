@@ -132,14 +132,14 @@ def _row_to_event(row: tuple[Any, ...]) -> LoggedEvent:
 
 def parse_as_of(value: str) -> datetime:
     """An ``--as-of`` instant: ISO-8601; a naive value or a bare date is read as CST."""
-    from rongcuo.clock import CST
+    from rongcuo.clock import CST, parse_cst
 
     try:
         if len(value) == 10:
             d = date.fromisoformat(value)
             # a bare date means "as the system knew it at the end of that legal day"
             return datetime(d.year, d.month, d.day, 23, 59, 59, 999999, tzinfo=CST)
-        at = datetime.fromisoformat(value)
+        return parse_cst(value)
     except ValueError as exc:
         from rongcuo.domain.errors import InvalidInput
 
@@ -148,7 +148,6 @@ def parse_as_of(value: str) -> datetime:
             f"--as-of is not a valid date-time: {value!r} (e.g. 2025-10-09T12:00:00+08:00)",
             code="audit.bad_as_of",
         ) from exc
-    return at if at.tzinfo else at.replace(tzinfo=CST)
 
 
 def _date(v: Any) -> date | None:

@@ -6,9 +6,13 @@ shaped like real ones, so the store's mechanics can be tested and measured on th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rongcuo.domain.case import CaseState, Deadline, Event, TimerState
+
+if TYPE_CHECKING:
+    from rongcuo.adapters.db.store import Store
 
 WORKFLOW = "synthetic"
 VERSION = "1"
@@ -23,6 +27,21 @@ def opening(
     timer = TimerState("step", on)
     state = CaseState(WORKFLOW, VERSION, "open", {"n": 0}, {"step": timer}, on, False)
     return (ev,), state, (deadline(on, 0),)
+
+
+def open_case(store: Store, on: date, recorded_at: datetime) -> str:
+    """Store a synthetic case opened on ``on``; its id."""
+    ev, st, dl = opening(on)
+    return store.create_case(
+        subject="张三",
+        agency="局",
+        opened_on=on,
+        number_pattern=PATTERN,
+        events=ev,
+        state=st,
+        deadlines=dl,
+        recorded_at=recorded_at,
+    ).case_id
 
 
 def step(

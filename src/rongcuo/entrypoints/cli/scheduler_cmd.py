@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from rongcuo import logging as rlog
-from rongcuo.clock import CST, Clock, SystemClock
+from rongcuo.clock import CST, Clock, SystemClock, parse_cst
 from rongcuo.domain.errors import InvalidInput
 
 
@@ -34,14 +34,13 @@ def parse_now(text: str) -> datetime:
         if len(text) == 10:
             d = date.fromisoformat(text)
             return datetime(d.year, d.month, d.day, tzinfo=CST)
-        at = datetime.fromisoformat(text)
+        return parse_cst(text)
     except ValueError as exc:
         raise InvalidInput(
             f"--now 不是有效的日期时间：{text!r}（例如 2025-10-10T00:05，北京时间）",
             f"--now is not a date-time: {text!r} (e.g. 2025-10-10T00:05, China Standard Time)",
             code="input.datetime",
         ) from exc
-    return at.replace(tzinfo=CST) if at.tzinfo is None else at
 
 
 def _config(path: str | None) -> Any:
