@@ -72,6 +72,14 @@ class App:
             self._engines[key] = Engine(definition, self.calendar)
         return self._engines[key]
 
+    def preload(self) -> int:
+        """Parse the calendar and every definition and build each version's engine now, so a
+        long-running process (``scheduler run``) pays for it — and fails on a broken file —
+        at start-up rather than in its first sweep.  Returns the number of engines built."""
+        for definition in self.definitions:
+            self.engine_for(str(definition.id), str(definition.version))
+        return len(self._engines)
+
     def close(self) -> None:
         self.store.engine.dispose()
 

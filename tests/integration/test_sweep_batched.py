@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from rongcuo.adapters.db import store as store_mod
+from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.db.codec import jsonable
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
@@ -66,15 +67,56 @@ def test_a_case_whose_version_moved_is_skipped_and_the_rest_of_the_batch_recorde
     app.store.load_case(stale)  # the chain continued from the version the racer left
 
 
+def updated_at(app: App, cid: str) -> dict[str, Any]:
+    with app.store.read() as conn:
+        rows = conn.execute(sa.select(t.deadlines.c.timer, t.deadlines.c.updated_at)
+                            .where(t.deadlines.c.case_id == cid))
+        return {r[0]: r[1] for r in rows}
+
+
+def instant(d: dict[str, Any]) -> dict[str, Any]:
+    """A deadline's JSON with ``next_notice_at`` as an instant (rows hold it in UTC)."""
+    at = d["next_notice_at"]
+    return {**d, "next_notice_at": datetime.fromisoformat(at) if at else None}
+
+
+def test_the_sweep_writes_only_the_deadline_rows_that_moved_and_they_match_a_full_projection(
+    app: App,
+) -> None:
+    cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))
+    before = updated_at(app, cid)
+    assert set(before) == {"filing", "investigation", "notice"}
+    app.clock = FixedClock(AT)  # the sweep stamps rows with the app clock
+    res = Sweeper(app).sweep(AT)
+    assert [n.notice for n in res.notices] == ["overdue", "escalation:1"]
+    after = updated_at(app, cid)
+    # the met timers' rows are not rewritten; the notice period's row is (narrowly)
+    assert after["filing"] == before["filing"]
+    assert after["investigation"] == before["investigation"]
+    assert after["notice"] != before["notice"]
+    # ... and every row is what a whole rewrite from the stored state would hold
+    case = app.store.load_case(cid)
+    engine = app.engine_for(case.workflow_id, case.workflow_version)
+    projected = {d.timer: instant(d.to_dict()) for d in engine.deadlines(case.state)}
+    stored = {r.timer: instant(r.to_dict()) for r in app.store.deadlines(case_id=cid)}
+    assert stored == projected
+    assert stored["notice"]["status"] == "overdue"
+    assert stored["notice"]["next_notice"] == "escalation:2"
+    assert stored["notice"]["due"] == "2025-10-09"
+
+
 @pytest.mark.parametrize(
-    "value",
+    ("value", "expected"),
     [
-        {"a": 1, 2: [date(2025, 10, 9), (True, None, 1.5)], "n": {"x": "y"}},
-        [{"k": date(2025, 1, 1)}, "s", 0],
-        date(2025, 10, 9),
-        datetime(2025, 10, 9, 16, tzinfo=CST),
-        {True: 1, None: 2, 1.5: 3},
+        ({"a": 1, 2: [date(2025, 10, 9), (True, None, 1.5)], "n": {"x": "y"}},
+         {"a": 1, "2": ["2025-10-09", [True, None, 1.5]], "n": {"x": "y"}}),
+        ([{"k": date(2025, 1, 1)}, "s", 0], [{"k": "2025-01-01"}, "s", 0]),
+        (date(2025, 10, 9), "2025-10-09"),
+        (datetime(2025, 10, 9, 16, tzinfo=CST), "2025-10-09T16:00:00+08:00"),
+        ({True: 1, None: 2, 1.5: 3}, {"True": 1, "None": 2, "1.5": 3}),
+        (MappingProxyType({"d": (date(2026, 2, 17),)}), {"d": ["2026-02-17"]}),
     ],
 )
-def test_the_fast_json_conversion_is_exactly_the_codecs(value: Any) -> None:
-    assert store_mod._fast_jsonable(value) == jsonable(value)
+def test_json_columns_hold_iso_dates_string_keys_and_lists(value: Any, expected: Any) -> None:
+    assert jsonable(value) == expected

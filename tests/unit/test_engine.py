@@ -12,7 +12,7 @@ import pytest
 
 from rongcuo.domain import engine as engine_mod
 from rongcuo.domain.calendar import WorkCalendar
-from rongcuo.domain.case import CaseState, Event
+from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.engine import Engine, compiled_machine
 from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.testing.workflows import (
@@ -284,3 +284,39 @@ def test_allowed_triggers_follow_the_state(eng: Engine) -> None:
 def test_shipped_calendar_is_used(eng: Engine) -> None:
     """The helpers load the shipped State Council calendars."""
     assert 2025 in shipped_calendar().loaded_years
+
+
+def test_what_a_writer_must_store_after_a_notice_a_pause_and_an_extension(eng: Engine) -> None:
+    """``deadline_changes``: a notice moves only the investigation's next notice (its basis —
+    历城办法第十七条's 30 days from filing — is the same), a pause (第十六条) or an extension
+    (第十七条) changes the basis, and untouched timers are not written at all."""
+    case = _filed(eng)
+    before = eng.deadlines(case)
+    after = eng.record_notice(case, "investigation", "reminder:3", date(2025, 7, 2))
+    whole, moved = deadline_changes(before, after.deadlines)
+    assert whole == [] and [d.timer for d in moved] == ["investigation"]
+    assert moved[0].next_notice == "reminder:1"
+    assert whole + moved != list(after.deadlines)  # the filing timer is left alone
+
+    verifying = run(eng, LICHENG_TO_VERIFYING)[0]
+    paused = eng.decide(verifying, cmd("pause_clock", "2025-06-10"))
+    whole, moved = deadline_changes(eng.deadlines(verifying), paused.deadlines)
+    assert [d.timer for d in whole] == ["investigation"] and moved == []
+    extended = eng.decide(verifying, cmd("extend_investigation", "2025-06-20", days="30",
+                                         approved_by="赵局"))
+    whole, moved = deadline_changes(eng.deadlines(verifying), extended.deadlines)
+    assert [d.timer for d in whole] == ["investigation"] and moved == []
+    assert whole[0].due != next(d.due for d in eng.deadlines(verifying)
+                                if d.timer == "investigation")
+
+
+def test_a_deadline_without_a_basis_key_or_new_is_always_written_whole() -> None:
+    def dl(timer: str, key: object, nxt: str | None = None) -> Deadline:
+        return Deadline(timer, "running", date(2025, 7, 7), False, {}, date(2025, 6, 5),
+                        next_notice=nxt, basis_key=key)
+
+    old = [dl("a", None), dl("b", (1,)), dl("c", (1,), "overdue")]
+    new = [dl("a", None), dl("b", (1,)), dl("c", (1,), "escalation:1"), dl("d", (1,))]
+    whole, moved = deadline_changes(old, new)
+    assert [d.timer for d in whole] == ["a", "d"]  # unknown basis; a timer the rows lack
+    assert [d.timer for d in moved] == ["c"]  # "b" is equal in every stored column

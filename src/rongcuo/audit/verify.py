@@ -178,20 +178,6 @@ def _same_json(raw: Any, value: Any) -> bool:
     return bool(raw == value)
 
 
-def _jsonable(v: Any) -> Any:
-    """:func:`rongcuo.adapters.db.codec.jsonable` (what the store writes), with the plain
-    JSON types — nearly every fact — recognised by their exact class before anything else;
-    any other value goes through ``jsonable`` itself."""
-    c = v.__class__
-    if c is str or c is int or c is bool or v is None:
-        return v
-    if c is dict:
-        return {k if k.__class__ is str else str(k): _jsonable(x) for k, x in v.items()}
-    if c is list or c is tuple:
-        return [_jsonable(x) for x in v]
-    return jsonable(v)
-
-
 _store_text = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(value, ensure_ascii=False)``, as the store writes JSON columns on SQLite."""
 
@@ -485,7 +471,7 @@ class Verifier:
                      == (case.workflow_id, case.workflow_version)),
                     ("last_on", st.last_on == case.last_on),
                     ("closed", bool(st.closed) == case.closed),
-                    ("facts", _same_json(case.facts_raw, _jsonable(dict(st.facts)))),
+                    ("facts", _same_json(case.facts_raw, jsonable(dict(st.facts)))),
                     ("timers", timer_rows.same(case.timers_raw, st.timers)),
                 )
                 if not ok

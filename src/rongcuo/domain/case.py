@@ -10,7 +10,7 @@ Naming: commands are imperative (``fire("extend_investigation")``), events are p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
@@ -172,6 +172,11 @@ class Deadline:
     # paused, or every rung recorded).  Keys: "reminder:<n>", "overdue", "escalation:<rung>".
     next_notice: str | None = None
     next_notice_at: datetime | None = None
+    # What ``basis`` is a function of (the timer's start, pauses, extensions, given due date
+    # and per-case days), set by the engine; two projections of one timer with equal keys have
+    # equal bases, so a writer can leave the stored basis alone (see :func:`deadline_changes`).
+    # None: unknown, always rewrite.  Not part of equality, of ``to_dict`` or of storage.
+    basis_key: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +191,33 @@ class Deadline:
             "next_notice": self.next_notice,
             "next_notice_at": self.next_notice_at.isoformat() if self.next_notice_at else None,
         }
+
+
+def deadline_changes(
+    before: Sequence[Deadline], after: Sequence[Deadline]
+) -> tuple[list[Deadline], list[Deadline]]:
+    """What a writer must store of ``after`` when ``before`` is what the rows already hold.
+
+    Returns ``(whole, moved)``: ``whole`` are rows to write in full (new timers, or a basis
+    that may have changed); ``moved`` are rows whose basis is provably the same (equal
+    :attr:`Deadline.basis_key`) but whose status, due date or next notice moved — the
+    sweep's usual case after a reminder, an overdue mark or a rung.  A deadline equal in
+    every stored column to its ``before`` is in neither: there is nothing to write.
+    """
+    old = {d.timer: d for d in before}
+    whole: list[Deadline] = []
+    moved: list[Deadline] = []
+    for d in after:
+        b = old.get(d.timer)
+        if b is d:
+            continue
+        if b is None or d.basis_key is None or b.basis_key != d.basis_key:
+            whole.append(d)
+        elif (b.status, b.due, b.provisional, b.next_notice, b.next_notice_at) != (
+            d.status, d.due, d.provisional, d.next_notice, d.next_notice_at
+        ):
+            moved.append(d)
+    return whole, moved
 
 
 @dataclass(frozen=True)

@@ -802,6 +802,13 @@ class Engine:
             label_en=spec.label_en,
             next_notice=nxt[0] if nxt else None,
             next_notice_at=nxt[1] if nxt else None,
+            # everything _due() reads of the case for this timer (status, stop and notices
+            # are not in the basis); the calendar is this engine's own
+            basis_key=(
+                t.started_on, t.pauses, t.paused_since, t.extensions, t.due_override,
+                (case.facts.get("timer_days") or {}).get(name) if spec.days_from_data else None,
+                provisional,
+            ),
         )
 
     def allowed_triggers(self, case: CaseState | None) -> list[str]:

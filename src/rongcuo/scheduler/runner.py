@@ -170,6 +170,8 @@ def build_scheduler(
     process in the SQLite sweeper lease (release it with :func:`lease.release` on exit)."""
     sched = scheduler or BlockingScheduler(timezone=CST)
     me = holder or lease.holder_id()
+    engines = app.preload()  # a broken definition stops the service here, not in a job
+    log.info("scheduler.preloaded", engines=engines)
 
     def job_context(job: str) -> Any:
         # jobs run in executor threads: bind actor and a request id per run for the logs

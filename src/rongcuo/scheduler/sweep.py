@@ -161,6 +161,7 @@ class _Plan:
     on: date
     at: datetime  # recorded_at
     replanned: dict[str, Any] | None = None
+    previous: Sequence[Deadline] = ()  # the projection as loaded (what the rows hold)
 
 
 class Sweeper:
@@ -196,16 +197,11 @@ class Sweeper:
             q = q.with_for_update(skip_locked=True)
         return [(str(r[0]), str(r[1])) for r in conn.execute(q)]
 
-    def _lock_cases(self, conn: sa.Connection, ids: list[str]) -> dict[str, Any]:
-        """The claimed cases' rows.  PostgreSQL: locked ``FOR UPDATE SKIP LOCKED`` right after
-        the deadline rows, so the sweeper holds case then deadline like a case worker's commit
+    def _lock_cases(self, conn: sa.Connection, ids: list[str]) -> dict[str, CaseRecord]:
+        """The claimed cases.  PostgreSQL: locked ``FOR UPDATE SKIP LOCKED`` right after the
+        deadline rows, so the sweeper holds case then deadline like a case worker's commit
         does (no lock-order deadlock); a case a writer holds now is left out (and skipped)."""
-        if not ids:
-            return {}
-        q = sa.select(t.cases).where(t.cases.c.id.in_(ids))
-        if self.pg:
-            q = q.with_for_update(skip_locked=True)
-        return {r["id"]: r for r in conn.execute(q).mappings()}
+        return self.store.cases_for_update_in(conn, ids)
 
     def sweep(self, now: datetime, *, limit: int | None = None) -> SweepResult:
         """Record everything due at ``now`` (aware); at most ``limit`` deadline rows.
@@ -282,14 +278,13 @@ class Sweeper:
     def _one_case(
         self,
         conn: sa.Connection,
-        row: Any,
+        case: CaseRecord | None,
         case_id: str,
         timers: list[str],
         now: datetime,
     ) -> _Plan:
-        if row is None:
+        if case is None:
             raise _CaseFailed(case_id, timers, "case row missing")
-        case = CaseRecord.from_row(row)
         try:
             with structlog.contextvars.bound_contextvars(case_id=case.id, actor=ACTOR):
                 plan = self._record(conn, case, now)
@@ -316,7 +311,7 @@ class Sweeper:
         events: list[Event] = []
         planned: list[tuple[Deadline, str, int, int, str]] = []  # deadline, notice, ev from/to, to
         last: Decision | None = None
-        current = engine.deadlines(state)
+        current = previous = engine.deadlines(state)
         for _ in range(MAX_NOTICES_PER_CASE):
             if state.closed:
                 break
@@ -377,7 +372,8 @@ class Sweeper:
                     for x in fresh
                 ],
             })
-        return _Plan(case, [], state, events, last.deadlines, planned, on, at)
+        return _Plan(case, [], state, events, last.deadlines, planned, on, at,
+                     previous=previous)
 
     # -- the batch's writes -------------------------------------------------------------
     def _write(
@@ -424,6 +420,7 @@ class Sweeper:
                 case_id=p.case.id, number=p.case.number, expected_version=p.case.version,
                 last_seq=p.case.last_seq, last_hash=p.case.last_hash, state=p.state,
                 events=p.events, deadlines=p.deadlines, recorded_at=p.at,
+                previous=p.previous,
             )
             for p in plans
             if p.replanned is None

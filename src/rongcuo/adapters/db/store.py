@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.db.codec import jsonable, state_columns, state_from_row
-from rongcuo.domain.case import CaseState, Deadline, Event
+from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.chain import GENESIS, canonical_fields, event_hash
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StoreError
@@ -247,26 +247,6 @@ class CommitResult:
         }
 
 
-def _fast_jsonable(v: Any) -> Any:
-    """Exactly :func:`rongcuo.adapters.db.codec.jsonable` (same result for every input), with
-    exact-type fast paths first: the ABC ``isinstance`` checks dominated the batched sweep's
-    profile (deadline ``basis`` documents are walked on every upsert)."""
-    tv = type(v)
-    if tv is str or tv is int or tv is float or tv is bool or v is None:
-        return v
-    if tv is dict:
-        return {str(k): _fast_jsonable(x) for k, x in v.items()}
-    if tv is list or tv is tuple:
-        return [_fast_jsonable(x) for x in v]
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, Mapping):
-        return {str(k): _fast_jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_fast_jsonable(x) for x in v]
-    return v
-
-
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """Row tuples as one list per column (the arrays a PostgreSQL ``unnest`` takes); JSON
     values (psycopg ``Jsonb``) as the text psycopg would have sent for them."""
@@ -293,6 +273,10 @@ class PendingAppend:
     events: Sequence[Event]
     deadlines: Sequence[Deadline]
     recorded_at: datetime
+    # The projection the deadline rows hold now (the engine's, for the state as loaded):
+    # when given, only what moved is written (:func:`deadline_changes`); when None, every
+    # row of ``deadlines`` is upserted whole.
+    previous: Sequence[Deadline] | None = None
 
 
 class Store:
@@ -351,6 +335,23 @@ class Store:
             " %b::text[], %b::text[], %b::text[]::jsonb[], %b::text[], %b::text[],"
             " %b::timestamptz[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
             " AS v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, n) ORDER BY n"
+        )
+        # A deadline whose basis is unchanged (see ``deadline_changes``): only the columns
+        # that move when a notice is recorded or a status changes.
+        self._sql_deadline_move = sql(
+            "UPDATE deadlines SET status = %s, due = %s, provisional = %s, next_notice = %s,"
+            " next_notice_at = %s, updated_at = %s WHERE case_id = %s AND timer = %s"
+        )
+        self._pg_deadline_move_many = (
+            "UPDATE deadlines SET status = v.status, due = v.due, provisional = v.provisional,"
+            " next_notice = v.next_notice, next_notice_at = v.next_notice_at,"
+            " updated_at = v.updated_at"
+            " FROM unnest(%b::text[], %b::date[], %b::bool[], %b::text[], %b::timestamptz[],"
+            " %b::timestamptz[], %b::text[], %b::text[])"
+            " AS v(status, due, provisional, next_notice, next_notice_at, updated_at, case_id,"
+            " timer)"
+            " WHERE deadlines.case_id = v.case_id AND deadlines.timer = v.timer"
+            " RETURNING deadlines.case_id, deadlines.timer"
         )
         self._pg_deadline_upsert_many = (
             "INSERT INTO deadlines (case_id, timer, status, due, provisional, basis, started_on,"
@@ -613,8 +614,11 @@ class Store:
     ) -> list[CommitResult]:
         """Many cases' appends inside the caller's write transaction, in a few statements:
         what :meth:`append_in` does per case (same rows, same hash chain), batched — all the
-        case-row UPDATEs (each with its own version check), then all the events, then all the
-        deadline upserts (plus ``deadlines_only``: rows re-planned without an event).
+        case-row UPDATEs (each with its own version check), then all the events, then the
+        deadline rows (plus ``deadlines_only``: rows re-planned without an event) — of an
+        append that says what the rows held (``previous``), only what moved: a narrow UPDATE
+        of status, due date and next notice when the basis is unchanged, nothing for an
+        unchanged timer.
 
         If any case's version moved, :class:`ConcurrencyConflict` is raised before any event
         is written, with ``details["case_ids"]`` naming every stale case: the caller must roll
@@ -623,6 +627,8 @@ class Store:
         event_params: list[tuple[Any, ...]] = []
         case_params: list[tuple[Any, ...]] = []
         deadline_params: list[tuple[Any, ...]] = []
+        move_params: list[tuple[Any, ...]] = []
+        whole_by_key: dict[tuple[str, str], tuple[str, Deadline, datetime]] = {}
         for a in appends:
             at = utc(a.recorded_at)
             assert at is not None
@@ -632,7 +638,14 @@ class Store:
             case_params.append(self._case_params(a.state, a.expected_version, seq, prev, at,
                                                  a.case_id))
             event_params.extend(self._event_params(r) for r in rows)
-            deadline_params.extend(self._deadline_params(a.case_id, d, at) for d in a.deadlines)
+            if a.previous is None:
+                whole: Sequence[Deadline] = a.deadlines
+            else:
+                whole, moved = deadline_changes(a.previous, a.deadlines)
+                for d in moved:
+                    move_params.append(self._move_params(a.case_id, d, at))
+                    whole_by_key[(a.case_id, d.timer)] = (a.case_id, d, at)
+            deadline_params.extend(self._deadline_params(a.case_id, d, at) for d in whole)
             results.append(CommitResult(a.case_id, a.number, a.state.state,
                                         a.expected_version + 1, tuple(stored)))
         for case_id, dls, at in deadlines_only:
@@ -655,6 +668,15 @@ class Store:
                     cur.executemany(self._sql_event_insert, event_params)
                 else:
                     cur.execute(self._pg_event_insert_many, _columns(event_params, 14))
+            if move_params:
+                # A row the projection says exists but the table lacks (never expected) is
+                # written whole rather than silently missed.
+                done = self._move_deadlines(cur, move_params)
+                deadline_params.extend(
+                    self._deadline_params(cid, d, at)
+                    for key, (cid, d, at) in whole_by_key.items()
+                    if key not in done
+                )
             if deadline_params:
                 if self._sqlite:
                     cur.executemany(self._sql_deadline_upsert, deadline_params)
@@ -663,6 +685,31 @@ class Store:
         finally:
             cur.close()
         return results
+
+    def _move_deadlines(self, cur: Any, params: list[tuple[Any, ...]]) -> set[tuple[str, str]]:
+        """Run the narrow deadline UPDATEs; the (case, timer) keys of the rows updated."""
+        done: set[tuple[str, str]] = set()
+        if self._sqlite:
+            for p in params:
+                cur.execute(self._sql_deadline_move, p)
+                if cur.rowcount == 1:
+                    done.add((p[-2], p[-1]))
+            return done
+        cur.execute(self._pg_deadline_move_many, _columns(params, 8))
+        done.update((str(r[0]), str(r[1])) for r in cur.fetchall())
+        return done
+
+    def _move_params(self, case_id: str, d: Deadline, at: datetime) -> tuple[Any, ...]:
+        return (
+            d.status,
+            self._d(d.due),
+            d.provisional,
+            d.next_notice,
+            self._ts(utc(d.next_notice_at)),
+            self._ts(utc(at)),
+            case_id,
+            d.timer,
+        )
 
     def _case_params(
         self, state: CaseState, expected: int, seq: int, last_hash: str, at: datetime,
@@ -777,7 +824,7 @@ class Store:
             d.status,
             self._d(d.due),
             d.provisional,
-            self._json(_fast_jsonable(dict(d.basis))),
+            self._json(jsonable(dict(d.basis))),
             self._d(d.started_on),
             d.label_zh,
             d.label_en,
@@ -856,6 +903,37 @@ class Store:
             raw.close()
         if found is None:
             return None
+        return self._case_row(found)
+
+    def cases_for_update_in(
+        self, conn: sa.Connection, ids: Sequence[str]
+    ) -> dict[str, CaseRecord]:
+        """The cases ``ids`` inside the caller's write transaction, by id.  PostgreSQL: locked
+        ``FOR UPDATE SKIP LOCKED`` — a case another transaction holds is left out, so the
+        caller can leave it for later instead of waiting; SQLite: the write transaction
+        (``BEGIN IMMEDIATE``) already excludes every other writer."""
+        if not ids:
+            return {}
+        cols = ", ".join(self._CASE_COLUMNS)
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self._sqlite:
+                cur.execute(
+                    f"SELECT {cols} FROM cases WHERE id IN ({', '.join('?' * len(ids))})",
+                    list(ids),
+                )
+            else:
+                cur.execute(
+                    f"SELECT {cols} FROM cases WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
+                    (list(ids),),
+                )
+            found = cur.fetchall()
+        finally:
+            cur.close()
+        return {str(r[0]): CaseRecord.from_row(self._case_row(r)) for r in found}
+
+    def _case_row(self, found: Sequence[Any]) -> dict[str, Any]:
+        """A driver-level ``cases`` row (:attr:`_CASE_COLUMNS`) as SQLAlchemy would decode it."""
         row = dict(zip(self._CASE_COLUMNS, found, strict=True))
         if self._sqlite:  # what SQLAlchemy's types would have decoded
             for k in ("facts", "timers"):

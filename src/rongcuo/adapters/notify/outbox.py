@@ -14,6 +14,7 @@ channel, target), so a row can never be written twice even if a sweep is repeate
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -134,6 +135,27 @@ def enqueue(
     neither).  Returns the number of rows written.
     """
     rows = outbox_rows(drafts, recipients, now)
-    if rows:
+    if not rows:
+        return 0
+    if isinstance(conn, Connection) and conn.dialect.name == "postgresql":
+        # One statement for the batch (the sweep writes a row per notice): the rows go as
+        # one array per column, unnested in order — SQLAlchemy's executemany would send them
+        # one by one.  Through SQLAlchemy's driver-level call, so a duplicate still raises
+        # its IntegrityError (the digest relies on it).
+        columns = [[r[c] for r in rows] for c in _COLUMNS[:-1]]
+        columns.append([json.dumps(r["payload"]) for r in rows])
+        conn.exec_driver_sql(_PG_INSERT_MANY, tuple(columns))
+    else:
         conn.execute(OutboxMessage.__table__.insert(), rows)  # type: ignore[attr-defined]
     return len(rows)
+
+
+_COLUMNS = ("dedupe_key", "case_id", "event_seq", "kind", "channel", "target", "subject",
+            "status", "attempts", "next_attempt_at", "last_error", "created_at", "delivered_at",
+            "payload")
+_PG_INSERT_MANY = (
+    f"INSERT INTO outbox ({', '.join(_COLUMNS)})"
+    " SELECT * FROM unnest(%b::text[], %b::text[], %b::int[], %b::text[], %b::text[],"
+    " %b::text[], %b::text[], %b::text[], %b::int[], %b::timestamptz[], %b::text[],"
+    " %b::timestamptz[], %b::timestamptz[], %b::text[]::json[])"
+)
