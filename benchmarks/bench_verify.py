@@ -9,6 +9,7 @@ check ``seq``, replay every case through its definition version, compare with th
 case rows and deadline rows.
 
     python benchmarks/bench_verify.py [--events 1000000] [--backends sqlite,postgresql]
+                                      [--repeat 3]
                                       [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Prints figures; asserts nothing about time.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -60,7 +62,7 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run(url: str, label: str, events: int) -> None:
+def run(url: str, label: str, events: int, repeat: int) -> None:
     clock = FixedClock(datetime(2025, 9, 26, 2, tzinfo=UTC))
     app = bootstrap(database_url=url, clock=clock, migrate=True)
     template = t.walk_licheng(app, clock, subject="基准")
@@ -80,31 +82,26 @@ def run(url: str, label: str, events: int) -> None:
             raw.close()
     print(f"[{label}] seeded {copies + 1:,} cases / {(copies + 1) * per_case:,} events "
           f"in {seeded:.1f} s", flush=True)
-    for workers in sorted({1, os.cpu_count() or 1}):
-        t0, c0 = time.perf_counter(), _cpu()
-        report = verify(app, drift=False, workers=workers)
-        wall, cpu = time.perf_counter() - t0, _cpu() - c0
-        assert report.ok, report.findings[:3]  # a benchmark of a sound log must find it sound
-        print(
-            f"[{label}] audit verify, {workers} process(es): {report.events:,} events, "
-            f"{report.cases:,} cases in {wall:.2f} s → {report.events / wall:,.0f} events/s "
-            f"(stream + hash + seq + replay + compare with case and deadline rows); "
-            f"{report.events / cpu:,.0f} events per CPU-second of the verifier; "
-            f"load average {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-    for workers in sorted({1, os.cpu_count() or 1}):
-        t0, c0 = time.perf_counter(), _cpu()
-        report = verify(app, drift=False, workers=workers, replay=False)
-        wall, cpu = time.perf_counter() - t0, _cpu() - c0
-        assert report.ok, report.findings[:3]
-        print(
-            f"[{label}] audit verify --chain-only, {workers} process(es): {report.events:,} "
-            f"events in {wall:.2f} s → {report.events / wall:,.0f} events/s "
-            f"(stream + hash + seq + case heads); {report.events / cpu:,.0f} events per "
-            f"CPU-second; load average {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
+    for replay, what in ((True, "stream + hash + seq + replay + compare with case and deadline "
+                             "rows"), (False, "--chain-only: stream + hash + seq + case heads")):
+        for workers in sorted({1, os.cpu_count() or 1}):
+            rates, per_cpu = [], []
+            for _ in range(repeat):  # the machine's speed varies: report the median run
+                t0, c0 = time.perf_counter(), _cpu()
+                report = verify(app, drift=False, workers=workers, replay=replay)
+                wall, cpu = time.perf_counter() - t0, _cpu() - c0
+                # a benchmark of a sound log must find it sound
+                assert report.ok, report.findings[:3]
+                rates.append(report.events / wall)
+                per_cpu.append(report.events / cpu)
+            print(
+                f"[{label}] audit verify, {workers} process(es): {report.events:,} events, "
+                f"{report.cases:,} cases → {statistics.median(rates):,.0f} events/s, median "
+                f"of {repeat} (min {min(rates):,.0f}, max {max(rates):,.0f}); "
+                f"{statistics.median(per_cpu):,.0f} events per CPU-second ({what}); "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
     app.close()
 
 
@@ -113,17 +110,18 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--pg-url", default=DEFAULT_PG)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per configuration")
     args = ap.parse_args()
     rlog.configure()  # warnings only, to stderr: the figures stay readable
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
     for backend in args.backends.split(","):
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                run(f"sqlite:///{tmp}/bench.sqlite3", "sqlite", args.events)
+                run(f"sqlite:///{tmp}/bench.sqlite3", "sqlite", args.events, args.repeat)
         elif backend == "postgresql":
             url, name = _pg_db(args.pg_url)
             try:
-                run(url, "postgresql", args.events)
+                run(url, "postgresql", args.events, args.repeat)
             finally:
                 _drop_pg(args.pg_url, name)
 

@@ -239,3 +239,49 @@ def test_chain_only_pass_checks_the_log_and_heads_but_not_the_rows(
     assert {f.case_id: (f.code, f.seq) for f in fast.findings} == {a: ("case.truncated", 11)}
     out = CliRunner().invoke(cli, ["audit", "verify", "--chain-only", "--db", db_url])
     assert out.exit_code == 6 and a in out.output and b not in out.output
+
+
+def test_an_event_appended_past_the_case_rows_head_is_named(
+    app: App, clock: FixedClock
+) -> None:
+    """A forged event chained after the last one (its hash recomputed) but without the case
+    row's head moving is named at its seq (历城办法第二十条: the archive closes the file)."""
+    a, _b = _walk(app, clock, 2)
+    last = app.store.load_case(a).last_seq
+    tamper.insert_event_copy(app.store.engine, a, last)
+    assert _broken(app) == {a: ("case.head", last + 1)}
+
+
+def test_comparing_each_case_at_its_head_finds_what_comparing_at_the_end_finds(
+    app: App, clock: FixedClock
+) -> None:
+    """The verifier compares a case with its rows as soon as its log reaches the head and then
+    lets its state go; a verifier told nothing about the rows in advance compares them all at
+    the end.  Both name the same cases, codes and events."""
+    from rongcuo.audit.log import Snapshot
+    from rongcuo.audit.verify import Verifier, verify_log
+
+    a, _b, c = _walk(app, clock, 3)
+    with app.store.engine.begin() as conn:
+        import sqlalchemy as sa
+
+        conn.execute(sa.text("UPDATE cases SET state = 'lapsed' WHERE id = :i"), {"i": a})
+        conn.execute(
+            sa.text("UPDATE deadlines SET due = :d WHERE case_id = :i AND timer = 'correction'"),
+            {"d": date(2026, 3, 1), "i": c},
+        )
+    with Snapshot(app.store.engine) as snap:
+        cases, deadlines = snap.cases(), snap.deadlines_raw()
+        early = verify_log(snap.iter_events(), cases, deadlines, app.engine_for).findings
+        late = Verifier(app.engine_for)
+        for ev in snap.iter_events():
+            late.feed(ev)
+        at_end = late.finish(cases, deadlines)
+        settling = Verifier(app.engine_for, cases=cases, deadlines=deadlines)
+        for ev in snap.iter_events():
+            settling.feed(ev)
+    assert {f.case_id: f.code for f in early} == {a: "replay.case_row", c: "replay.deadlines"}
+    assert [f.to_dict() for f in at_end] == [f.to_dict() for f in early]
+    # every case was settled at its head and its replayed state let go; the other kept all
+    assert all(t.settled and t.state is None for t in settling.tracks.values())
+    assert all(t.state is not None for t in late.tracks.values())

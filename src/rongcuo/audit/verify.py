@@ -7,9 +7,10 @@ For every case (or one) the verifier, streaming the events in global order:
 2. checks that ``seq`` runs 1, 2, 3, … with no gap, repeat or reordering in the global order;
 3. checks that the case row's head (``last_seq``, ``last_hash``, written in the same
    transaction as each append) is the log's last event — so a truncated tail shows;
-4. replays the events through the case's *own* definition version (``Engine.apply``) and, at
-   the end, compares the result with the stored case row (state, facts, timers, last step,
-   closed) and the stored deadline rows (due, status, provisional, start, basis, next notice).
+4. replays the events through the case's *own* definition version (``Engine.apply_fields``,
+   the fold of ``Engine.apply``) and, at the end, compares the result with the stored case
+   row (state, facts, timers, last step, closed) and the stored deadline rows (due, status,
+   provisional, start, basis, next notice).
 
 Each broken case is named once, with the first event (``seq``, global ``id``) where it breaks:
 a correction is always a new event (Licheng art. 14's 归档 record is never edited), so any
@@ -24,13 +25,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rongcuo.adapters.db.codec import jsonable
 from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
-from rongcuo.domain.case import CaseState, Deadline, Event, TimerState
+from rongcuo.domain.case import CaseState, Deadline, TimerState
 from rongcuo.domain.chain import GENESIS, event_hash_of
 from rongcuo.domain.errors import DomainError
+
+_fromisoformat = date.fromisoformat
 
 if TYPE_CHECKING:
     from rongcuo.domain.engine import Engine
@@ -97,16 +101,21 @@ class VerifyReport:
 
 
 class _Track:
-    __slots__ = ("apply", "broken", "hash", "last_id", "seq", "state", "workflow")
+    __slots__ = ("apply", "broken", "hash", "last_id", "seq", "settled", "state", "workflow")
 
     def __init__(self, workflow: tuple[str, str]) -> None:
         self.seq = 0
         self.hash = GENESIS
         self.state: CaseState | None = None
         self.broken = False
+        # compared with its stored rows as soon as the log reached the case row's head; the
+        # replayed state is then dropped (see Verifier.feed)
+        self.settled = False
         self.workflow = workflow
         self.last_id = 0
-        self.apply: Callable[[CaseState | None, Event], CaseState] | None = None
+        self.apply: Callable[[CaseState | None, str, date, Mapping[str, Any]], CaseState] | None = (
+            None
+        )
 
 
 def _norm(v: Any) -> Any:
@@ -262,31 +271,45 @@ _DEADLINE_FIELDS = (
 
 
 class _ExpectedRows:
-    """:func:`_deadline_raw` of each replayed :class:`Deadline`, computed once per deadline
-    object, with the stored basis texts already found to match it: the engine hands back the
-    same (cached, immutable) ``Deadline`` for the same timer state, so cases whose timers
-    ended alike share one projection instead of re-encoding and re-parsing its basis."""
+    """:func:`_deadline_raw` of each replayed :class:`Deadline`, with the stored basis texts
+    already found to match it.
 
-    __slots__ = ("_memo",)
+    The basis (a due date's full explanation — the expensive part) is a pure function of the
+    timer's :attr:`Deadline.basis_key` under one definition version and calendar, so it is
+    built and encoded once per distinct key: cases whose timers started the same day with the
+    same pauses and extensions — most cases of a working day — share it.  The other fields
+    are cheap and taken from each deadline itself."""
+
+    __slots__ = ("_bases",)
 
     def __init__(self) -> None:
-        # keyed by id(); the Deadline is kept alive in the value so its id is never reused
-        self._memo: dict[int, tuple[Deadline, tuple[Any, ...], set[str]]] = {}
+        self._bases: dict[tuple[Any, ...], tuple[Any, set[str]]] = {}
 
-    def get(self, d: Deadline) -> tuple[tuple[Any, ...], set[str]]:
-        hit = self._memo.get(id(d))
-        if hit is not None and hit[0] is d:
-            return hit[1], hit[2]
-        exp = _deadline_raw(d)
-        if len(self._memo) >= 4096:
-            self._memo.clear()
-        self._memo[id(d)] = (d, exp, set())
-        return exp, self._memo[id(d)][2]
+    def get(
+        self, d: Deadline, workflow: tuple[str, str] | None = None
+    ) -> tuple[tuple[Any, ...], set[str]]:
+        if d.basis_key is None:
+            return _deadline_raw(d), set()
+        key = (workflow, d.timer, d.basis_key)
+        hit = self._bases.get(key)
+        if hit is None:
+            if len(self._bases) >= 65536:
+                self._bases.clear()
+            hit = self._bases[key] = (jsonable(dict(d.basis)), set())
+        return (
+            d.status,
+            d.due.isoformat() if d.due else None,
+            bool(d.provisional),
+            hit[0],
+            d.started_on.isoformat(),
+            d.next_notice,
+            _utc(d.next_notice_at) if d.next_notice_at else None,
+        ), hit[1]
 
 
 def _deadlines_differ(
     want: Iterable[Deadline], have: Mapping[str, tuple[Any, ...]],
-    expected: _ExpectedRows | None = None,
+    expected: _ExpectedRows | None = None, workflow: tuple[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """(timers that differ, fields that differ) between replayed and stored deadlines."""
     timers: list[str] = []
@@ -301,7 +324,7 @@ def _deadlines_differ(
             timers.append(d.timer)
             fields.add("missing row")
             continue
-        exp, good_bases = expected.get(d)
+        exp, good_bases = expected.get(d, workflow)
         raw_basis = row[3]
         if row[:3] == exp[:3] and row[4:] == exp[4:] and (
             raw_basis.__class__ is str and raw_basis in good_bases
@@ -326,13 +349,28 @@ def _deadlines_differ(
 class Verifier:
     """Streaming verifier: :meth:`feed` every event in global order, then :meth:`finish`."""
 
-    def __init__(self, engine_for: EngineFor | None, *, replay: bool = True) -> None:
+    def __init__(
+        self,
+        engine_for: EngineFor | None,
+        *,
+        replay: bool = True,
+        cases: Mapping[str, StoredCase] | None = None,
+        deadlines: Mapping[str, Mapping[str, DeadlineRaw]] | None = None,
+    ) -> None:
+        """``cases`` / ``deadlines``: the stored rows, when known before the stream starts —
+        then each case is compared the moment its log reaches the case row's head (while
+        its replayed state is fresh in memory) and its state is let go, so memory holds
+        the cases in progress rather than every case of the log."""
         self.engine_for = engine_for
         self.replay = replay and engine_for is not None
         self.tracks: dict[str, _Track] = {}
         self.findings: dict[str, Finding] = {}
         self.events = 0
         self._engines: dict[tuple[str, str], Engine] = {}
+        self._cases = cases
+        self._deadlines = deadlines if deadlines is not None else {}
+        self._expected = _ExpectedRows()
+        self._timer_rows = _TimerRows()
 
     def _break(
         self, t: _Track, ev: LoggedEvent, code: str, zh: str, en: str, seq: int | None = None
@@ -409,18 +447,72 @@ class Verifier:
         t.seq = ev.seq
         t.hash = ev.hash
         t.last_id = ev.id
+        if t.settled:
+            return  # past the case row's head: finish() names it (case.head)
         if self.replay:
             try:
                 apply = t.apply
                 if apply is None:
-                    apply = t.apply = self._engine(t.workflow).apply
-                t.state = apply(t.state, ev.to_event())
+                    apply = t.apply = self._engine(t.workflow).apply_fields
+                t.state = apply(t.state, ev.trigger, _fromisoformat(ev.on), ev.data)
             except (DomainError, KeyError, ValueError, TypeError) as exc:
                 self._break(
                     t, ev, "replay.failed",
                     f"按本案的流程定义版本无法重放此事件：{exc}",
                     f"this event cannot be replayed under the case's own definition: {exc}",
                 )
+                return
+        if self._cases is not None:
+            case = self._cases.get(ev.case_id)
+            if case is not None and case.last_seq == ev.seq and case.last_hash == ev.hash:
+                found = self._compare(ev.case_id, case, t)
+                if found is not None:
+                    self.findings[ev.case_id] = found
+                t.settled = True
+                t.state = None
+
+    def _compare(
+        self,
+        cid: str,
+        case: StoredCase,
+        t: _Track,
+        deadlines: Mapping[str, Mapping[str, DeadlineRaw]] | None = None,
+    ) -> Finding | None:
+        """The replayed case against its stored row and deadline rows (heads already equal)."""
+        if not self.replay or t.state is None:
+            return None
+        st = t.state
+        diff = [
+            name
+            for name, ok in (
+                ("state", st.state == case.state),
+                ("workflow_version", (st.workflow_id, st.workflow_version)
+                 == (case.workflow_id, case.workflow_version)),
+                ("last_on", st.last_on == case.last_on),
+                ("closed", bool(st.closed) == case.closed),
+                ("facts", _same_json(case.facts_raw, jsonable(dict(st.facts)))),
+                ("timers", self._timer_rows.same(case.timers_raw, st.timers)),
+            )
+            if not ok
+        ]
+        if diff:
+            return Finding(
+                cid, "replay.case_row", t.seq, t.last_id,
+                f"重放结果与存储的案件记录不符：{', '.join(diff)}",
+                f"replay differs from the stored case row: {', '.join(diff)}",
+            )
+        have = (self._deadlines if deadlines is None else deadlines).get(cid, {})
+        timers, fields = _deadlines_differ(
+            self._engine(t.workflow).deadlines(st), have, self._expected, t.workflow
+        )
+        if timers:
+            return Finding(
+                cid, "replay.deadlines", t.seq, t.last_id,
+                f"重放得出的期限与存储的期限不符：{', '.join(timers)}（{', '.join(fields)}）",
+                f"replayed deadlines differ from the stored ones: {', '.join(timers)} "
+                f"({', '.join(fields)})",
+            )
+        return None
 
     def finish(
         self,
@@ -431,8 +523,6 @@ class Verifier:
     ) -> list[Finding]:
         """Compare each replayed case with its stored row and deadlines; return findings
         sorted by case number."""
-        expected = _ExpectedRows()
-        timer_rows = _TimerRows()
         for cid, case in cases.items():
             if only is not None and cid != only:
                 continue
@@ -460,39 +550,11 @@ class Verifier:
                                   " (head hash differs)"),
                 )
                 continue
-            if not self.replay or t.state is None:
-                continue
-            st = t.state
-            diff = [
-                name
-                for name, ok in (
-                    ("state", st.state == case.state),
-                    ("workflow_version", (st.workflow_id, st.workflow_version)
-                     == (case.workflow_id, case.workflow_version)),
-                    ("last_on", st.last_on == case.last_on),
-                    ("closed", bool(st.closed) == case.closed),
-                    ("facts", _same_json(case.facts_raw, jsonable(dict(st.facts)))),
-                    ("timers", timer_rows.same(case.timers_raw, st.timers)),
-                )
-                if not ok
-            ]
-            if diff:
-                self.findings[cid] = Finding(
-                    cid, "replay.case_row", t.seq, t.last_id,
-                    f"重放结果与存储的案件记录不符：{', '.join(diff)}",
-                    f"replay differs from the stored case row: {', '.join(diff)}",
-                )
-                continue
-            timers, fields = _deadlines_differ(
-                self._engine(t.workflow).deadlines(st), deadlines.get(cid, {}), expected
-            )
-            if timers:
-                self.findings[cid] = Finding(
-                    cid, "replay.deadlines", t.seq, t.last_id,
-                    f"重放得出的期限与存储的期限不符：{', '.join(timers)}（{', '.join(fields)}）",
-                    f"replayed deadlines differ from the stored ones: {', '.join(timers)} "
-                    f"({', '.join(fields)})",
-                )
+            if t.settled:
+                continue  # compared when its log reached the head (see feed)
+            found = self._compare(cid, case, t, deadlines)
+            if found is not None:
+                self.findings[cid] = found
         for cid in self.tracks:
             if cid not in cases and (only is None or cid == only):
                 self.findings.setdefault(
@@ -539,7 +601,7 @@ def verify_log(
 ) -> VerifyReport:
     """Verify a stream of events against the stored case rows and deadlines."""
     t0 = time.perf_counter()
-    v = Verifier(engine_for, replay=replay)
+    v = Verifier(engine_for, replay=replay, cases=cases, deadlines=deadlines)
     feed = v.feed
     with gc_paused():
         for ev in events:
