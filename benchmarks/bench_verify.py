@@ -9,8 +9,14 @@ check ``seq``, replay every case through its definition version, compare with th
 case rows and deadline rows.
 
     python benchmarks/bench_verify.py [--events 1000000] [--backends sqlite,postgresql]
-                                      [--repeat 3]
+                                      [--repeat 3] [--unshared]
                                       [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+Every copy is the same case, so the verifier's value-keyed caches (a timer's JSON, a timer's
+projection, a deadline basis — each keyed by the immutable state it is a function of) hit on
+almost every case.  ``--unshared`` makes every one of those lookups miss, as in a log where no
+two cases share a timer state (the pessimistic bound: real cases filed the same day share at
+least their bases); it changes nothing else.
 
 Prints figures; asserts nothing about time.
 """
@@ -26,6 +32,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from rongcuo import logging as rlog
 from rongcuo.audit import testing as t
@@ -62,7 +69,35 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run(url: str, label: str, events: int, repeat: int) -> None:
+def unshare(app: Any) -> None:
+    """Make the verifier's and the engines' value-keyed caches always miss (``--unshared``)."""
+    import importlib
+    import weakref
+
+    v = importlib.import_module("rongcuo.audit.verify")  # the package re-exports verify()
+
+    class Miss(dict):  # type: ignore[type-arg]
+        def get(self, key: Any, default: Any = None) -> Any:
+            return default
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            pass
+
+    class WeakMiss(weakref.WeakKeyDictionary):  # type: ignore[type-arg]
+        def get(self, key: Any, default: Any = None) -> Any:
+            return default
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            pass
+
+    v._TimerRows.__init__ = lambda self: setattr(self, "_memo", Miss())  # type: ignore[method-assign]
+    v._ExpectedRows.__init__ = lambda self: setattr(self, "_bases", Miss())  # type: ignore[method-assign]
+    app.preload()
+    for engine in app._engines.values():
+        engine._projected = WeakMiss()
+
+
+def run(url: str, label: str, events: int, repeat: int, unshared: bool = False) -> None:
     clock = FixedClock(datetime(2025, 9, 26, 2, tzinfo=UTC))
     app = bootstrap(database_url=url, clock=clock, migrate=True)
     template = t.walk_licheng(app, clock, subject="基准")
@@ -82,6 +117,9 @@ def run(url: str, label: str, events: int, repeat: int) -> None:
             raw.close()
     print(f"[{label}] seeded {copies + 1:,} cases / {(copies + 1) * per_case:,} events "
           f"in {seeded:.1f} s", flush=True)
+    if unshared:
+        unshare(app)
+        label += ", unshared"
     for replay, what in ((True, "stream + hash + seq + replay + compare with case and deadline "
                              "rows"), (False, "--chain-only: stream + hash + seq + case heads")):
         for workers in sorted({1, os.cpu_count() or 1}):
@@ -111,17 +149,20 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--pg-url", default=DEFAULT_PG)
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration")
+    ap.add_argument("--unshared", action="store_true",
+                    help="no cache hits between cases (see the module docstring)")
     args = ap.parse_args()
     rlog.configure()  # warnings only, to stderr: the figures stay readable
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
     for backend in args.backends.split(","):
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                run(f"sqlite:///{tmp}/bench.sqlite3", "sqlite", args.events, args.repeat)
+                run(f"sqlite:///{tmp}/bench.sqlite3", "sqlite", args.events, args.repeat,
+                    args.unshared)
         elif backend == "postgresql":
             url, name = _pg_db(args.pg_url)
             try:
-                run(url, "postgresql", args.events, args.repeat)
+                run(url, "postgresql", args.events, args.repeat, args.unshared)
             finally:
                 _drop_pg(args.pg_url, name)
 

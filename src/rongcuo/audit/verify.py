@@ -244,12 +244,13 @@ def _same_basis(raw: Any, value: Mapping[str, Any]) -> bool:
     release may *add* explanation fields (the stored row was written by an older one), but no
     recorded field may change; the calendar file's path is ignored (:func:`portable_basis`)."""
     if isinstance(raw, str):
-        if raw == json.dumps(value):
+        # the store's own spelling first (SQLite keeps exactly this text); else parse it
+        if raw == _store_text(value):
             return True
         raw = json.loads(raw)
     if not isinstance(raw, Mapping):
         return False
-    raw, value = portable_basis(raw), portable_basis(value)
+    raw, value = portable_basis(raw), portable_basis(jsonable(value))
     return all(k in value and value[k] == v for k, v in raw.items())
 
 
@@ -295,7 +296,9 @@ class _ExpectedRows:
         if hit is None:
             if len(self._bases) >= 65536:
                 self._bases.clear()
-            hit = self._bases[key] = (jsonable(dict(d.basis)), set())
+            value, text = _basis_and_text(dict(d.basis))
+            # the store's own spelling of this basis is known good at once (SQLite keeps it)
+            hit = self._bases[key] = (value, {text})
         return (
             d.status,
             d.due.isoformat() if d.due else None,
@@ -305,6 +308,18 @@ class _ExpectedRows:
             d.next_notice,
             _utc(d.next_notice_at) if d.next_notice_at else None,
         ), hit[1]
+
+
+def _basis_and_text(value: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A basis as the JSON column holds it, and the store's text of it.  The engine's bases
+    hold JSON values only, so they are encoded as they are (walking a ~2 KB basis with
+    ``jsonable`` to convert nothing cost more than building it); anything the encoder
+    refuses (a date) is converted first."""
+    try:
+        return value, _store_text(value)
+    except (TypeError, ValueError):
+        converted: dict[str, Any] = jsonable(value)
+        return converted, _store_text(converted)
 
 
 def _deadlines_differ(

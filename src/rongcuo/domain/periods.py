@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import PurePath
 from typing import Any, Literal
@@ -429,6 +430,12 @@ def _day_reason(cal: WorkCalendar, d: date) -> dict[str, Any]:
     return {"date": d.isoformat(), "kind": kind, "holiday": cal.holiday_name(d)}
 
 
+@lru_cache(maxsize=64)
+def _basename(filename: str) -> str:
+    """``PurePath(filename).name``, once per calendar file (every basis names its years')."""
+    return PurePath(filename).name
+
+
 def _build_basis(args: _Args, trace: dict[str, Any], dd: DueDate) -> dict[str, Any]:
     start, rule, cal, _ps, ext = args
     unit = rule.unit
@@ -444,7 +451,7 @@ def _build_basis(args: _Args, trace: dict[str, Any], dd: DueDate) -> dict[str, A
                     "year": y,
                     "provisional": cy is None,
                     "source": cy.source.to_dict() if cy is not None else None,
-                    "file": PurePath(cy.filename).name if cy is not None and cy.filename else None,
+                    "file": _basename(cy.filename) if cy is not None and cy.filename else None,
                     "rule": None if cy is not None else {"zh": STATUTE_ZH, "en": STATUTE_EN},
                 }
             )
