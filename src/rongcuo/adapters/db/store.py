@@ -628,7 +628,7 @@ class Store:
         case_params: list[tuple[Any, ...]] = []
         deadline_params: list[tuple[Any, ...]] = []
         move_params: list[tuple[Any, ...]] = []
-        whole_by_key: dict[tuple[str, str], tuple[str, Deadline, datetime]] = {}
+        moved_by_key: dict[tuple[str, str], tuple[str, Deadline, datetime]] = {}
         for a in appends:
             at = utc(a.recorded_at)
             assert at is not None
@@ -644,7 +644,7 @@ class Store:
                 whole, moved = deadline_changes(a.previous, a.deadlines)
                 for d in moved:
                     move_params.append(self._move_params(a.case_id, d, at))
-                    whole_by_key[(a.case_id, d.timer)] = (a.case_id, d, at)
+                    moved_by_key[(a.case_id, d.timer)] = (a.case_id, d, at)
             deadline_params.extend(self._deadline_params(a.case_id, d, at) for d in whole)
             results.append(CommitResult(a.case_id, a.number, a.state.state,
                                         a.expected_version + 1, tuple(stored)))
@@ -674,7 +674,7 @@ class Store:
                 done = self._move_deadlines(cur, move_params)
                 deadline_params.extend(
                     self._deadline_params(cid, d, at)
-                    for key, (cid, d, at) in whole_by_key.items()
+                    for key, (cid, d, at) in moved_by_key.items()
                     if key not in done
                 )
             if deadline_params:
@@ -686,17 +686,29 @@ class Store:
             cur.close()
         return results
 
-    def _move_deadlines(self, cur: Any, params: list[tuple[Any, ...]]) -> set[tuple[str, str]]:
+    def _move_deadlines(self, cur: Any, params: list[tuple[Any, ...]]) -> set[tuple[str, ...]]:
         """Run the narrow deadline UPDATEs; the (case, timer) keys of the rows updated."""
-        done: set[tuple[str, str]] = set()
+        return self._checked_updates(
+            cur, self._sql_deadline_move, self._pg_deadline_move_many, params, key=(-2, -1)
+        )
+
+    def _checked_updates(
+        self, cur: Any, sql: str, pg_many: str, params: list[tuple[Any, ...]],
+        key: tuple[int, ...],
+    ) -> set[tuple[str, ...]]:
+        """Run one UPDATE per parameter row and return the keys (the values at positions
+        ``key`` of a row) of the rows that matched.  SQLite: statement by statement (in
+        process, no round trip); PostgreSQL: one ``UPDATE … FROM unnest(…)`` whose
+        ``RETURNING`` gives the matched keys, in the same order."""
+        done: set[tuple[str, ...]] = set()
         if self._sqlite:
             for p in params:
-                cur.execute(self._sql_deadline_move, p)
+                cur.execute(sql, p)
                 if cur.rowcount == 1:
-                    done.add((p[-2], p[-1]))
+                    done.add(tuple(str(p[i]) for i in key))
             return done
-        cur.execute(self._pg_deadline_move_many, _columns(params, 8))
-        done.update((str(r[0]), str(r[1])) for r in cur.fetchall())
+        cur.execute(pg_many, _columns(params, len(params[0])))
+        done.update(tuple(str(v) for v in r) for r in cur.fetchall())
         return done
 
     def _move_params(self, case_id: str, d: Deadline, at: datetime) -> tuple[Any, ...]:
@@ -732,17 +744,9 @@ class Store:
 
     def _update_cases(self, cur: Any, params: list[tuple[Any, ...]]) -> set[str]:
         """Run the version-checked case UPDATEs; the ids of the rows actually updated."""
-        updated: set[str] = set()
-        if self._sqlite:  # in-process: one statement per case costs no round trip
-            for p in params:
-                cur.execute(self._sql_case_update, p)
-                if cur.rowcount == 1:
-                    updated.add(p[-2])
-            return updated
-        # PostgreSQL: one statement for all of them, RETURNING says which rows matched
-        cur.execute(self._pg_case_update_many, _columns(params, 11))
-        updated.update(str(r[0]) for r in cur.fetchall())
-        return updated
+        return {k[0] for k in self._checked_updates(
+            cur, self._sql_case_update, self._pg_case_update_many, params, key=(-2,)
+        )}
 
     def _event_rows(
         self,
