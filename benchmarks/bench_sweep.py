@@ -14,6 +14,10 @@ rows that are not yet due.  It then prints:
   process (definitions parsed at start-up, as ``scheduler run`` does), median of
   ``--repeat`` sweeps each on a fresh copy of the seeded database (the machine's speed
   varies from run to run: the minimum and maximum are printed too);
+* ``database floor``: the statements that sweep sent (its claim, its case locks, its
+  writes, its commits), recorded at the driver and replayed with the same parameters from
+  one plain connection on another fresh copy — what the database alone takes for that
+  work, with nothing computed in Python; median of ``--repeat`` replays;
 * the query plan of the claim (it must use ``ix_deadlines_next_notice_at``).
 
 Targets (issue 5): under 100 ms at a million, and the million-row figure no more than twice
@@ -29,7 +33,10 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
@@ -96,17 +103,69 @@ def claim_ms(url: str, limit: int, runs: int = 7) -> tuple[float, str]:
 RECIPIENTS = {"default": [Recipient("webhook", "http://127.0.0.1:9/rongcuo")]}
 
 
-def sweep_ms(url: str, due: int, batch: int) -> tuple[float, int, int]:
-    """The full sweep's time, the notices recorded and the outbox rows written."""
+# A statement as the driver received it (query, parameters), or None for a commit.
+Recorded = list[tuple[Any, Any] | None]
+
+
+@contextmanager
+def recording(into: Recorded) -> Iterator[None]:
+    """Record every statement and commit psycopg is asked for (SQLAlchemy's and the
+    store's driver-level ones alike) while the block runs."""
+    execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
+
+    def rec_execute(self: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+        into.append((query, params))
+        return execute(self, query, params, **kw)
+
+    def rec_commit(self: Any) -> None:
+        into.append(None)
+        commit(self)
+
+    psycopg.Cursor.execute, psycopg.Connection.commit = rec_execute, rec_commit  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        psycopg.Cursor.execute, psycopg.Connection.commit = execute, commit  # type: ignore[method-assign]
+
+
+def outbox_rows(url: str) -> int:
+    with psycopg.connect(libpq(url)) as c:
+        row = c.execute("SELECT count(*) FROM outbox").fetchone()
+    return int(row[0]) if row else 0
+
+
+def sweep_ms(
+    url: str, due: int, batch: int, record: Recorded | None = None
+) -> tuple[float, int, int]:
+    """The full sweep's time, the notices recorded and the outbox rows written; with
+    ``record``, the statements it sent are appended there."""
     app = bootstrap(url, clock=FixedClock(SWEEP_AT))
     try:
         app.preload()  # as `scheduler run` does at start-up: the sweep parses no YAML
-        res = Sweeper(app, RECIPIENTS, batch_size=batch).sweep(SWEEP_AT, limit=due)
+        sweeper = Sweeper(app, RECIPIENTS, batch_size=batch)
+        if record is None:
+            res = sweeper.sweep(SWEEP_AT, limit=due)
+        else:
+            with recording(record):
+                res = sweeper.sweep(SWEEP_AT, limit=due)
     finally:
         app.close()
+    return res.elapsed_ms, len(res.notices), outbox_rows(url)
+
+
+def replay_ms(url: str, statements: Recorded) -> float:
+    """The recorded statements replayed on ``url`` from one connection, timed (the
+    connection is opened and used once before the clock starts, as the sweep's pool is)."""
     with psycopg.connect(libpq(url)) as c:
-        row = c.execute("SELECT count(*) FROM outbox").fetchone()
-    return res.elapsed_ms, len(res.notices), int(row[0]) if row else 0
+        c.execute("SELECT 1")
+        c.commit()
+        t0 = time.perf_counter()
+        for st in statements:
+            if st is None:
+                c.commit()
+            else:
+                c.cursor().execute(st[0], st[1])
+        return (time.perf_counter() - t0) * 1000
 
 
 def main() -> None:
@@ -128,7 +187,7 @@ def main() -> None:
             c.execute(sql)
 
     def url_of(db: str) -> str:
-        return args.admin_url.rsplit("/", 1)[0] + "/" + db
+        return str(args.admin_url).rsplit("/", 1)[0] + "/" + db
 
     for n in [int(x) for x in args.pending.split(",")]:
         name = f"rongcuo_bench_{uuid.uuid4().hex[:8]}"
@@ -139,20 +198,35 @@ def main() -> None:
             seeded = time.perf_counter() - t0
             c_ms, plan = claim_ms(url_of(name), args.due)
             sweeps: list[float] = []
-            for _ in range(args.repeat):  # each on a fresh copy: a sweep consumes its rows
-                copy = f"{name}_r"
+            floors: list[float] = []
+            statements: Recorded = []
+            copy = f"{name}_r"
+            for i in range(args.repeat):  # each on a fresh copy: a sweep consumes its rows
                 admin(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
                 try:
-                    s_ms, recorded, queued = sweep_ms(url_of(copy), args.due, args.batch)
+                    s_ms, recorded, queued = sweep_ms(url_of(copy), args.due, args.batch,
+                                                      statements if i == 0 else None)
                     sweeps.append(s_ms)
                 finally:
                     admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-            s_med = statistics.median(sweeps)
+            for _ in range(args.repeat):
+                admin(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+                try:
+                    floors.append(replay_ms(url_of(copy), statements))
+                    replayed = outbox_rows(url_of(copy))
+                    assert replayed == queued, f"replay wrote {replayed} outbox rows, not {queued}"
+                finally:
+                    admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            s_med, f_med = statistics.median(sweeps), statistics.median(floors)
             rows.append((n, c_ms, s_med, recorded))
             print(f"pending={n:>9,}  seeded in {seeded:6.1f} s  claim {args.due} = "
                   f"{c_ms:7.2f} ms   full sweep = {s_med:8.1f} ms median of {len(sweeps)} "
                   f"(min {min(sweeps):.1f}, max {max(sweeps):.1f}; {recorded} notices, "
                   f"{queued} outbox rows, {recorded / s_med * 1000:,.0f}/s)", flush=True)
+            print(f"  database floor: its {sum(s is not None for s in statements)} statements "
+                  f"and {sum(s is None for s in statements)} commits replayed = {f_med:7.1f} ms "
+                  f"median of {len(floors)} (min {min(floors):.1f}, max {max(floors):.1f}); "
+                  f"the rest, {s_med - f_med:.1f} ms, is the sweeper's own work", flush=True)
             print("  plan: " + plan.replace("\n", "\n        "), flush=True)
         finally:
             if not args.keep:
