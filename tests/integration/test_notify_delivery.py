@@ -221,3 +221,69 @@ def test_smtp_delivers_a_mail_to_a_real_local_server(engine: Engine) -> None:
         assert mail["X-Rongcuo-Delivery"] == "c-1:notice:escalation:1:email:head@example.gov.cn"
     finally:
         controller.stop()
+
+
+def test_a_digest_key_in_chinese_travels_percent_encoded_in_the_delivery_header(
+    engine: Engine,
+) -> None:
+    """A digest's dedupe key names the responsible body (历城区市场监督管理局); HTTP headers are
+    ASCII, so the header carries it percent-encoded and the body's ``id`` verbatim — before,
+    the send raised UnicodeEncodeError and the round crashed."""
+    from urllib.parse import unquote
+
+    from rongcuo.adapters.notify.channels import DELIVERY_HEADER
+
+    server = Recorder(fail_first=0)
+    try:
+        body = "历城区市场监督管理局"
+        draft = OutboxDraft(case_id="digest", kind="digest", key=f"2025-11-10:{body}",
+                            subject=f"{body} 期限日报", role=f"digest:{body}")
+        with Session(engine) as s, s.begin():
+            enqueue(s, [draft], {f"digest:{body}": [Recipient("webhook", server.url)]}, T0)
+        report = deliver_due(engine, {"webhook": WebhookChannel("text-secret")}, FixedClock(T0))
+        assert report.delivered == [1]
+        (req,) = server.requests
+        header = req["headers"][DELIVERY_HEADER]
+        assert header.isascii()
+        key = _rows(engine)[0].dedupe_key
+        assert "历城区" in key and unquote(header) == key == json.loads(req["body"])["id"]
+        # the secret as the environment holds it (text) verifies like bytes
+        assert verify_signature("text-secret", req["body"], req["headers"][SIGNATURE_HEADER])
+        assert verify_signature(b"text-secret", req["body"], req["headers"][SIGNATURE_HEADER])
+    finally:
+        server.close()
+
+
+class _Broken:
+    """A channel with a defect: it raises something other than DeliveryError."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def send(self, message: OutboxMessage, now: datetime) -> None:
+        self.calls += 1
+        raise UnicodeEncodeError("latin-1", "历", 0, 1, "ordinal not in range(256)")
+
+
+def test_an_unforeseen_channel_error_is_a_failed_try_and_ends_dead(engine: Engine) -> None:
+    """Any exception from a channel fails that try like a DeliveryError: the round goes on to
+    the next row, the error is named in last_error, attempts never pass max_attempts and the
+    row is dead-lettered after the last try (issue 5: a dead-letter state after the last try)."""
+    server = Recorder(fail_first=0)
+    try:
+        _enqueue_one(engine, {"default": [Recipient("email", "a@example.org"),
+                                          Recipient("webhook", server.url)]})
+        clock = FixedClock(T0)
+        policy = DeliveryPolicy(max_attempts=3, base_delay=timedelta(seconds=10))
+        broken = _Broken()
+        channels = {"email": broken, "webhook": WebhookChannel(SECRET)}
+        first = deliver_due(engine, channels, clock, policy)  # type: ignore[arg-type]
+        assert (first.retrying, first.delivered) == ([1], [2])  # the next row still went out
+        for _ in range(5):
+            clock.advance(minutes=10)
+            deliver_due(engine, channels, clock, policy)  # type: ignore[arg-type]
+        row = _rows(engine)[0]
+        assert (row.status, row.attempts, broken.calls) == ("dead", 3, 3)
+        assert (row.last_error or "").startswith("UnicodeEncodeError")
+    finally:
+        server.close()

@@ -5,6 +5,7 @@ from rongcuo.adapters.notify.channels import (
     DeliveryError,
     SmtpChannel,
     WebhookChannel,
+    delivery_header,
     sign,
     verify_signature,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "SmtpChannel",
     "WebhookChannel",
     "deliver_due",
+    "delivery_header",
     "enqueue",
     "sign",
     "verify_signature",

@@ -3,8 +3,10 @@
 A channel sends one outbox row and raises :class:`DeliveryError` when it could not; the
 worker decides about retries and the dead-letter state.  Delivery is at-least-once (a crash
 after the receiver accepted but before the row was marked delivered sends it again), so
-every message carries its stable ``dedupe_key`` (``X-Rongcuo-Delivery`` header, e-mail
-``Message-ID``) for the receiver to drop repeats.
+every message carries its stable ``dedupe_key`` for the receiver to drop repeats: verbatim as
+the body's ``id``, and in the ``X-Rongcuo-Delivery`` header percent-encoded as UTF-8 (a key
+holds Chinese text — a digest's names the responsible body — and HTTP headers are ASCII);
+e-mail derives its ``Message-ID`` from it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hmac
 import json
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,14 +39,25 @@ class Channel(Protocol):
     def send(self, message: OutboxMessage, now: datetime) -> None: ...
 
 
-def sign(secret: bytes, body: bytes) -> str:
+def _key(secret: bytes | str) -> bytes:
+    # the secret as RONGCUO_WEBHOOK_SECRET holds it (text) or as bytes: UTF-8 either way
+    return secret.encode() if isinstance(secret, str) else secret
+
+
+def sign(secret: bytes | str, body: bytes) -> str:
     """The signature header value: ``sha256=<hex HMAC-SHA256 of the body>``."""
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    return "sha256=" + hmac.new(_key(secret), body, hashlib.sha256).hexdigest()
 
 
-def verify_signature(secret: bytes, body: bytes, header: str) -> bool:
+def verify_signature(secret: bytes | str, body: bytes, header: str) -> bool:
     """What a receiver does: recompute and compare in constant time."""
     return hmac.compare_digest(sign(secret, body), header)
+
+
+def delivery_header(dedupe_key: str) -> str:
+    """The ``X-Rongcuo-Delivery`` value: the dedupe key percent-encoded as UTF-8 (ASCII, as
+    HTTP headers must be; ``urllib.parse.unquote`` gives the key back)."""
+    return urllib.parse.quote(dedupe_key, safe=":/@._-")
 
 
 def webhook_body(message: OutboxMessage, now: datetime) -> bytes:
@@ -65,7 +79,7 @@ def webhook_body(message: OutboxMessage, now: datetime) -> bytes:
 class WebhookChannel:
     """POST the message as JSON to ``message.target``; any non-2xx answer is a failure."""
 
-    secret: bytes
+    secret: bytes | str
     timeout: float = 10.0
 
     def send(self, message: OutboxMessage, now: datetime) -> None:
@@ -78,7 +92,7 @@ class WebhookChannel:
                 "Content-Type": "application/json; charset=utf-8",
                 SIGNATURE_HEADER: sign(self.secret, body),
                 TIMESTAMP_HEADER: str(int(now.timestamp())),
-                DELIVERY_HEADER: message.dedupe_key,
+                DELIVERY_HEADER: delivery_header(message.dedupe_key),
                 "User-Agent": "rongcuo-notify/1",
             },
         )
@@ -113,7 +127,7 @@ class SmtpChannel:
         # a stable Message-ID from the dedupe key lets mail systems drop a repeated send
         digest = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:32]
         mail["Message-ID"] = make_msgid(idstring=digest, domain="rongcuo")
-        mail["X-Rongcuo-Delivery"] = message.dedupe_key
+        mail[DELIVERY_HEADER] = delivery_header(message.dedupe_key)
         text = str(message.payload.get("text") or message.subject)
         mail.set_content(text + "\n\n" + json.dumps(message.payload, ensure_ascii=False, indent=2))
         return mail

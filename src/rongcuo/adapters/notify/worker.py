@@ -5,9 +5,11 @@ LOCKED`` on PostgreSQL so several workers share the rows; a conditional UPDATE (
 rowcount) on both backends — pushing their ``next_attempt_at`` out by a lease and counting
 the attempt; (2) send each outside any transaction (no lock is held while a slow server
 answers); (3) mark it ``delivered``, or schedule the next try at ``base * 2**(attempts-1)``
-(capped), or ``dead`` after ``max_attempts``.  A worker that dies between (1) and (3)
-leaves the row pending; it is retried when the lease runs out.  The events the rows
-announce are never touched here.
+(capped), or ``dead`` after ``max_attempts``.  A channel that fails in a way it did not
+foresee (any exception, not only :class:`DeliveryError`) fails that try the same way, with
+the exception named in ``last_error``: one bad row never stops the round or escapes the
+dead-letter state.  A worker that dies between (1) and (3) leaves the row pending; it is
+retried when the lease runs out.  The events the rows announce are never touched here.
 """
 
 from __future__ import annotations
@@ -101,6 +103,9 @@ def deliver_due(
                 channel.send(msg, as_utc(clock.now()))
             except DeliveryError as exc:
                 error = str(exc)
+            except Exception as exc:  # a defect of the channel: a failed try, not a crash
+                error = f"{type(exc).__name__}: {exc}"
+                log.exception("notify.channel_error", outbox_id=row_id, channel=msg.channel)
         done_at = as_utc(clock.now())
         with Session(engine) as s, s.begin():
             row = s.get(OutboxMessage, row_id)
