@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from rongcuo.adapters.db import migrate as db_migrate
-from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url
+from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url, sqlite_file
 from rongcuo.adapters.db.store import Store
 from rongcuo.clock import Clock, SystemClock
 from rongcuo.paths import default_database_url
@@ -92,15 +92,46 @@ def bootstrap(
     *,
     migrate: bool | None = None,
     engine_options: dict[str, Any] | None = None,
+    existing: bool = False,
 ) -> App:
-    """Compose the application.  ``migrate``: None = automatic for embedded SQLite only."""
+    """Compose the application.  ``migrate``: None = automatic for embedded SQLite only.
+    ``existing``: a SQLite file that is not there is an error rather than a new, empty
+    database (commands that only read or sweep a database the operator named: a typo in
+    the path must not look like "nothing due")."""
     url = normalise_url(database_url or default_database_url())
-    engine = make_engine(url, **(engine_options or {}))
+    missing = sqlite_file(url) if existing else None
+    if missing is not None and not missing.exists():
+        raise StoreError(
+            f"数据库文件不存在：{missing}（请检查 --db；新数据库由 rongcuo case open 或 "
+            "rongcuo db upgrade 创建）",
+            f"no database file at {missing} (check --db; a new database is created by "
+            "`rongcuo case open` or `rongcuo db upgrade`)",
+            code="store.missing",
+        )
+    try:
+        engine = make_engine(url, **(engine_options or {}))
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        raise StoreError(
+            f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"
+            "或 postgresql://用户@主机/库名）",
+            f"not a database URL: {database_url!r} (expected sqlite:///PATH, a file path, or "
+            "postgresql://USER@HOST/DB)",
+            code="store.bad_url",
+        ) from exc
     should_migrate = is_sqlite(url) if migrate is None else migrate
-    if should_migrate:
-        if not db_migrate.is_up_to_date(engine):
+    try:
+        ready = not should_migrate and _has_tables(engine)
+        if should_migrate and not db_migrate.is_up_to_date(engine):
             db_migrate.upgrade(engine)
-    elif not _has_tables(engine):
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        reason = "; ".join(x.strip() for x in str(exc.orig or exc).splitlines() if x.strip())
+        raise StoreError(
+            f"无法连接数据库 {_shown(url)}：{reason}",
+            f"cannot connect to the database {_shown(url)}: {reason}",
+            code="store.unreachable",
+        ) from exc
+    if not should_migrate and not ready:
         raise StoreError(
             "数据库尚未初始化：请先运行 rongcuo db upgrade --db <URL>",
             "the database has no rongcuo tables yet: run `rongcuo db upgrade --db URL` first",
@@ -134,6 +165,11 @@ def _cached(key: tuple[Any, ...], dirs: Sequence[Path], load: Callable[[], Any])
     value = load()
     _CACHE[key] = (stamp, value)
     return value
+
+
+def _shown(url: str) -> str:
+    """The URL without its password (for messages)."""
+    return sa.make_url(url).render_as_string(hide_password=True)
 
 
 def _has_tables(engine: sa.Engine) -> bool:

@@ -22,9 +22,21 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def normalise_url(url: str) -> str:
+    """``postgresql://`` / ``postgres://`` → psycopg 3; a bare file path (no ``://``, which
+    no database URL lacks) → that SQLite file."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url and "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
     return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another backend or an in-memory database)."""
+    u = sa.make_url(normalise_url(url))
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
 
 
 def is_sqlite(url: str | sa.Engine) -> bool:

@@ -32,7 +32,8 @@ def _db_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def _app(db: str | None) -> Any:
     from rongcuo.bootstrap import bootstrap
 
-    return bootstrap(database_url=db, clock=SystemClock())
+    # an audit reads a database that exists: a wrong path is an error, never a new empty file
+    return bootstrap(database_url=db, clock=SystemClock(), existing=True)
 
 
 def _as_of(value: str | None) -> datetime | None:

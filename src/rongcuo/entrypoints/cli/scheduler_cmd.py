@@ -25,7 +25,8 @@ from rongcuo.domain.errors import InvalidInput
 def _app(db: str | None, clock: Clock | None = None) -> Any:
     from rongcuo.bootstrap import bootstrap
 
-    return bootstrap(database_url=db, clock=clock or SystemClock())
+    # a database named with --db must exist (the embedded default is created on first use)
+    return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None)
 
 
 def parse_now(text: str) -> datetime:
