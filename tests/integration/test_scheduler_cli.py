@@ -109,3 +109,42 @@ def test_a_sweep_in_the_future_is_refused(seeded: tuple[str, str]) -> None:
     app = bootstrap(url, clock=FixedClock(datetime(2025, 10, 1, tzinfo=CST)))
     assert not any(e.trigger == "notice" for e in app.store.case_events(cid))
     app.close()
+
+
+def test_a_second_scheduler_service_on_sqlite_stops_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scheduler run` on SQLite takes the sweeper lease before it starts: while another
+    service holds it, the second stops at once with the message and exit 3 (docs, runbook)
+    rather than running on and finding the lease busy at every sweep; the holder keeps its
+    lease."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    def must_not_start(self: BlockingScheduler, *a: object, **k: object) -> None:
+        raise AssertionError("the second service started its scheduler")
+
+    monkeypatch.setattr(BlockingScheduler, "start", must_not_start)  # fail, never hang
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    app = bootstrap(url, clock=FixedClock(datetime(2025, 9, 28, 10, tzinfo=CST)))
+    now = datetime.now(UTC)
+    lease.acquire(app.store.engine, "other-host:123:abcd", now, timedelta(minutes=5))
+    res = CliRunner().invoke(cli, ["scheduler", "run", "--db", url, "--sweep-seconds", "5"])
+    assert res.exit_code == 3, res.output
+    assert "另一个调度进程（other-host:123:abcd）" in res.output
+    assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
+    assert "rongcuo scheduler: sqlite" not in res.output  # it never started
+    with pytest.raises(lease.SweeperBusy):  # still the other's
+        lease.acquire(app.store.engine, "third:1:x", now, timedelta(minutes=5))
+    app.close()
+
+
+def test_the_service_lease_outlasts_a_long_sweep_interval() -> None:
+    """A service sweeping every 10 minutes holds its lease 20 (two intervals), never less
+    than 5, so no manual sweep slips in between two of its sweeps."""
+    from dataclasses import replace
+
+    from rongcuo.scheduler.config import SchedulerConfig
+    from rongcuo.scheduler.runner import lease_ttl
+
+    assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=600)) == timedelta(minutes=20)
+    assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=60)) == timedelta(minutes=5)

@@ -46,6 +46,12 @@ LEASE_TTL = timedelta(minutes=5)
 DIGEST_HORIZON_DAYS = 7
 
 
+def lease_ttl(config: SchedulerConfig) -> timedelta:
+    """How long the service's SQLite lease lasts: at least two sweep intervals, so a running
+    service holds it without a gap (it renews at every sweep)."""
+    return max(LEASE_TTL, timedelta(seconds=2 * config.sweep_seconds))
+
+
 def run_sweep(
     app: App, config: SchedulerConfig, now: datetime, *, holder: str | None = None
 ) -> SweepResult:
@@ -54,7 +60,7 @@ def run_sweep(
     if app.store.dialect != "sqlite":
         return sweeper.sweep(now)
     me = holder or lease.holder_id()
-    lease.acquire(app.store.engine, me, lease.wall_now(), LEASE_TTL)  # raises SweeperBusy
+    lease.acquire(app.store.engine, me, lease.wall_now(), lease_ttl(config))  # SweeperBusy
     try:
         return sweeper.sweep(now)
     finally:

@@ -222,7 +222,7 @@ def run_cmd(
     from dataclasses import replace
     from datetime import time
 
-    from rongcuo.scheduler.runner import build_scheduler
+    from rongcuo.scheduler.runner import build_scheduler, lease_ttl
 
     config = _config(config_path)
     if sweep_seconds is not None:
@@ -243,6 +243,15 @@ def run_cmd(
     app = _app(db, clock)
     rlog.bind(actor="system:scheduler")
     holder = lease.holder_id()
+    if app.store.dialect == "sqlite":
+        # SQLite: one scheduler at a time. Take the sweeper lease before anything starts, so
+        # a second service stops here, saying who holds it (SweeperBusy, exit 3), instead of
+        # running on and finding the lease busy at every sweep.
+        try:
+            lease.acquire(app.store.engine, holder, lease.wall_now(), lease_ttl(config))
+        except lease.SweeperBusy:
+            app.close()
+            raise
     sched = build_scheduler(app, config, clock, holder=holder)
 
     def _stop(signum: int, _frame: Any) -> None:
