@@ -148,3 +148,36 @@ def test_the_service_lease_outlasts_a_long_sweep_interval() -> None:
 
     assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=600)) == timedelta(minutes=20)
     assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=60)) == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("job", ["sweep", "digest", "calendar-check"])
+def test_an_empty_or_future_now_is_refused_by_every_job(
+    seeded: tuple[str, str], job: str
+) -> None:
+    """`--now ""` (an unset shell variable) is an error, not "the wall clock"; and no job
+    records, queues or recomputes at an instant that has not come: exit 3, nothing written
+    (the outbox stays empty — the digest used to queue a 2030 message)."""
+    import sqlalchemy as sa
+
+    url, cid = seeded
+    with freeze_time("2025-10-09T16:05:00Z"):
+        empty = CliRunner().invoke(cli, ["scheduler", job, "--db", url, "--now", ""])
+        future = CliRunner().invoke(cli, ["scheduler", job, "--db", url,
+                                          "--now", "2030-01-01T08:30"])
+    assert empty.exit_code == 3, empty.output
+    assert "--now is not a date-time: ''" in empty.output
+    assert future.exit_code == 3, future.output
+    assert "is in the future" in future.output and "case list --due-before" in future.output
+    app = bootstrap(url, clock=FixedClock(datetime(2025, 10, 10, tzinfo=CST)))
+    assert not any(e.trigger == "notice" for e in app.store.case_events(cid))
+    with app.store.read() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM outbox")).scalar_one() == 0
+    app.close()
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_a_limit_below_one_is_a_usage_error(seeded: tuple[str, str], limit: str) -> None:
+    url, _ = seeded
+    res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--limit", limit])
+    assert res.exit_code == 2
+    assert "--limit" in res.output and "x>=1" in res.output

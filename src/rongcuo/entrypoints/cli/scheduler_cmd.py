@@ -44,6 +44,25 @@ def parse_now(text: str) -> datetime:
         ) from exc
 
 
+def instant(app: Any, now_text: str | None) -> datetime:
+    """The instant a job runs at: ``--now`` (any text given, even empty, must parse — an unset
+    shell variable must not silently mean "now") or the clock, read once.  Never in the
+    future: these jobs record notices, queue messages and recompute dates as having happened
+    at that instant (a look ahead is `rongcuo case list --due-before DATE`, read-only)."""
+    if now_text is None:
+        return app.clock.now()  # type: ignore[no-any-return]
+    now = parse_now(now_text)
+    if now > app.clock.now() + timedelta(minutes=1):
+        raise InvalidInput(
+            f"--now {now_text} 晚于当前时间：会把尚未发生的提醒、逾期记入案卷"
+            "（预先查看到期情况请用 rongcuo case list --due-before 日期）",
+            f"--now {now_text} is in the future: it would record notices that have not happened "
+            "yet (to look ahead, use `rongcuo case list --due-before DATE`)",
+            code="input.future",
+        )
+    return now
+
+
 def _config(path: str | None) -> Any:
     from rongcuo.scheduler.config import load_config
 
@@ -51,6 +70,9 @@ def _config(path: str | None) -> Any:
 
 
 db_option = click.option("--db", "db", metavar="URL", help="database URL (default: embedded)")
+now_option = click.option(
+    "--now", "now_text", metavar="DATETIME", help="as of this instant (CST; not in the future)"
+)
 config_option = click.option(
     "--config", "config_path", metavar="FILE", help="scheduler TOML (RONGCUO_SCHEDULER_CONFIG)"
 )
@@ -62,8 +84,10 @@ def command() -> None:
 
 
 @command.command("sweep")
-@click.option("--now", "now_text", metavar="DATETIME", help="sweep as of this instant (CST)")
-@click.option("--limit", type=int, default=None, help="claim at most this many deadline rows")
+@click.option("--now", "now_text", metavar="DATETIME",
+              help="sweep as of this instant (CST; not in the future)")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="claim at most this many deadline rows (>= 1)")
 @click.option("--json", "as_json", is_flag=True)
 @db_option
 @config_option
@@ -78,15 +102,11 @@ def sweep_cmd(
     config = _config(config_path)
     app = _app(db)
     rlog.bind(actor="system:scheduler")
-    now = parse_now(now_text) if now_text else app.clock.now()
-    if now > app.clock.now() + timedelta(minutes=1):
+    try:
+        now = instant(app, now_text)
+    except InvalidInput:
         app.close()
-        raise InvalidInput(
-            f"--now {now_text} 晚于当前时间：扫描会把尚未发生的提醒、逾期记入案卷",
-            f"--now {now_text} is in the future: the sweep would record notices that have "
-            "not happened yet",
-            code="input.future",
-        )
+        raise
     if not config.recipients:
         click.echo("注意：未配置收件人，通知只记入案卷、不发送 / note: no recipients configured "
                    "- notices are recorded, nobody is messaged", err=True)
@@ -177,7 +197,7 @@ def outbox_cmd(as_json: bool, db: str | None) -> None:
 
 
 @command.command("digest")
-@click.option("--now", "now_text", metavar="DATETIME")
+@now_option
 @db_option
 @config_option
 def digest_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
@@ -186,15 +206,14 @@ def digest_cmd(now_text: str | None, db: str | None, config_path: str | None) ->
 
     app = _app(db)
     try:
-        queued = digest(app, _config(config_path), parse_now(now_text) if now_text
-                        else app.clock.now())
+        queued = digest(app, _config(config_path), instant(app, now_text))
     finally:
         app.close()
     click.echo(json.dumps(queued, ensure_ascii=False))
 
 
 @command.command("calendar-check")
-@click.option("--now", "now_text", metavar="DATETIME")
+@now_option
 @db_option
 @config_option
 def calendar_check_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
@@ -203,8 +222,7 @@ def calendar_check_cmd(now_text: str | None, db: str | None, config_path: str | 
 
     app = _app(db)
     try:
-        rep = calendar_check(app, _config(config_path), parse_now(now_text) if now_text
-                             else app.clock.now())
+        rep = calendar_check(app, _config(config_path), instant(app, now_text))
     finally:
         app.close()
     click.echo(json.dumps(rep, ensure_ascii=False))
