@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -119,3 +120,28 @@ def test_config_refuses_a_bad_recipient_and_a_webhook_without_secret() -> None:
                        env={"RONGCUO_WEBHOOK_SECRET": "s"})
     assert (cfg.sweep_seconds, cfg.digest_at.isoformat(), set(cfg.channels())) == (
         30, "07:45:00", {"webhook"})
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    ({"scheduler": {"sweep_secs": 5}}, "sweep_secs"),
+    ({"delivery": {"max_attempt": 3}}, "max_attempt"),
+    ({"smtp": {"host": "h", "pasword": "x"}}, "pasword"),
+    ({"recipient": {"default": ["email:a@b.c"]}}, "[recipient]"),
+])
+def test_config_refuses_a_setting_it_does_not_know(data: dict[str, Any], named: str) -> None:
+    """A typo in the TOML is named (both languages) instead of silently meaning the default."""
+    with pytest.raises(InvalidInput) as bad:
+        parse_config(data, env={})
+    assert named in bad.value.message_zh and named in bad.value.message_en
+    assert "known:" in bad.value.message_en
+
+
+def test_config_refuses_an_email_recipient_without_a_mail_server() -> None:
+    """Like a webhook without its secret: refused before anything runs, not a failure per
+    message later ("channel 'email' is not configured")."""
+    with pytest.raises(InvalidInput) as bad:
+        parse_config({"recipients": {"default": ["email:a@example.gov.cn"]}}, env={})
+    assert "[smtp]" in bad.value.message_en and "[smtp]" in bad.value.message_zh
+    cfg = parse_config({"smtp": {"host": "127.0.0.1"},
+                        "recipients": {"default": ["email:a@example.gov.cn"]}}, env={})
+    assert set(cfg.channels()) == {"email"}

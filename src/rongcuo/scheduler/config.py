@@ -95,8 +95,40 @@ def _int(section: Mapping[str, Any], key: str, default: int, minimum: int = 1) -
     return v
 
 
+# Every setting the file may hold, by section (``recipients`` takes any role name): a key
+# not listed is refused by name — a typo such as ``sweep_secs`` must not silently fall back
+# to the default.
+KNOWN: dict[str, tuple[str, ...] | None] = {
+    "scheduler": ("sweep_seconds", "delivery_seconds", "digest_at", "batch_size"),
+    "delivery": ("max_attempts", "base_delay_seconds", "max_delay_seconds"),
+    "smtp": ("host", "port", "sender", "starttls", "username"),
+    "recipients": None,
+}
+
+
+def _check_keys(data: Mapping[str, Any]) -> None:
+    for section, value in data.items():
+        if section not in KNOWN:
+            raise _bad(
+                f"调度配置中没有 [{section}] 这一节（可用：{', '.join(KNOWN)}）",
+                f"the scheduler config has no section [{section}] (known: {', '.join(KNOWN)})",
+            )
+        if not isinstance(value, Mapping):
+            raise _bad(f"[{section}] 必须是一节（表）", f"[{section}] must be a table")
+        allowed = KNOWN[section]
+        if allowed is None:
+            continue
+        for key in value:
+            if key not in allowed:
+                raise _bad(
+                    f"[{section}] 中没有配置项 {key}（可用：{', '.join(allowed)}）",
+                    f"[{section}] has no setting {key!r} (known: {', '.join(allowed)})",
+                )
+
+
 def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> SchedulerConfig:
     env = os.environ if env is None else env
+    _check_keys(data)
     sched = data.get("scheduler", {})
     deliv = data.get("delivery", {})
     digest_text = str(sched.get("digest_at", "08:30"))
@@ -123,6 +155,12 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
             starttls=bool(s.get("starttls", False)),
             username=str(s["username"]) if s.get("username") else None,
             password=env.get("RONGCUO_SMTP_PASSWORD"),
+        )
+    if smtp is None and any(r.channel == "email" for rs in recipients.values() for r in rs):
+        raise _bad(
+            "配置了 email 收件人，但没有 [smtp] 一节（邮件服务器 host 等）",
+            "an email recipient is configured but there is no [smtp] section (the mail "
+            "server's host, port, sender)",
         )
     secret = env.get("RONGCUO_WEBHOOK_SECRET")
     uses_webhook = any(r.channel == "webhook" for rs in recipients.values() for r in rs)
