@@ -14,7 +14,7 @@ retried when the lease runs out.  The events the rows announce are never touched
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,6 +25,7 @@ from rongcuo import logging as rlog
 from rongcuo.adapters.notify.channels import Channel, DeliveryError
 from rongcuo.adapters.notify.outbox import OutboxMessage, as_utc
 from rongcuo.clock import Clock
+from rongcuo.domain.errors import InvalidInput
 
 log = rlog.get_logger("rongcuo.notify")
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -124,6 +125,39 @@ def deliver_due(
                 report.retrying.append(row_id)
                 log.warning("notify.retry", outbox_id=row_id, attempts=row.attempts, error=error)
     return report
+
+
+def requeue_dead_letters(engine: Engine, ids: Sequence[int] | None, now: datetime) -> list[int]:
+    """Send dead letters again (an operator's decision, e.g. after the receiver is fixed):
+    the rows ``ids`` — or every dead row when ``ids`` is None — go back to ``pending`` with a
+    fresh count of attempts, due at ``now``; their last error stays until the next try.  All
+    or nothing: an id that is not a dead letter (pending, delivered, unknown) is refused by
+    name and no row changes.  The events the rows announce are not touched.  Returns the ids
+    requeued."""
+    tbl = OUTBOX
+    with engine.begin() as conn:
+        if ids is not None:
+            status = {int(i): str(st) for i, st in conn.execute(
+                select(tbl.c.id, tbl.c.status).where(tbl.c.id.in_(list(ids)))
+            )}
+            wrong = [f"#{i} ({status.get(i, 'unknown')})" for i in sorted(set(ids))
+                     if status.get(i) != "dead"]
+            if wrong:
+                raise InvalidInput(
+                    f"以下消息不是死信，均未改动：{', '.join(wrong)}",
+                    f"not dead letters, nothing was changed: {', '.join(wrong)}",
+                    code="outbox.not_dead",
+                )
+        q = update(tbl).where(tbl.c.status == "dead")
+        if ids is not None:
+            q = q.where(tbl.c.id.in_(list(ids)))
+        rows = conn.execute(
+            q.values(status="pending", attempts=0, next_attempt_at=as_utc(now))
+            .returning(tbl.c.id)
+        ).scalars()
+        done = sorted(int(i) for i in rows)
+    log.info("notify.requeued", outbox_ids=done)
+    return done
 
 
 def outbox_counts(engine: Engine) -> dict[str, int]:

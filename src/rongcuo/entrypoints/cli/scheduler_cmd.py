@@ -163,16 +163,28 @@ def deliver_cmd(as_json: bool, db: str | None, config_path: str | None) -> None:
 
 @command.command("outbox")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--requeue", "requeue", type=int, multiple=True, metavar="ID",
+              help="send this dead letter again (repeatable)")
+@click.option("--requeue-dead", is_flag=True, help="send every dead letter again")
 @db_option
-def outbox_cmd(as_json: bool, db: str | None) -> None:
-    """The outbox by status, and the dead letters with their last error."""
+def outbox_cmd(as_json: bool, requeue: tuple[int, ...], requeue_dead: bool,
+               db: str | None) -> None:
+    """The outbox by status, and the dead letters with their last error.  ``--requeue ID`` /
+    ``--requeue-dead`` put dead letters back to pending with a fresh count of attempts (after
+    the receiver is fixed); the recorded events are not touched."""
     import sqlalchemy as sa
 
     from rongcuo.adapters.notify.outbox import OutboxMessage
-    from rongcuo.adapters.notify.worker import outbox_counts
+    from rongcuo.adapters.notify.worker import outbox_counts, requeue_dead_letters
 
     app = _app(db)
     try:
+        if requeue or requeue_dead:
+            done = requeue_dead_letters(
+                app.store.engine, None if requeue_dead else requeue, app.clock.now()
+            )
+            click.echo(f"已重新排队 {len(done)} 条 / requeued {len(done)}: "
+                       f"{', '.join(f'#{i}' for i in done) or '-'}", err=as_json)
         counts = outbox_counts(app.store.engine)
         tbl = OutboxMessage.__table__  # type: ignore[attr-defined]
         with app.store.read() as conn:
