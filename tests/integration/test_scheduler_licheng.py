@@ -17,7 +17,7 @@ of art. 19) are the definition's policy parameters.  Hand count:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -239,3 +239,33 @@ def test_failed_delivery_never_undoes_or_repeats_the_recorded_escalation(
         n = conn.execute(sa.select(sa.func.count()).select_from(t.events).where(
             t.events.c.case_id == cid, t.events.c.type == "DeadlineEscalated")).scalar_one()
     assert n == 2
+
+
+def test_a_stale_row_is_replanned_without_an_event_and_reported_in_utc(
+    app: App, clock: FixedClock
+) -> None:
+    """A deadline row claiming a notice the case does not owe yet (here: its instant moved
+    back by hand) is corrected from the engine's projection, with no event; the result names
+    the case by id and number and gives the instant in UTC like ``now`` and ``due_at``."""
+    clock.set(cst("2025-09-28T10:00"))
+    cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    assert sweep_at(app, clock, "2025-09-28T13:00") == [("notice", "reminder:3")]
+    (before,) = [d for d in app.store.deadlines(case_id=cid) if d.timer == "notice"]
+    assert before.next_notice == "reminder:1" and before.next_notice_at is not None
+    with app.store.write() as conn:
+        conn.execute(sa.update(t.deadlines)
+                     .where(t.deadlines.c.case_id == cid, t.deadlines.c.timer == "notice")
+                     .values(next_notice_at=cst("2025-09-28T14:00").astimezone(UTC)))
+    events_before = len(app.store.case_events(cid))
+    clock.set(cst("2025-09-28T15:00"))
+    res = Sweeper(app, RECIPIENTS).sweep(cst("2025-09-28T15:00"))
+    assert res.claimed == 1
+    assert res.notices == [] and len(app.store.case_events(cid)) == events_before
+    (entry,) = res.to_dict()["replanned"]
+    number = app.store.load_case(cid).number
+    assert (entry["case_id"], entry["number"], entry["replanned"]) == (cid, number, True)
+    (planned,) = [d for d in entry["deadlines"] if d["timer"] == "notice"]
+    assert planned["next_notice_at"] == before.next_notice_at.astimezone(UTC).isoformat()
+    assert planned["next_notice_at"].endswith("+00:00")
+    (after,) = [d for d in app.store.deadlines(case_id=cid) if d.timer == "notice"]
+    assert after.next_notice_at == before.next_notice_at

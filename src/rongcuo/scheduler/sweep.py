@@ -365,10 +365,13 @@ class Sweeper:
             fresh = current
             return _Plan(case, [], state, [], fresh, [], on, at, replanned={
                 "case_id": case.id,
+                "number": case.number,
                 "replanned": True,
                 "deadlines": [
+                    # UTC, like the result's ``now`` and each notice's ``due_at``
                     {"timer": x.timer, "next_notice": x.next_notice,
-                     "next_notice_at": x.next_notice_at.isoformat() if x.next_notice_at else None}
+                     "next_notice_at": (as_utc(x.next_notice_at).isoformat()
+                                        if x.next_notice_at else None)}
                     for x in fresh
                 ],
             })
