@@ -233,3 +233,29 @@ def _ids(app: App) -> list[tuple[str, int]]:
     with app.store.read() as conn:
         return [(str(r[0]), int(r[1])) for r in conn.execute(
             sa.text("SELECT subject, id FROM outbox"))]
+
+
+def test_case_history_names_each_scheduler_notice_for_people(seeded: tuple[str, str]) -> None:
+    """The history an auditor reads says what each system `notice` event was — reminder,
+    overdue mark, rung and to whom (Licheng art. 17 notice period; the rungs per the
+    definition's ladder) — in Chinese by default and in English with --lang en."""
+    url, cid = seeded
+    runner = CliRunner()
+    with freeze_time("2025-10-09T16:05:00Z"):
+        assert runner.invoke(cli, ["scheduler", "sweep", "--db", url,
+                                   "--now", "2025-10-10T00:05"]).exit_code == 0
+    zh = runner.invoke(cli, ["case", "history", cid, "--db", url]).output
+    en = runner.invoke(cli, ["case", "history", cid, "--db", url, "--lang", "en"]).output
+    assert "提醒：告知期限到期前3个工作日（notice）" in zh
+    assert "逾期：告知期限（notice）" in zh
+    assert "逾期升级：告知期限第1级，报负责人（notice）" in zh
+    assert "overdue: notice period (notice)" in en
+    assert "escalation: notice period, rung 1, to head of the supervision body (notice)" in en
+
+
+def test_a_recomputed_due_date_is_named_too() -> None:
+    from rongcuo.service.views import notice_label
+
+    data = {"timer": "notice", "notice": "recomputed:2027-01-08"}
+    assert notice_label(data, None, "zh") == "期限重新计算：notice，新到期日 2027-01-08"
+    assert notice_label(data, None, "en") == "due date recomputed: notice, now due 2027-01-08"

@@ -6,12 +6,13 @@ Input parsing for the CLI lives here too (dates, ``--set KEY=VALUE``), so bad in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from rongcuo.adapters.db.store import CaseRecord, DeadlineRecord, StoredEvent
 from rongcuo.bootstrap import App
+from rongcuo.domain.engine import NOTICE_TRIGGER
 from rongcuo.domain.errors import InvalidInput
 
 STATUS_ZH = {
@@ -175,7 +176,8 @@ def _timeline(
     zh = lang == "zh"
     for e in app.store.case_events(case.id):
         trig = d.triggers.get(e.trigger) if d else None
-        label = _label(trig, lang, e.trigger)
+        label = (notice_label(e.data, d, lang) if e.trigger == NOTICE_TRIGGER
+                 else _label(trig, lang, e.trigger))
         data = ("，" if zh else ", ").join(
             f"{k}={v}"
             for k, v in e.data.items()
@@ -188,6 +190,29 @@ def _timeline(
         if data:
             line += f"  [{data}]"
         yield line
+
+
+def notice_label(data: Mapping[str, Any], d: Any, lang: str) -> str:
+    """What a system ``notice`` event was, for people: the scheduler's reminder, overdue mark
+    or escalation rung, or a due date recomputed from a new calendar — with the timer's label
+    (``提醒：告知期限到期前3个工作日`` / ``reminder: notice period, 3 working days before due``)."""
+    zh = lang == "zh"
+    timer = str(data.get("timer", ""))
+    name = _label(d.timers.get(timer) if d else None, lang, timer)
+    kind, _, rest = str(data.get("notice", "")).partition(":")
+    if kind == "reminder":
+        return f"提醒：{name}到期前{rest}个工作日" if zh else (
+            f"reminder: {name}, {rest} working days before due")
+    if kind == "overdue":
+        return f"逾期：{name}" if zh else f"overdue: {name}"
+    if kind == "escalation":
+        to = data.get("to" if zh else "to_en") or data.get("to", "")
+        return f"逾期升级：{name}第{rest}级，报{to}" if zh else (
+            f"escalation: {name}, rung {rest}, to {to}")
+    if kind == "recomputed":
+        return f"期限重新计算：{name}，新到期日 {rest}" if zh else (
+            f"due date recomputed: {name}, now due {rest}")
+    return NOTICE_TRIGGER
 
 
 def _named(label: str, name: str, zh: bool) -> str:
