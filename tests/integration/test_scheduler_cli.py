@@ -87,6 +87,7 @@ def test_a_second_sweeper_on_sqlite_is_told_plainly_and_records_nothing(tmp_path
     # the root prints both languages (JSON errors only when --json is on the real argv)
     assert "另一个调度进程（other-host:123:abcd）" in res.output
     assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
+    assert "租约至 2025-10-10 00:10:00 CST" in res.output  # the lease's end, in CST
     assert not any(e.trigger == "notice" for e in app.store.case_events(
         app.store.list_cases()[0].id))
     # once the other sweeper's lease has run out, the sweep proceeds

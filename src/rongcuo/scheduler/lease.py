@@ -19,6 +19,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from rongcuo.adapters.notify.outbox import as_utc
+from rongcuo.clock import CST
 from rongcuo.scheduler.tables import SchedulerLease
 from rongcuo.service.errors import ServiceError
 
@@ -44,10 +45,11 @@ def acquire(engine: Engine, holder: str, now: datetime, ttl: timedelta) -> None:
         ).scalar_one_or_none()
         if row is not None and row.holder != holder and as_utc(row.expires_at) > now:
             until = as_utc(row.expires_at).isoformat()
+            shown = as_utc(row.expires_at).astimezone(CST).strftime("%Y-%m-%d %H:%M:%S CST")
             raise SweeperBusy(
-                f"另一个调度进程（{row.holder}）正在使用 SQLite 数据库执行扫描，租约至 {until}；"
+                f"另一个调度进程（{row.holder}）正在使用 SQLite 数据库执行扫描，租约至 {shown}；"
                 "SQLite 同一时间只允许一个扫描进程，多个进程请使用 PostgreSQL。",
-                f"another sweeper ({row.holder}) holds the SQLite sweep lease until {until}; "
+                f"another sweeper ({row.holder}) holds the SQLite sweep lease until {shown}; "
                 "SQLite allows one sweeper at a time - use PostgreSQL to run several.",
                 details={"holder": row.holder, "until": until},
             )
