@@ -99,18 +99,18 @@ def bootstrap(
     database (commands that only read or sweep a database the operator named: a typo in
     the path must not look like "nothing due")."""
     url = normalise_url(database_url or default_database_url())
-    missing = sqlite_file(url) if existing else None
-    if missing is not None and not missing.exists():
-        raise StoreError(
-            f"数据库文件不存在：{missing}（请检查 --db；新数据库由 rongcuo case open 或 "
-            "rongcuo db upgrade 创建）",
-            f"no database file at {missing} (check --db; a new database is created by "
-            "`rongcuo case open` or `rongcuo db upgrade`)",
-            code="store.missing",
-        )
     try:
+        missing = sqlite_file(url) if existing else None
+        if missing is not None and not missing.exists():
+            raise StoreError(
+                f"数据库文件不存在：{missing}（请检查 --db；新数据库由 rongcuo case open 或 "
+                "rongcuo db upgrade 创建）",
+                f"no database file at {missing} (check --db; a new database is created by "
+                "`rongcuo case open` or `rongcuo db upgrade`)",
+                code="store.missing",
+            )
         engine = make_engine(url, **(engine_options or {}))
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
         raise StoreError(
             f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"
             "或 postgresql://用户@主机/库名）",

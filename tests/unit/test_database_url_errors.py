@@ -34,10 +34,12 @@ def test_a_missing_sqlite_file_is_named_and_not_created(
     assert "Traceback" not in res.output
 
 
-def test_a_url_of_no_known_database_is_refused_by_name() -> None:
-    res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", "bogus://x"])
+@pytest.mark.parametrize("url", ["bogus://x", "://nothing", "postgresql://h:port/x"])
+@pytest.mark.parametrize("args", [["scheduler", "sweep"], ["audit", "verify"]])
+def test_a_url_of_no_known_database_is_refused_by_name(url: str, args: list[str]) -> None:
+    res = CliRunner().invoke(cli, [*args, "--db", url])
     assert res.exit_code == 3, res.output
-    assert "数据库地址无效" in res.output and "'bogus://x'" in res.output
+    assert "数据库地址无效" in res.output and repr(url) in res.output
     assert "not a database URL" in res.output
 
 
