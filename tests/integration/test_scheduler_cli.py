@@ -260,3 +260,24 @@ def test_a_recomputed_due_date_is_named_too() -> None:
     data = {"timer": "notice", "notice": "recomputed:2027-01-08"}
     assert notice_label(data, None, "zh") == "期限重新计算：notice，新到期日 2027-01-08"
     assert notice_label(data, None, "en") == "due date recomputed: notice, now due 2027-01-08"
+
+
+def test_a_service_that_fails_at_start_up_gives_its_lease_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SQLite service that stops during start-up (a broken definition file, say) releases
+    the sweeper lease it took, so its restart is not refused as a 'second scheduler'."""
+    import rongcuo.scheduler.runner as runner
+
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    bootstrap(url).close()
+
+    def broken(*a: object, **k: object) -> None:
+        raise RuntimeError("broken definition file")
+
+    monkeypatch.setattr(runner, "build_scheduler", broken)
+    res = CliRunner().invoke(cli, ["scheduler", "run", "--db", url])
+    assert res.exit_code == 1 and "broken definition file" in str(res.exception)
+    app = bootstrap(url)
+    lease.acquire(app.store.engine, "the-restart:1:x", datetime.now(UTC), timedelta(minutes=5))
+    app.close()

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 from datetime import date, datetime, timedelta
@@ -273,7 +274,8 @@ def run_cmd(
     app = _app(db, clock)
     rlog.bind(actor="system:scheduler")
     holder = lease.holder_id()
-    if app.store.dialect == "sqlite":
+    sqlite = app.store.dialect == "sqlite"
+    if sqlite:
         # SQLite: one scheduler at a time. Take the sweeper lease before anything starts, so
         # a second service stops here, saying who holds it (SweeperBusy, exit 3), instead of
         # running on and finding the lease busy at every sweep.
@@ -282,21 +284,20 @@ def run_cmd(
         except lease.SweeperBusy:
             app.close()
             raise
-    sched = build_scheduler(app, config, clock, holder=holder)
+    try:  # from here on the lease is ours: give it back however this ends
+        sched = build_scheduler(app, config, clock, holder=holder)  # a broken file stops here
 
-    def _stop(signum: int, _frame: Any) -> None:
-        sched.shutdown(wait=True)
+        def _stop(signum: int, _frame: Any) -> None:
+            sched.shutdown(wait=True)
 
-    signal.signal(signal.SIGTERM, _stop)
-    click.echo(
-        f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
-        f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
-    )
-    try:
-        sched.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        signal.signal(signal.SIGTERM, _stop)
+        click.echo(
+            f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
+            f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
+        )
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            sched.start()
     finally:
-        if app.store.dialect == "sqlite":
-            lease.release(app.store.engine, holder)  # the next sweeper need not wait
+        if sqlite:
+            lease.release(app.store.engine, holder)  # a restart (systemd) need not wait
         app.close()
