@@ -106,6 +106,40 @@ def test_the_sweep_writes_only_the_deadline_rows_that_moved_and_they_match_a_ful
     assert stored["notice"]["due"] == "2025-10-09"
 
 
+def test_bulk_loaded_events_and_outbox_rows_keep_their_order_and_verify(app: App) -> None:
+    """On PostgreSQL the batch's events and outbox rows go in by ``COPY``: the events must
+    still take ids in their chain order (seq), verify (``audit verify``: chain, seq, replay)
+    and the outbox rows hold the JSON payload and the event they announce."""
+    from rongcuo.adapters.notify.outbox import OutboxMessage, Recipient
+    from rongcuo.audit.api import verify
+
+    ids = [licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28),
+                                 subject=f"甲{i}") for i in range(3)]
+    app.clock = FixedClock(AT)
+    hook = {"default": [Recipient("webhook", "http://127.0.0.1:9/x")]}
+    res = Sweeper(app, hook, batch_size=2).sweep(AT)
+    # reminders 3 and 1, overdue, first rung: four each, three cases, in batches of 2 and 1
+    assert len(res.notices) == 12
+    with app.store.read() as conn:
+        ev = conn.execute(sa.select(t.events.c.case_id, t.events.c.seq, t.events.c.type)
+                          .order_by(t.events.c.id)).all()
+        box = OutboxMessage.__table__  # type: ignore[attr-defined]
+        out = conn.execute(sa.select(box.c.case_id, box.c.event_seq, box.c.payload)
+                           .order_by(box.c.id)).all()
+    for cid in ids:
+        seqs = [r.seq for r in ev if r.case_id == cid]
+        assert seqs == sorted(seqs) == list(range(1, len(seqs) + 1))
+        assert [r.type for r in ev if r.case_id == cid][-2:] == [
+            "DeadlineOverdue", "DeadlineEscalated"]
+    assert len(out) == 12
+    assert {(r.case_id, r.event_seq) for r in out} == {(n.case_id, n.event_seq)
+                                                       for n in res.notices}
+    assert all(r.payload["case_id"] == r.case_id for r in out)
+    report = verify(app, drift=False)
+    assert report.ok, [f.to_dict() for f in report.findings]
+    assert report.cases == 3
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -11,6 +11,7 @@ READ COMMITTED; the optimistic ``cases.version`` check serialises writers of one
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,18 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     if kwargs.pop("null_pool", False):
         kwargs["poolclass"] = NullPool
     return sa.create_engine(url, **kwargs)
+
+
+def copy_rows(
+    cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL's bulk load of ``rows`` into ``table``, in the caller's transaction:
+    ``COPY … FROM STDIN`` (measured: the sweep's event and outbox rows go in ~30 % faster
+    than as one ``INSERT … SELECT FROM unnest(…)``; docs/scheduler.md).  Rows keep their
+    order, so a serial ``id`` follows it as an INSERT's would; a unique or foreign-key
+    violation raises the driver's ``IntegrityError`` and aborts the transaction, as an
+    INSERT does."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cur.copy(f"COPY {table} ({names}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row(r)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.db.codec import jsonable, state_columns, state_from_row
+from rongcuo.adapters.db.engine import copy_rows
 from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.chain import GENESIS, canonical_fields, event_hash
 from rongcuo.domain.errors import InvalidInput
@@ -259,6 +260,11 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return cols
 
 
+EVENT_COLUMNS = ("case_id", "seq", "trigger", "type", "on", "actor", "article", "data",
+                 "workflow_id", "workflow_version", "recorded_at", "idempotency_key",
+                 "prev_hash", "hash")
+
+
 @dataclass(frozen=True)
 class PendingAppend:
     """One case's append for :meth:`Store.append_many_in`: the case as loaded (its version is
@@ -326,15 +332,6 @@ class Store:
             " AS v(version, last_seq, last_hash, updated_at, state, facts, timers, last_on,"
             " closed, id, expected)"
             " WHERE cases.id = v.id AND cases.version = v.expected RETURNING cases.id"
-        )
-        self._pg_event_insert_many = (
-            'INSERT INTO events (case_id, seq, "trigger", type, "on", actor, article, data,'
-            " workflow_id, workflow_version, recorded_at, idempotency_key, prev_hash, hash)"
-            " SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14"
-            " FROM unnest(%b::text[], %b::int[], %b::text[], %b::text[], %b::date[],"
-            " %b::text[], %b::text[], %b::text[]::jsonb[], %b::text[], %b::text[],"
-            " %b::timestamptz[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
-            " AS v(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, n) ORDER BY n"
         )
         # A deadline whose basis is unchanged (see ``deadline_changes``): only the columns
         # that move when a notice is recorded or a status changes.
@@ -667,7 +664,7 @@ class Store:
                 if self._sqlite:
                     cur.executemany(self._sql_event_insert, event_params)
                 else:
-                    cur.execute(self._pg_event_insert_many, _columns(event_params, 14))
+                    copy_rows(cur, "events", EVENT_COLUMNS, event_params)
             if move_params:
                 # A row the projection says exists but the table lacks (never expected) is
                 # written whole rather than silently missed.

@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from psycopg import IntegrityError as PgIntegrityError
 from sqlalchemy import JSON, Column, Connection, DateTime, Index, String, Text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
+
+from rongcuo.adapters.db.engine import copy_rows
 
 OutboxStatus = Literal["pending", "delivered", "dead"]
 CHANNELS = ("webhook", "email")
@@ -138,13 +142,19 @@ def enqueue(
     if not rows:
         return 0
     if isinstance(conn, Connection) and conn.dialect.name == "postgresql":
-        # One statement for the batch (the sweep writes a row per notice): the rows go as
-        # one array per column, unnested in order — SQLAlchemy's executemany would send them
-        # one by one.  Through SQLAlchemy's driver-level call, so a duplicate still raises
-        # its IntegrityError (the digest relies on it).
-        columns = [[r[c] for r in rows] for c in _COLUMNS[:-1]]
-        columns.append([json.dumps(r["payload"]) for r in rows])
-        conn.exec_driver_sql(_PG_INSERT_MANY, tuple(columns))
+        # One bulk load for the batch (the sweep writes a row per notice); SQLAlchemy's
+        # executemany would send them one by one.  A duplicate still raises SQLAlchemy's
+        # IntegrityError, as the INSERT below does (the digest relies on it).
+        cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            copy_rows(cur, "outbox", _COLUMNS, (
+                (*(r[c] for c in _COLUMNS[:-1]), json.dumps(r["payload"]))
+                for r in rows
+            ))
+        except PgIntegrityError as err:
+            raise IntegrityError("COPY outbox", None, err) from err
+        finally:
+            cur.close()
     else:
         conn.execute(OutboxMessage.__table__.insert(), rows)  # type: ignore[attr-defined]
     return len(rows)
@@ -153,9 +163,3 @@ def enqueue(
 _COLUMNS = ("dedupe_key", "case_id", "event_seq", "kind", "channel", "target", "subject",
             "status", "attempts", "next_attempt_at", "last_error", "created_at", "delivered_at",
             "payload")
-_PG_INSERT_MANY = (
-    f"INSERT INTO outbox ({', '.join(_COLUMNS)})"
-    " SELECT * FROM unnest(%b::text[], %b::text[], %b::int[], %b::text[], %b::text[],"
-    " %b::text[], %b::text[], %b::text[], %b::int[], %b::timestamptz[], %b::text[],"
-    " %b::timestamptz[], %b::timestamptz[], %b::text[]::json[])"
-)
