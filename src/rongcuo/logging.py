@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import sys
 import uuid
-from typing import Any
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
 
 import structlog
 
@@ -57,6 +60,22 @@ def configure(level: str | None = None, json: bool | None = None) -> None:
 def bind(**context: Any) -> None:
     """Bind context (case_id, actor, request_id, …) for the rest of this request."""
     structlog.contextvars.bind_contextvars(**context)
+
+
+def bound(**context: Any) -> AbstractContextManager[None]:
+    """Bind context for one block only (one case of a loop, one scheduler job) and put back
+    what was bound before when it ends, so a case id never outlives its case."""
+    return structlog.contextvars.bound_contextvars(**context)
+
+
+T = TypeVar("T")
+
+
+def isolated(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a fresh, empty logging context: a scheduler job in a pooled thread sees
+    nothing an earlier job bound there, and nothing it binds (e.g. a case id through
+    :func:`bind` in a service call) outlives it."""
+    return contextvars.Context().run(fn)
 
 
 def new_request_id() -> str:

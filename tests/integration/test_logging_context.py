@@ -73,3 +73,52 @@ def test_firing_a_step_logs_case_actor_and_request(db_url: str, info_logs: None)
     assert lines, fired.stderr
     assert all(ln.get("actor") == "李科长" for ln in lines)
     assert all(isinstance(ln.get("request_id"), str) and ln["request_id"] for ln in lines)
+
+
+def test_a_scheduler_job_logs_no_case_of_an_earlier_job_in_its_thread(
+    db_url: str, info_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scheduler run`'s jobs share pooled threads.  A delivery round binds each message's
+    case id; the next job in that thread (a sweep) must not log under that case, and each
+    job's lines carry its own name, actor and request id.  The caller's context is untouched."""
+    from datetime import date
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from rongcuo.adapters.notify import Recipient
+    from rongcuo.bootstrap import bootstrap
+    from rongcuo.clock import CST, FixedClock
+    from rongcuo.clock import parse_cst as cst
+    from rongcuo.scheduler.config import SchedulerConfig
+    from rongcuo.scheduler.runner import build_scheduler
+    from rongcuo.scheduler.sweep import Sweeper
+    from rongcuo.scheduler.testing import licheng_to_determined
+
+    rlog.configure()
+    clock = FixedClock(cst("2025-09-28T10:00"))
+    app = bootstrap(db_url, clock=clock, migrate=True)
+    try:
+        cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+        structlog.contextvars.clear_contextvars()
+        hook = {"default": (Recipient("webhook", "http://127.0.0.1:9/rongcuo"),)}
+        config = SchedulerConfig(recipients=hook, webhook_secret=b"s")
+        clock.set(cst("2025-09-30T00:05"))
+        Sweeper(app, hook).sweep(clock.now())  # reminders queued for the webhook
+        capsys.readouterr()
+        sched = build_scheduler(app, config, clock, BackgroundScheduler(timezone=CST))
+        deliver, sweep = sched.get_job("deliver"), sched.get_job("sweep")
+        assert deliver is not None and sweep is not None
+        report = deliver.func()  # port 9 refuses: each message is a failed try
+        assert report.retrying
+        clock.set(cst("2025-09-30T00:06"))
+        sweep.func()  # nothing due: only the job's own line
+        lines = _json_lines(capsys.readouterr().err)
+    finally:
+        app.close()
+    retries = [ln for ln in lines if ln["event"] == "notify.retry"]
+    assert retries and all(ln.get("case_id") == cid and ln["job"] == "deliver" for ln in retries)
+    (swept,) = [ln for ln in lines if ln["event"] == "job.sweep"]
+    assert "case_id" not in swept, swept
+    assert swept["job"] == "sweep" and swept["actor"] == "system:scheduler"
+    assert swept["request_id"] != retries[0]["request_id"]
+    assert "case_id" not in structlog.contextvars.get_contextvars()

@@ -17,11 +17,11 @@ its start, and works from that instant:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-import structlog
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from rongcuo import logging as rlog
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.notify.outbox import OutboxDraft, as_utc, enqueue
-from rongcuo.adapters.notify.worker import DeliveryReport, deliver_due
+from rongcuo.adapters.notify.worker import deliver_due
 from rongcuo.clock import CST, Clock, SystemClock, today_cst
 from rongcuo.scheduler import lease
 from rongcuo.scheduler.config import SchedulerConfig
@@ -39,6 +39,8 @@ from rongcuo.scheduler.sweep import Sweeper, SweepResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from rongcuo.bootstrap import App
+
+T = TypeVar("T")
 
 log = rlog.get_logger("rongcuo.scheduler")
 
@@ -179,33 +181,33 @@ def build_scheduler(
     engines = app.preload()  # a broken definition stops the service here, not in a job
     log.info("scheduler.preloaded", engines=engines)
 
-    def job_context(job: str) -> Any:
-        # jobs run in executor threads: bind actor and a request id per run for the logs
-        return structlog.contextvars.bound_contextvars(
-            actor="system:scheduler", job=job, request_id=rlog.new_request_id()
-        )
+    def job(name: str, run: Callable[[], T]) -> Callable[[], T]:
+        # Jobs run in pooled executor threads: each run starts from an empty logging context
+        # (nothing an earlier job bound there, e.g. a delivered message's case id) and binds
+        # its actor, its name and a request id of its own.
+        def in_context() -> T:
+            rlog.bind(actor="system:scheduler", job=name, request_id=rlog.new_request_id())
+            return run()
 
-    def sweep_job() -> None:
-        with job_context("sweep"):
-            now = clock.now()  # read once per run
-            try:
-                res = run_sweep(app, config, now, holder=me)
-                log.info("job.sweep", recorded=len(res.notices), claimed=res.claimed)
-            except lease.SweeperBusy as busy:
-                log.warning("job.sweep.busy", message_zh=busy.message_zh,
-                            message_en=busy.message_en)
+        def isolated() -> T:
+            return rlog.isolated(in_context)
 
-    def deliver_job() -> DeliveryReport:
-        with job_context("deliver"):
-            return deliver_due(app.store.engine, config.channels(), clock, config.delivery)
+        return isolated
 
-    def digest_job() -> None:
-        with job_context("digest"):
-            digest(app, config, clock.now())
+    def sweep() -> None:
+        now = clock.now()  # read once per run
+        try:
+            res = run_sweep(app, config, now, holder=me)
+            log.info("job.sweep", recorded=len(res.notices), claimed=res.claimed)
+        except lease.SweeperBusy as busy:
+            log.warning("job.sweep.busy", message_zh=busy.message_zh,
+                        message_en=busy.message_en)
 
-    def calendar_job() -> None:
-        with job_context("calendar-check"):
-            calendar_check(app, config, clock.now())
+    sweep_job = job("sweep", sweep)
+    deliver_job = job("deliver", lambda: deliver_due(app.store.engine, config.channels(),
+                                                      clock, config.delivery))
+    digest_job = job("digest", lambda: digest(app, config, clock.now()))
+    calendar_job = job("calendar-check", lambda: calendar_check(app, config, clock.now()))
 
     # APScheduler times its triggers by the wall clock; the injected clock only gives each job
     # its "now" (tests inject a FixedClock).  Start the interval jobs right away.

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 import sqlalchemy as sa
-import structlog
 from sqlalchemy.exc import DBAPIError
 
 from rongcuo import logging as rlog
@@ -286,7 +285,7 @@ class Sweeper:
         if case is None:
             raise _CaseFailed(case_id, timers, "case row missing")
         try:
-            with structlog.contextvars.bound_contextvars(case_id=case.id, actor=ACTOR):
+            with rlog.bound(case_id=case.id, actor=ACTOR):
                 plan = self._record(conn, case, now)
         except ConcurrencyConflict as err:
             log.info("sweep.conflict", case_id=case.id)

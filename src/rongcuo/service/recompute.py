@@ -80,7 +80,8 @@ def recompute_provisional(app: App, on: date, actor: str) -> list[Recomputed]:
     for case_id in case_ids:
         for attempt in range(3):  # a case worker may write the same case meanwhile: reload
             try:
-                changed.extend(_one(app, case_id, on, actor))
+                with rlog.bound(case_id=case_id, actor=actor):
+                    changed.extend(_one(app, case_id, on, actor))
                 break
             except ConcurrencyConflict:
                 if attempt == 2:
@@ -90,7 +91,6 @@ def recompute_provisional(app: App, on: date, actor: str) -> list[Recomputed]:
 
 def _one(app: App, case_id: str, on: date, actor: str) -> list[Recomputed]:
     case: CaseRecord = app.store.load_case(case_id)
-    rlog.bind(case_id=case.id, actor=actor)
     engine = app.engine_for(case.workflow_id, case.workflow_version)
     definition = app.definition(case.workflow_id, case.workflow_version)
     stored = {r.timer: r for r in app.store.deadlines(case_id=case.id) if r.provisional}

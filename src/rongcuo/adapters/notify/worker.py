@@ -94,36 +94,37 @@ def deliver_due(
             msg = s.get(OutboxMessage, row_id)
             assert msg is not None
             s.expunge(msg)
-        rlog.bind(case_id=msg.case_id, actor="system:notify")
-        channel = channels.get(msg.channel)
-        error: str | None = None
-        if channel is None:
-            error = f"channel {msg.channel!r} is not configured"
-        else:
-            try:
-                channel.send(msg, as_utc(clock.now()))
-            except DeliveryError as exc:
-                error = str(exc)
-            except Exception as exc:  # a defect of the channel: a failed try, not a crash
-                error = f"{type(exc).__name__}: {exc}"
-                log.exception("notify.channel_error", outbox_id=row_id, channel=msg.channel)
-        done_at = as_utc(clock.now())
-        with Session(engine) as s, s.begin():
-            row = s.get(OutboxMessage, row_id)
-            assert row is not None
-            if error is None:
-                row.status, row.delivered_at, row.last_error = "delivered", done_at, None
-                report.delivered.append(row_id)
-                log.info("notify.delivered", outbox_id=row_id, channel=msg.channel)
-            elif row.attempts >= policy.max_attempts:
-                row.status, row.last_error = "dead", error
-                report.dead.append(row_id)
-                log.error("notify.dead", outbox_id=row_id, channel=msg.channel, error=error)
+        with rlog.bound(case_id=msg.case_id, actor="system:notify"):
+            channel = channels.get(msg.channel)
+            error: str | None = None
+            if channel is None:
+                error = f"channel {msg.channel!r} is not configured"
             else:
-                row.next_attempt_at = done_at + policy.delay(row.attempts)
-                row.last_error = error
-                report.retrying.append(row_id)
-                log.warning("notify.retry", outbox_id=row_id, attempts=row.attempts, error=error)
+                try:
+                    channel.send(msg, as_utc(clock.now()))
+                except DeliveryError as exc:
+                    error = str(exc)
+                except Exception as exc:  # a defect of the channel: a failed try, not a crash
+                    error = f"{type(exc).__name__}: {exc}"
+                    log.exception("notify.channel_error", outbox_id=row_id, channel=msg.channel)
+            done_at = as_utc(clock.now())
+            with Session(engine) as s, s.begin():
+                row = s.get(OutboxMessage, row_id)
+                assert row is not None
+                if error is None:
+                    row.status, row.delivered_at, row.last_error = "delivered", done_at, None
+                    report.delivered.append(row_id)
+                    log.info("notify.delivered", outbox_id=row_id, channel=msg.channel)
+                elif row.attempts >= policy.max_attempts:
+                    row.status, row.last_error = "dead", error
+                    report.dead.append(row_id)
+                    log.error("notify.dead", outbox_id=row_id, channel=msg.channel, error=error)
+                else:
+                    row.next_attempt_at = done_at + policy.delay(row.attempts)
+                    row.last_error = error
+                    report.retrying.append(row_id)
+                    log.warning("notify.retry", outbox_id=row_id, attempts=row.attempts,
+                                error=error)
     return report
 
 
