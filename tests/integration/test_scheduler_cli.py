@@ -281,3 +281,34 @@ def test_a_service_that_fails_at_start_up_gives_its_lease_back(
     app = bootstrap(url)
     lease.acquire(app.store.engine, "the-restart:1:x", datetime.now(UTC), timedelta(minutes=5))
     app.close()
+
+
+def test_digest_and_calendar_check_print_for_people_and_json_on_request(
+    seeded: tuple[str, str], tmp_path: Path
+) -> None:
+    """`scheduler digest` names each body whose digest it queued and how many deadlines it
+    lists, and says so when it queued nothing (the second run the same day); `calendar-check`
+    names the loaded years and, from 1 November, the missing next year.  `--json` gives the
+    machine form."""
+    url, _ = seeded
+    conf = tmp_path / "scheduler.toml"
+    conf.write_text('[smtp]\nhost = "127.0.0.1"\nsender = "rongcuo@example.gov.cn"\n'
+                    '[recipients]\ndefault = ["email:office@example.gov.cn"]\n',
+                    encoding="utf-8")
+    run = CliRunner()
+    with freeze_time("2025-10-08T00:30:00Z"):  # 08:30 CST; the notice period is due 10-09
+        first = run.invoke(cli, ["scheduler", "digest", "--db", url, "--config", str(conf)])
+        again = run.invoke(cli, ["scheduler", "digest", "--db", url, "--config", str(conf),
+                                 "--json"])
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert "digest queued: 区市场监管局 — 1 项期限 deadlines" in first.output
+    assert json.loads(again.stdout) == {}
+    with freeze_time("2026-11-02T01:00:00Z"):
+        text = run.invoke(cli, ["scheduler", "calendar-check", "--db", url,
+                                "--config", str(conf)])
+        machine = run.invoke(cli, ["scheduler", "calendar-check", "--db", url,
+                                   "--config", str(conf), "--json"])
+    assert text.exit_code == 0, text.output
+    assert "2025, 2026" in text.output
+    assert "warning: the 2027 calendar file is missing" in text.output
+    assert json.loads(machine.stdout)["missing_next_year"] == 2027

@@ -4,7 +4,8 @@
 * ``sweep [--now DATETIME] [--json]`` — one sweep, printing what it did;
 * ``deliver [--json]`` — one outbox delivery round;
 * ``outbox [--json]`` — the outbox by status, with the dead letters;
-* ``digest`` / ``calendar-check`` — run one of the daily jobs now.
+* ``digest [--json]`` / ``calendar-check [--json]`` — run one of the daily jobs now, saying
+  what it queued or found.
 """
 
 from __future__ import annotations
@@ -211,9 +212,11 @@ def outbox_cmd(as_json: bool, requeue: tuple[int, ...], requeue_dead: bool,
 
 @command.command("digest")
 @now_option
+@click.option("--json", "as_json", is_flag=True)
 @db_option
 @config_option
-def digest_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
+def digest_cmd(now_text: str | None, as_json: bool, db: str | None,
+               config_path: str | None) -> None:
     """Queue today's digest per responsible body now."""
     from rongcuo.scheduler.runner import digest
 
@@ -222,14 +225,24 @@ def digest_cmd(now_text: str | None, db: str | None, config_path: str | None) ->
         queued = digest(app, _config(config_path), instant(app, now_text))
     finally:
         app.close()
-    click.echo(json.dumps(queued, ensure_ascii=False))
+    if as_json:
+        click.echo(json.dumps(queued, ensure_ascii=False))
+        return
+    if not queued:
+        click.echo("未加入新的日报：今日日报已加入，或 7 日内无到期、逾期期限 / nothing queued: "
+                   "today's digests are already queued, or nothing is overdue or due within 7 "
+                   "days")
+    for agency, n in queued.items():
+        click.echo(f"已加入今日期限日报 digest queued: {agency} — {n} 项期限 deadlines")
 
 
 @command.command("calendar-check")
 @now_option
+@click.option("--json", "as_json", is_flag=True)
 @db_option
 @config_option
-def calendar_check_cmd(now_text: str | None, db: str | None, config_path: str | None) -> None:
+def calendar_check_cmd(now_text: str | None, as_json: bool, db: str | None,
+                       config_path: str | None) -> None:
     """Warn about a missing next-year calendar; recompute provisional dates if years changed."""
     from rongcuo.scheduler.runner import calendar_check
 
@@ -238,7 +251,21 @@ def calendar_check_cmd(now_text: str | None, db: str | None, config_path: str | 
         rep = calendar_check(app, _config(config_path), instant(app, now_text))
     finally:
         app.close()
-    click.echo(json.dumps(rep, ensure_ascii=False))
+    if as_json:
+        click.echo(json.dumps(rep, ensure_ascii=False))
+        return
+    years = ", ".join(str(y) for y in rep["loaded_years"])
+    click.echo(f"已载入放假安排年份 calendar years loaded: {years}")
+    if "recomputed" in rep:
+        click.echo(f"年份有变化，已重算暂定期限 years changed, provisional deadlines recomputed: "
+                   f"{rep['recomputed']}")
+    if "missing_next_year" in rep:
+        y = rep["missing_next_year"]
+        click.echo(f"警告：{y}年放假安排文件尚未导入（rongcuo calendar import），"
+                   f"{y}年的期限为暂定 / warning: the {y} calendar file is missing; "
+                   f"{y} due dates are provisional")
+    else:
+        click.echo("无需提醒 nothing to warn about")
 
 
 @command.command("run")
