@@ -214,6 +214,44 @@ def test_an_untimely_application_lapses_when_the_filing_period_expires(
     assert sweep_at(app, clock, "2025-10-20T00:00") == []
 
 
+def test_banan_proposal_window_lapses_on_the_first_sweep_after_it_closes(
+    app: App, clock: FixedClock
+) -> None:
+    """Banan art. 16: a tolerance proposal (容错建议) is made within 5 working days after the
+    accountability procedure starts.  The definition declares the window `kind: window` with
+    `on_expiry: {fire: lapse}`: a window reminds nobody, but when it closes unused the first
+    sweep after 24:00 CST of its last day fires `lapse` — no reminder, no rung before."""
+    clock.set(cst("2025-09-26T10:00"))
+    res = handlers.open_case(app, workflow_id="banan", subject="丁", agency="巴南区生态环境局",
+                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"})
+    cid = res.case_id
+    (window,) = app.store.deadlines(case_id=cid)
+    # 5 working days from Friday 09-26: 09-28 (adjusted Sunday), 29, 30, 10-09, 10-10
+    assert (window.due, window.next_notice) == (date(2025, 10, 10), "overdue")
+    assert window.next_notice_at == datetime(2025, 10, 11, tzinfo=CST)
+    assert sweep_at(app, clock, "2025-10-10T23:59") == []
+    clock.set(cst("2025-10-11T00:00"))
+    res2 = Sweeper(app, RECIPIENTS).sweep(cst("2025-10-11T00:00"))
+    assert [(n.timer, n.event_type) for n in res2.notices] == [("filing", "ProposalLapsed")]
+    case = app.store.load_case(cid)
+    assert (case.state.state, case.state.closed) == ("lapsed", True)
+    assert sweep_at(app, clock, "2025-10-20T00:00") == []
+
+
+def test_a_banan_proposal_made_in_time_owes_no_lapse(app: App, clock: FixedClock) -> None:
+    """The same window used in time (art. 16): the timer stops, nothing is owed any more."""
+    clock.set(cst("2025-09-26T10:00"))
+    cid = handlers.open_case(app, workflow_id="banan", subject="戊", agency="巴南区生态环境局",
+                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"}).case_id
+    clock.set(cst("2025-10-10T10:00"))
+    handlers.fire(app, cid, "apply", on=date(2025, 10, 10), actor=ACTOR,
+                  data={"applicant": "本人", "evidence": "情况说明及证明材料"})
+    (window,) = app.store.deadlines(case_id=cid)
+    assert window.next_notice is None
+    assert sweep_at(app, clock, "2025-10-20T00:00") == []
+    assert app.store.load_case(cid).state.state != "lapsed"
+
+
 def test_failed_delivery_never_undoes_or_repeats_the_recorded_escalation(
     app: App, clock: FixedClock
 ) -> None:

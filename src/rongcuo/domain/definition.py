@@ -181,9 +181,12 @@ class TimerSpec:
         return PeriodRule(unit=self.unit, days=n, rollover=self.rollover, max_extension_days=cap)
 
     def notice_keys(self) -> tuple[str, ...]:
-        """Every notice this timer can owe, in order: reminders, overdue, rungs."""
+        """Every notice this timer can owe, in order: reminders, overdue, rungs.  A window
+        (a party's right to act, e.g. Banan art. 16's proposal window) owes nobody a reminder
+        and nobody is late when it closes — but one whose definition fires a trigger when it
+        closes (``on_expiry``) owes that, at 24:00 CST of its last day, as ``overdue``."""
         if self.kind == "window":
-            return ()
+            return ("overdue",) if self.on_expiry else ()
         keys = [f"reminder:{n}" for n in self.reminders]
         keys.append("overdue")
         keys.extend(f"escalation:{r.index}" for r in self.escalation)
