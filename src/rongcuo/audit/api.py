@@ -203,7 +203,7 @@ def export_case(
     definition = app.definition(case.workflow_id, case.workflow_version)
     cf = build_case_file(
         case, r.events, r.deadlines, definition, generated_at=now, as_of=as_of,
-        state=r.state.state if r.state else None, chain_ok=chain_ok,
+        state=r.state.state if r.state else None, chain_ok=chain_ok, case_state=r.state,
     )
     rlog.bind(case_id=cid)
     log.info("audit.export", format=fmt, events=len(r.events))

@@ -21,12 +21,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rongcuo.audit.log import LoggedEvent, StoredCase
 from rongcuo.clock import CST
-from rongcuo.domain.case import Deadline
+from rongcuo.domain.case import CaseState, Deadline, met_late_on
 
 STATUS_ZH = {
     "running": "计时中",
     "paused": "中止计时",
     "met": "已按期完成",
+    "met_late": "逾期完成",
     "overdue": "已逾期",
     "cancelled": "已撤销",
 }
@@ -207,6 +208,7 @@ def build_case_file(
     as_of: datetime | None = None,
     state: str | None = None,
     chain_ok: bool | None = None,
+    case_state: CaseState | None = None,
 ) -> dict[str, Any]:
     """The case file as a JSON-able view model (the HTML template renders the same dict)."""
     triggers = _labels(definition, "triggers")
@@ -248,6 +250,7 @@ def build_case_file(
             )
     dls = []
     for d in deadlines:
+        late = met_late_on(d, case_state)
         dls.append(
             {
                 "timer": d.timer,
@@ -255,7 +258,9 @@ def build_case_file(
                 "started_on": d.started_on.isoformat(),
                 "due": d.due.isoformat() if d.due else None,
                 "status": d.status,
-                "status_zh": STATUS_ZH.get(d.status, d.status),
+                "status_zh": (f"逾期完成（{late.isoformat()} 完成，未按期）" if late
+                              else STATUS_ZH.get(d.status, d.status)),
+                "met_late_on": late.isoformat() if late else None,
                 "provisional": d.provisional,
                 "explanation_zh": explain_deadline(d),
                 "basis": json.loads(json.dumps(dict(d.basis), default=str)),

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
-from rongcuo.domain.case import CaseState, Deadline
+from rongcuo.domain.case import CaseState, Deadline, met_late_on
 from rongcuo.domain.chain import format_recorded_at
 from rongcuo.service.errors import CaseNotFound
 
@@ -78,10 +78,12 @@ def replay_case(
     return replay_events(case, snap.case_events(cid), engine_for, as_of)
 
 
-def _deadline_json(d: Deadline) -> dict[str, Any]:
+def _deadline_json(d: Deadline, state: CaseState | None) -> dict[str, Any]:
     out = d.to_dict()
     if d.next_notice_at is not None:  # as `case show --json` prints it: UTC
         out["next_notice_at"] = d.next_notice_at.astimezone(UTC).isoformat()
+    late = met_late_on(d, state)  # as `case show --json` gives it
+    out["met_late_on"] = late.isoformat() if late else None
     return out
 
 
@@ -114,7 +116,7 @@ def replayed_json(r: Replayed, allowed: list[str] | None = None) -> dict[str, An
         "last_on": st.last_on.isoformat() if st and st.last_on else None,
         "version": len(r.events),
         "facts": json.loads(json.dumps(dict(st.facts), default=str)) if st else {},
-        "deadlines": [_deadline_json(d) for d in r.deadlines],
+        "deadlines": [_deadline_json(d, st) for d in r.deadlines],
         "events": [_event_json(e) for e in r.events],
         "allowed": list(allowed or []),
         "as_of": r.as_of.astimezone(UTC).isoformat() if r.as_of else None,

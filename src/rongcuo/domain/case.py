@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 TimerStatus = Literal["running", "paused", "met", "overdue", "cancelled"]
 """Contract values of ``deadlines[].status`` (issue 4)."""
@@ -232,3 +232,27 @@ class Decision:
     events: tuple[Event, ...]
     state: CaseState
     deadlines: tuple[Deadline, ...]
+
+
+class _DeadlineLike(Protocol):
+    @property
+    def timer(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due(self) -> date | None: ...
+
+
+def met_late_on(d: _DeadlineLike, state: CaseState | None) -> date | None:
+    """逾期完成 (met late): the date a timer was met when that was after its due date — the
+    step the period required (e.g. Licheng art. 17's determination within 30 days, its notice
+    within 7) was taken, but late; None when it was met in time, or is not met.
+
+    The stored status stays ``met`` (the fold and its replay are unchanged); views, exports
+    and the overdue list read this to say *late*, never "on time", for such a timer."""
+    if d.status != "met" or d.due is None or state is None:
+        return None
+    t = state.timers.get(d.timer)
+    if t is None or t.stopped_on is None or t.stopped_on <= d.due:
+        return None
+    return t.stopped_on

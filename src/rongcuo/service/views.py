@@ -12,6 +12,7 @@ from typing import Any
 
 from rongcuo.adapters.db.store import CaseRecord, DeadlineRecord, StoredEvent
 from rongcuo.bootstrap import App
+from rongcuo.domain.case import CaseState, met_late_on
 from rongcuo.domain.engine import NOTICE_TRIGGER
 from rongcuo.domain.errors import InvalidInput
 
@@ -19,6 +20,7 @@ STATUS_ZH = {
     "running": "进行中",
     "paused": "已暂停",
     "met": "已完成",
+    "met_late": "逾期完成",
     "overdue": "已逾期",
     "cancelled": "已取消",
 }
@@ -73,8 +75,14 @@ def event_json(e: StoredEvent) -> dict[str, Any]:
     return {**e.to_dict(), "by": e.actor}
 
 
-def deadline_json(d: DeadlineRecord) -> dict[str, Any]:
-    return d.to_dict()
+def deadline_json(d: DeadlineRecord, state: CaseState | None = None) -> dict[str, Any]:
+    """A deadline row; with the case's state, also ``met_late_on``: the date a met timer was
+    met when that was after its due date (逾期完成), else null."""
+    out = d.to_dict()
+    if state is not None:
+        late = met_late_on(d, state)
+        out["met_late_on"] = late.isoformat() if late else None
+    return out
 
 
 def allowed(app: App, case: CaseRecord) -> list[str]:
@@ -101,7 +109,8 @@ def case_json(app: App, case: CaseRecord, *, with_events: bool = True) -> dict[s
         "last_on": case.state.last_on.isoformat() if case.state.last_on else None,
         "version": case.version,
         "facts": dict(case.state.facts),
-        "deadlines": [deadline_json(d) for d in app.store.deadlines(case_id=case.id)],
+        "deadlines": [deadline_json(d, case.state)
+                      for d in app.store.deadlines(case_id=case.id)],
     }
     if with_events:
         out["events"] = [event_json(e) for e in app.store.case_events(case.id)]
@@ -144,6 +153,9 @@ def show_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
         timer = d.timers.get(dl.timer) if d else None
         label = (dl.label_zh if zh else dl.label_en) or _label(timer, lang, dl.timer)
         status = STATUS_ZH.get(dl.status, dl.status) if zh else dl.status
+        late = met_late_on(dl, case.state)
+        if late is not None:
+            status = f"逾期完成（{late.isoformat()} 完成）" if zh else f"met late (on {late})"
         due = dl.due.isoformat() if dl.due else ("—（暂停计时）" if zh else "— (clock stopped)")
         prov = (
             (

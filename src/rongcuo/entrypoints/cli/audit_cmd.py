@@ -69,6 +69,7 @@ def replay_cmd(case_ref: str, as_of: str | None, as_json: bool, db: str | None) 
     from rongcuo.audit.api import replay
     from rongcuo.audit.export import STATUS_ZH, explain_deadline
     from rongcuo.audit.replay import replayed_json
+    from rongcuo.domain.case import met_late_on
 
     app = _app(db)
     r = replay(app, case_ref, _as_of(as_of))
@@ -88,9 +89,10 @@ def replay_cmd(case_ref: str, as_of: str | None, as_json: bool, db: str | None) 
     for d in r.deadlines:
         due = d.due.isoformat() if d.due else "中止计时"
         prov = "（暂定）" if d.provisional else ""
-        click.echo(
-            f"  {d.label_zh or d.timer}：{due}{prov}  {STATUS_ZH.get(d.status, d.status)}"
-        )
+        late = met_late_on(d, r.state)
+        status = (f"逾期完成（{late.isoformat()} 完成）" if late
+                  else STATUS_ZH.get(d.status, d.status))
+        click.echo(f"  {d.label_zh or d.timer}：{due}{prov}  {status}")
         click.echo(f"    {explain_deadline(d)}")
 
 
