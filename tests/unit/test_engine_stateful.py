@@ -44,6 +44,7 @@ REFUSAL_CODES = {
     "timer.not_paused",
     "timer.already_paused",
     "timer.not_running",
+    "timer.already_ended",
     "notice.duplicate",
     "notice.timer_not_running",
 }

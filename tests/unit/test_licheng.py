@@ -579,3 +579,23 @@ def test_step_in_the_wrong_state_is_refused_with_allowed_steps(eng: Engine) -> N
     assert err.article == "历城办法第十七条"
     assert set(err.allowed) == {"transfer", "assign_investigator", "recuse", "start_verification"}
     assert "verifying" in err.message_en
+
+
+def test_a_period_that_ran_out_can_be_neither_paused_nor_extended(eng: Engine) -> None:
+    """Licheng art. 16 (appraisal time not counted — within the period) and art. 17
+    (extension of a running investigation, head's approval): filed 2025-06-05, the
+    investigation ends 2025-07-07 (30 days → Sat 07-05, rolled to Mon 07-07, Civil Code art.
+    203).  On 07-07 itself both are allowed; from 07-08 both are refused with
+    `timer.already_ended`, and nothing changes."""
+    case, _ = run(eng, LICHENG_TO_VERIFYING)
+    (inv,) = [d for d in eng.deadlines(case) if d.timer == "investigation"]
+    assert inv.due == date(2025, 7, 7)
+    for trigger, data in (("pause_clock", {"kind": "鉴定"}),
+                          ("extend_investigation", {"days": "30", "approved_by": "局长"})):
+        assert eng.decide(case, cmd(trigger, "2025-07-07", **data)).events
+        with pytest.raises(Refused) as err:
+            eng.decide(case, cmd(trigger, "2025-07-08", **data))
+        assert err.value.code == "timer.already_ended"
+        assert "2025-07-07 24:00 届满" in err.value.message_zh
+        assert err.value.article == (
+            "历城办法第十六条" if trigger == "pause_clock" else "历城办法第十七条")

@@ -502,6 +502,8 @@ class Engine:
                         article=spec.pause_article,
                         allowed=allowed,
                     )
+                self._refuse_after_end(case, t, spec, cmd.on, "pause", spec.pause_article,
+                                       allowed)
                 if t is not None and t.paused_since is not None:
                     raise Refused(
                         f"{spec.label_zh}已于 {t.paused_since.isoformat()} 停止计时",
@@ -529,6 +531,7 @@ class Engine:
                         article=ext.article,
                         allowed=allowed,
                     )
+                self._refuse_after_end(case, t, spec, cmd.on, "extend", ext.article, allowed)
                 if ext.max_times is not None and len(t.extensions) >= ext.max_times:
                     raise Refused(
                         f"{spec.label_zh}只能延长{ext.max_times}次，已延长{len(t.extensions)}次",
@@ -550,6 +553,35 @@ class Engine:
                         allowed=allowed,
                         details={"rule": "extension.max_days", "timer": spec.name},
                     )
+
+    def _refuse_after_end(
+        self, case: CaseState, t: TimerState | None, spec: TimerSpec, on: date, what: str,
+        article: str | None, allowed: list[str],
+    ) -> None:
+        """期限届满后不得中止或延长: a period that has already ended (24:00 CST of its due
+        date, before ``on``) can be neither paused nor extended.  Licheng art. 16 leaves
+        appraisal time out of the handling time *within* the period; art. 17 lets the head
+        extend a running investigation, art. 20 a correction "难以在规定时间内完成" — none
+        revives a period that ran out, and doing so would erase the overdue mark and stop
+        the escalation."""
+        if t is None or t.paused_since is not None:
+            return
+        got = self._due(case, t)
+        if got is None or got[0] >= on:
+            return
+        due = got[0].isoformat()
+        zh, en = (("中止计时", "paused") if what == "pause" else ("延长", "extended"))
+        raise Refused(
+            f"{spec.label_zh}已于 {due} 24:00 届满，{on.isoformat()} 不能再{zh}："
+            f"期限届满后不得{zh}，本期限已逾期",
+            f"the {spec.name} period ended on {due} at 24:00 CST; it cannot be {en} on "
+            f"{on.isoformat()}: a period that has run out can be neither paused nor extended, "
+            f"it is overdue",
+            code="timer.already_ended",
+            article=article,
+            allowed=allowed,
+            details={"timer": spec.name, "due": due},
+        )
 
     # ---------------------------------------------------------------- folding
     def apply(self, case: CaseState | None, event: Event) -> CaseState:
