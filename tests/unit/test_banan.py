@@ -130,3 +130,14 @@ def test_not_tolerated_is_not_filed_as_a_tolerance(eng: Engine) -> None:
     )
     assert err.code == "guard.outcome"
     assert eng.decide(case, cmd("close", "2025-06-21")).state.state == "closed"
+
+
+def test_exemption_needs_an_article_12_situation_besides_the_conditions(eng: Engine) -> None:
+    """巴南办法第十三条: "具有第十二条规定情形之一，同时符合下列条件的，可以免除…责任" — the three
+    conditions of art. 13 alone do not exempt; an art. 12 situation must be cited too."""
+    err = _refused(
+        eng, _applied(eng), "determine", "2025-06-20", outcome="exempted", items="13.1,13.2,13.3"
+    )
+    assert err.code == "guard.conditions_not_met"
+    assert "article 12" in err.message_en and "第12条" in err.message_zh
+    assert err.article == "巴南办法第十三条"

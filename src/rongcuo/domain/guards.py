@@ -202,8 +202,22 @@ def _items_match_outcome(call: GuardCall) -> None:
 
 
 def _all_items_for_outcome(call: GuardCall) -> None:
+    """Every condition of ``conditions_article`` for ``outcome``; with ``situation_article``
+    also at least one situation of that article (Banan art. 13: "具有第十二条规定情形之一，
+    同时符合下列条件的，可以免除…责任")."""
     if call.data.get("outcome") != call.param("outcome"):
         return
+    situation = call.spec.params.get("situation_article")
+    items = set(call.data.get("items", ()))
+    if situation is not None and not any(i.partition(".")[0] == str(situation) for i in items):
+        call.refuse(
+            "guard.conditions_not_met",
+            f"认定为 {call.param('outcome')} 须具有第{situation}条规定的情形之一"
+            f"（引用 {situation}.项，如 {situation}.1）",
+            f"'{call.param('outcome')}' needs one of the situations of article {situation} "
+            f"(cite {situation}.<item>, e.g. {situation}.1)",
+            missing=[f"{situation}.*"],
+        )
     art = str(call.param("conditions_article"))
     entry = call.definition.catalogue[art]
     need = {f"{art}.{n}" for n in entry.items}
