@@ -599,3 +599,27 @@ def test_a_period_that_ran_out_can_be_neither_paused_nor_extended(eng: Engine) -
         assert "2025-07-07 24:00 届满" in err.value.message_zh
         assert err.value.article == (
             "历城办法第十六条" if trigger == "pause_clock" else "历城办法第十七条")
+
+
+def test_repeated_mistake_counts_only_an_earlier_exemption_under_this_procedure(
+    eng: Engine,
+) -> None:
+    """历城办法第十二条第（五）项: "给予容错免责处理后再次出现同样失误" — an exemption (容错免责)
+    already given, under this procedure.  A later decision, a lighter outcome, or another
+    jurisdiction's decision for the same name and matter does not bar tolerance."""
+    case, _ = run(eng, LICHENG_TO_VERIFYING)
+    case = eng.decide(case, cmd("hear_statement", "2025-06-10")).state
+    prior = {"subject": OPEN_DATA["subject"], "matter": OPEN_DATA["matter"], "case_id": "p",
+             "number": "历城容错〔2025〕9号", "workflow": "licheng"}
+    determine = cmd("determine", "2025-06-20", outcome="exempted", items="10.1")
+
+    def decide(*priors: dict[str, str]) -> object:
+        return eng.decide(case, determine, {"prior_tolerances": list(priors)})
+
+    with pytest.raises(Refused) as err:
+        decide({**prior, "outcome": "exempted", "decided_on": "2025-06-01"})
+    assert err.value.code == "guard.repeated_mistake"
+    assert decide({**prior, "outcome": "exempted", "decided_on": "2025-06-21"})  # later
+    assert decide({**prior, "outcome": "lighter", "decided_on": "2025-06-01"})  # not 免责
+    assert decide({**prior, "outcome": "exempted", "decided_on": "2025-06-01",
+                   "workflow": "banan"})  # another procedure

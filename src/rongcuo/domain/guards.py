@@ -156,17 +156,26 @@ def _exclusion_forbids_tolerance(call: GuardCall) -> None:
         )
 
 
+def _iso(v: Any) -> str:
+    return v.isoformat() if isinstance(v, date) else str(v)
+
+
 def _repeated_mistake(call: GuardCall) -> None:
     forbidden = set(_as_list(call.param("forbidden")))
     tolerated = set(_as_list(call.param("tolerated")))
     subject, matter = call.facts.get("subject"), call.facts.get("matter")
     priors = list(call.context.get("prior_tolerances", ()))
+    on = call.command.on.isoformat()
     matches = [
         {k: (v.isoformat() if isinstance(v, date) else v) for k, v in p.items()}
         for p in priors
         if p.get("subject") == subject
         and p.get("matter") == matter
         and p.get("outcome") in tolerated
+        # under this procedure only (a Banan decision is not a Licheng 容错免责处理) …
+        and p.get("workflow", call.definition.id) == call.definition.id
+        # … and already given on the day of this decision ("给予…处理后再次出现")
+        and _iso(p.get("decided_on") or p.get("on") or on) <= on
     ]
     call.seen["repeated_mistake"] = {
         "subject": subject,

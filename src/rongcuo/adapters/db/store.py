@@ -1056,6 +1056,9 @@ class Store:
                         "matter": facts.get("matter"),
                         "outcome": facts.get("outcome"),
                         "on": (r["last_on"] or r["opened_on"]).isoformat(),
+                        # the date of the decision, where the workflow records it
+                        "decided_on": facts.get("determined_on"),
+                        "workflow": r["workflow_id"],
                     }
                 )
         return out
