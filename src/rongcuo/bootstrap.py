@@ -10,12 +10,14 @@ DDL) — or ``bootstrap(..., migrate=True)``.  The calendar and the definitions 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from alembic.util import CommandError as AlembicCommandError
 
 from rongcuo.adapters.db import migrate as db_migrate
 from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url, sqlite_file
@@ -109,8 +111,11 @@ def bootstrap(
                 "`rongcuo case open` or `rongcuo db upgrade`)",
                 code="store.missing",
             )
+        file = sqlite_file(url)
+        if file is not None and file.exists():
+            _check_sqlite_file(file, empty_ok=not existing)
         engine = make_engine(url, **(engine_options or {}))
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, ImportError) as exc:
         raise StoreError(
             f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"
             "或 postgresql://用户@主机/库名）",
@@ -123,6 +128,14 @@ def bootstrap(
         ready = not should_migrate and _has_tables(engine)
         if should_migrate and not db_migrate.is_up_to_date(engine):
             db_migrate.upgrade(engine)
+    except AlembicCommandError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"数据库 {_shown(url)} 的结构版本本程序不认识（可能由更新版本的 rongcuo 创建）：{exc}",
+            f"the database {_shown(url)} is at a schema revision this rongcuo does not know "
+            f"(perhaps made by a newer version): {exc}",
+            code="store.unknown_revision",
+        ) from exc
     except sa.exc.OperationalError as exc:
         engine.dispose()
         reason = "; ".join(x.strip() for x in str(exc.orig or exc).splitlines() if x.strip())
@@ -130,6 +143,14 @@ def bootstrap(
             f"无法连接数据库 {_shown(url)}：{reason}",
             f"cannot connect to the database {_shown(url)}: {reason}",
             code="store.unreachable",
+        ) from exc
+    except sa.exc.DatabaseError as exc:
+        engine.dispose()
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise StoreError(
+            f"{_shown(url)} 不是可用的数据库：{reason}",
+            f"{_shown(url)} is not a usable database: {reason}",
+            code="store.not_a_database",
         ) from exc
     if not should_migrate and not ready:
         raise StoreError(
@@ -170,6 +191,33 @@ def _cached(key: tuple[Any, ...], dirs: Sequence[Path], load: Callable[[], Any])
 def _shown(url: str) -> str:
     """The URL without its password (for messages)."""
     return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _check_sqlite_file(file: Path, *, empty_ok: bool) -> None:
+    """Refuse, before anything opens it for writing, a SQLite file that holds another
+    program's tables — or, unless ``empty_ok``, no tables at all: migrating it would write
+    into it, and an audit or a sweep would then report "sound" or "nothing due"."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro",
+                                                uri=True)) as conn:
+            names = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{file} 不是可用的数据库：{exc}",
+            f"{file} is not a usable database: {exc}",
+            code="store.not_a_database",
+        ) from exc
+    if "events" in names or (not names and empty_ok):
+        return
+    raise StoreError(
+        f"{file} 不是 rongcuo 数据库（其中没有案件表），未作任何改动；请检查 --db",
+        f"{file} is not a rongcuo database (it has no case tables); nothing was changed — "
+        "check --db",
+        code="store.not_rongcuo",
+    )
 
 
 def _has_tables(engine: sa.Engine) -> bool:
