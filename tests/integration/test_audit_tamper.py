@@ -165,6 +165,29 @@ def test_a_case_row_that_disagrees_with_its_replay_is_detected(
     assert code == "replay.case_row" and seq is not None
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [("subject", "王五", "subject"), ("agency", "伪造局", "agency"),
+     ("opened_on", "2025-09-01", "opened_on")],
+)
+def test_a_case_rows_subject_agency_or_opening_date_edited_is_detected(
+    app: App, clock: FixedClock, column: str, value: str, named: str
+) -> None:
+    """Who the case is about, the agency and the opening date are in the hashed opening
+    event; the row's columns are copies that `case show`, the export and the art. 12(5)
+    repeated-mistake guard read — an edit to them is tampering and is named."""
+    import sqlalchemy as sa
+
+    a, b = _walk(app, clock, 2)
+    with app.store.engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE cases SET {column} = :v WHERE id = :i"),
+                     {"v": date.fromisoformat(value) if column == "opened_on" else value,
+                      "i": a})
+    broken = verify(app, drift=False).findings
+    assert [(f.case_id, f.code) for f in broken] == [(a, "replay.case_row")]
+    assert named in broken[0].message_en
+
+
 def test_a_deadline_row_that_disagrees_with_its_replay_is_detected(
     app: App, clock: FixedClock
 ) -> None:

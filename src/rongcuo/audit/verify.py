@@ -101,7 +101,8 @@ class VerifyReport:
 
 
 class _Track:
-    __slots__ = ("apply", "broken", "hash", "last_id", "seq", "settled", "state", "workflow")
+    __slots__ = ("apply", "broken", "hash", "last_id", "opened", "seq", "settled", "state",
+                 "workflow")
 
     def __init__(self, workflow: tuple[str, str]) -> None:
         self.seq = 0
@@ -113,6 +114,7 @@ class _Track:
         self.settled = False
         self.workflow = workflow
         self.last_id = 0
+        self.opened: str | None = None  # the opening event's business date
         self.apply: Callable[[CaseState | None, str, date, Mapping[str, Any]], CaseState] | None = (
             None
         )
@@ -462,6 +464,8 @@ class Verifier:
         t.seq = ev.seq
         t.hash = ev.hash
         t.last_id = ev.id
+        if ev.seq == 1:
+            t.opened = str(ev.on)
         if t.settled:
             return  # past the case row's head: finish() names it (case.head)
         if self.replay:
@@ -507,6 +511,11 @@ class Verifier:
                 ("closed", bool(st.closed) == case.closed),
                 ("facts", _same_json(case.facts_raw, jsonable(dict(st.facts)))),
                 ("timers", self._timer_rows.same(case.timers_raw, st.timers)),
+                # who and what the case is about, and when it opened: the hashed opening
+                # event says so (the row's columns are copies a guard and the views read)
+                ("subject", st.facts.get("subject", case.subject) == case.subject),
+                ("agency", st.facts.get("agency", case.agency) == case.agency),
+                ("opened_on", t.opened in (None, case.opened_on.isoformat())),
             )
             if not ok
         ]
