@@ -115,3 +115,16 @@ def test_export_as_of_shows_the_case_file_as_it_stood(app: App) -> None:
                                 as_of=datetime(2025, 11, 4, 16, tzinfo=UTC)))
     assert cf["steps"][-1]["step_zh"] == "延长调查期限"
     assert cf["case"]["state"] == "verifying"
+    # the determination was recorded later: the file as it stood names no outcome
+    assert cf["case"]["outcome"] is None and cf["case"]["outcome_zh"] is None
+    html = export_case(app, cid, "html", now=NOW, as_of=datetime(2025, 11, 4, 16, tzinfo=UTC))
+    assert "容错免责" not in html
+    # before the first event: nothing was recorded yet — no state, no outcome
+    early = json.loads(export_case(app, cid, "json", now=NOW,
+                                   as_of=datetime(2025, 1, 1, tzinfo=UTC)))
+    assert early["steps"] == []
+    assert (early["case"]["state"], early["case"]["outcome"]) == (None, None)
+    assert early["case"]["state_zh"] == "（尚无记录）"
+    # today's file still names it
+    now = json.loads(export_case(app, cid, "json", now=NOW))
+    assert now["case"]["outcome"] == "exempted"

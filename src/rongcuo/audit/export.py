@@ -267,8 +267,14 @@ def build_case_file(
                 "next_notice": d.next_notice,
             }
         )
-    cur_state = state or case.state
-    outcome = case.facts.get("outcome")
+    if case_state is not None or as_of is not None:
+        # the replay as of the instant asked for: no state, no outcome that was recorded later
+        # (the case row holds today's)
+        cur_state = case_state.state if case_state is not None else None
+        outcome = case_state.facts.get("outcome") if case_state is not None else None
+    else:
+        cur_state = state or case.state
+        outcome = case.facts.get("outcome")
     return {
         "format": "rongcuo-case-file/1",
         "case": {
@@ -278,7 +284,7 @@ def build_case_file(
             "agency": case.agency,
             "opened_on": case.opened_on.isoformat(),
             "state": cur_state,
-            "state_zh": states.get(cur_state, cur_state),
+            "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
             "outcome": outcome,
             "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
         },
