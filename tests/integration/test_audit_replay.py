@@ -103,6 +103,12 @@ def test_replay_json_has_the_shape_of_case_show_json(
 
     assert key(a) == key(b) and len(a["deadlines"]) >= 3
     assert [e["hash"] for e in a["events"]] == [e["hash"] for e in b["events"]]
+    # each event carries every key `case show --json` gives it (the hashed fields, id, by),
+    # but the idempotency key (a request's, not hashed, not the record)
+    for ea, eb in zip(a["events"], b["events"], strict=True):
+        assert set(ea) - {"idempotency_key"} <= set(eb), set(ea) - set(eb)
+        assert {k: ea[k] for k in ("case_id", "actor", "workflow_id", "workflow_version")} == {
+            k: eb[k] for k in ("case_id", "actor", "workflow_id", "workflow_version")}
 
 
 def test_replay_cli_as_of_leaves_out_later_events(

@@ -178,7 +178,7 @@ def test_a_case_rows_subject_agency_or_opening_date_edited_is_detected(
     repeated-mistake guard read — an edit to them is tampering and is named."""
     import sqlalchemy as sa
 
-    a, b = _walk(app, clock, 2)
+    a, _b = _walk(app, clock, 2)
     with app.store.engine.begin() as conn:
         conn.execute(sa.text(f"UPDATE cases SET {column} = :v WHERE id = :i"),
                      {"v": date.fromisoformat(value) if column == "opened_on" else value,

@@ -298,8 +298,9 @@ def test_an_unknown_case_is_not_found(worker: Worker) -> None:
 def test_fire_sent_twice_with_one_idempotency_key_is_recorded_once(worker: Worker) -> None:
     """A command sent twice with the same idempotency key is applied once (issue 4)."""
     case = _open_filed(worker)
+    results = []
     for _ in range(2):
-        worker.run(
+        res = worker.run(
             "case",
             "fire",
             case,
@@ -312,8 +313,14 @@ def test_fire_sent_twice_with_one_idempotency_key_is_recorded_once(worker: Worke
             "investigator=李明",
             "--idempotency-key",
             "req-7",
+            "--json",
         )
+        results.append(json.loads(res.stdout))
     assert [e["trigger"] for e in _events(worker, case)] == ["open", "file", "assign_investigator"]
+    # the retry returns the first result, the recorded event's seq included (and says it is
+    # a retry)
+    assert results[0]["seqs"] == [3] and results[0]["replayed"] is False
+    assert results[1] == {**results[0], "replayed": True}
 
 
 def test_open_prints_the_id_last_and_json_gives_it(worker: Worker) -> None:

@@ -405,6 +405,8 @@ class Store:
             number=r["number"],
             state=r["state"],
             version=r["version"],
+            # the events the first call recorded (they carry the key): the same ``seqs``
+            events=tuple(e for e in self.case_events(r["id"]) if e.idempotency_key == idem.key),
             replayed=True,
         )
 
