@@ -128,3 +128,20 @@ def test_export_as_of_shows_the_case_file_as_it_stood(app: App) -> None:
     # today's file still names it
     now = json.loads(export_case(app, cid, "json", now=NOW))
     assert now["case"]["outcome"] == "exempted"
+
+
+def test_a_banan_case_file_cites_no_licheng_article(app: App) -> None:
+    """The footer names the article that requires the archive — 历城办法第十四条 for a Licheng
+    case; a Banan case (no archiving step in its text) is not said to follow Licheng."""
+    from datetime import date
+
+    from rongcuo.service import handlers
+
+    cid = handlers.open_case(app, workflow_id="banan", subject="丁", agency="巴南区生态环境局",
+                             on=date(2025, 9, 26), actor="监督科",
+                             data={"matter": "环评审批"}).case_id
+    html = export_case(app, cid, "html", now=NOW)
+    assert "历城" not in html
+    assert "的办案记录生成" in html
+    licheng = export_case(app, _load(app, "licheng_exempted_archived"), "html", now=NOW)
+    assert "本案卷依据历城办法第十四条“归档”要求生成" in licheng

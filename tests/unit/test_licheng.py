@@ -484,6 +484,33 @@ def test_extend_correction_moves_the_due_date(eng: Engine) -> None:
     assert _deadline(eng, case, "correction") == ("running", date(2025, 8, 11))
 
 
+def test_an_extension_is_explained_with_its_own_periods_article(eng: Engine) -> None:
+    """A correction extension is 历城办法第二十条 ("可以申请延长整改期限"), an investigation
+    extension 第十七条: each due date's explanation cites its own (the legal clock used to cite
+    art. 17 for both)."""
+    from rongcuo.domain.periods import DueDate
+
+    case, _ = run(eng, [
+        *LICHENG_TO_NOTIFIED,
+        cmd("order_correction", "2025-07-10", days=20),
+        cmd("extend_correction", "2025-07-25", days=10, approved_by="赵局"),
+    ])
+    (corr,) = [d for d in eng.deadlines(case) if d.timer == "correction"]
+    assert corr.due is not None
+    text = DueDate(due=corr.due, provisional=False, basis=corr.basis).explain("zh")
+    assert "延长 10 个自然日（历城办法第二十条）" in text and "第十七条" not in text
+    assert "(Licheng art. 20)" in DueDate(due=corr.due, provisional=False,
+                                          basis=corr.basis).explain("en")
+    assert corr.basis["cites"] == {"extension": "历城办法第二十条", "pause": "历城办法第十六条"}
+    verifying, _ = run(eng, [*LICHENG_TO_VERIFYING,
+                             cmd("extend_investigation", "2025-06-20", days=10,
+                                 approved_by="局长")])
+    (inv,) = [d for d in eng.deadlines(verifying) if d.timer == "investigation"]
+    assert inv.due is not None
+    assert "（历城办法第十七条）" in DueDate(due=inv.due, provisional=False,
+                                         basis=inv.basis).explain("zh")
+
+
 def test_complete_correction_stops_the_correction_period(eng: Engine) -> None:
     """complete_correction → corrected (历城办法第二十条)."""
     case, _ = run(

@@ -292,6 +292,9 @@ def build_case_file(
             "id": case.workflow_id,
             "version": case.workflow_version,
             "title": _get(definition, "title", case.workflow_id),
+            # the article that requires the archive (Licheng art. 14), if this procedure
+            # has an archiving step; Banan has none
+            "archive_article": _get(_get(definition, "triggers", {}).get("archive"), "article"),
         },
         "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
         "generated_at": generated_at.astimezone(UTC).isoformat(),

@@ -63,6 +63,8 @@ ART_START = "民法典第二百零一条"
 ART_ROLLOVER = "民法典第二百零三条"
 ART_PAUSE = "历城办法第十六条"
 ART_EXTENSION = "历城办法第十七条"
+_ARTICLE_EN = {ART_PAUSE: "Licheng art. 16", ART_EXTENSION: "Licheng art. 17",
+               "历城办法第二十条": "Licheng art. 20"}
 
 Unit = Literal["calendar", "working"]
 ExtensionFrom = Literal["original_last", "rolled_due"]
@@ -85,6 +87,11 @@ class PeriodRule:
     rollover: bool = True
     extension_from: ExtensionFrom = "original_last"
     max_extension_days: int | None = None
+    # the articles cited for an extension and a pause of this period: the definition's own
+    # (Licheng art. 20 for a correction extension, art. 17 for the investigation's); the
+    # defaults serve the bare `rongcuo calendar due` tool
+    extension_article: str = ART_EXTENSION
+    pause_article: str = ART_PAUSE
 
     def __post_init__(self) -> None:
         if self.unit not in _UNITS:
@@ -397,7 +404,7 @@ def compute_due(
                 f"延长天数必须是非负整数，收到 {extension_days!r}",
                 f"extension days must be a non-negative integer, got {extension_days!r}",
                 code="period.bad_extension",
-                article=ART_EXTENSION,
+                article=rule.extension_article,
             )
         cap = rule.max_extension_days
         if cap is not None and extension_days > cap:
@@ -405,7 +412,7 @@ def compute_due(
                 f"延长 {extension_days} 日超过上限 {cap} 日",
                 f"an extension of {extension_days} days exceeds the cap of {cap} days",
                 code="period.extension_over_cap",
-                article=ART_EXTENSION,
+                article=rule.extension_article,
             )
     ps = _check_pauses(start, pauses) if pauses else ()
     try:
@@ -484,6 +491,8 @@ def _build_basis(args: _Args, trace: dict[str, Any], dd: DueDate) -> dict[str, A
         "unit": unit,
         "from": rule.extension_from,
         "cap": rule.max_extension_days,
+        # recorded since the first release (a stored basis never changes): the legal clock's
+        # default; the definition's own articles for this period are under ``cites``
         "article": ART_EXTENSION,
     }
     if ext and "first_raw" in trace:
@@ -509,6 +518,10 @@ def _build_basis(args: _Args, trace: dict[str, Any], dd: DueDate) -> dict[str, A
         "unit": unit,
         "n": rule.days,
         "articles": {"start_not_counted": ART_START, "rollover": ART_ROLLOVER, "pause": ART_PAUSE},
+        # the articles this period's definition cites for an extension and a pause (Licheng
+        # art. 20 for a correction extension, art. 17 for the investigation's); a key added
+        # after the first release, so a stored basis may lack it
+        "cites": {"extension": rule.extension_article, "pause": rule.pause_article},
         "years": years,
         "pauses": pauses,
         "extensions": extension,
@@ -568,34 +581,40 @@ def _explain(b: dict[str, Any], lang: str) -> str:
                 f"statutory holidays of the {STATUTE_EN}; no swapped days are guessed."
             )
     ext = b["extensions"]
+    cites = b.get("cites") or {}
+    ext_art = cites.get("extension") or ext.get("article") or ART_EXTENSION
+    pause_art = cites.get("pause") or ART_PAUSE
+    if not zh:
+        ext_art = _ARTICLE_EN.get(ext_art, ext_art)
+        pause_art = _ARTICLE_EN.get(pause_art, pause_art)
     if ext["days"]:
         unit_e = unit_zh if zh else unit_en
         if ext["from"] == "original_last":
             lines.append(
-                f"延长 {ext['days']} 个{unit_e}（{ART_EXTENSION}），延长的是同一期间："
+                f"延长 {ext['days']} 个{unit_e}（{ext_art}），延长的是同一期间："
                 f"从原最后一日（未顺延）{ext.get('counted_from', '')} 起接续计算，"
                 "顺延只适用于最终的最后一日。"
                 if zh
-                else f"Extended by {ext['days']} {unit_e} (Licheng art. 17): the same period is "
+                else f"Extended by {ext['days']} {unit_e} ({ext_art}): the same period is "
                 f"lengthened, counted on from the original (un-rolled) last day "
                 f"{ext.get('counted_from', '')}; rollover applies only to the final last day."
             )
         else:
             lines.append(
-                f"延长 {ext['days']} 个{unit_e}（{ART_EXTENSION}），从已顺延的到期日 "
+                f"延长 {ext['days']} 个{unit_e}（{ext_art}），从已顺延的到期日 "
                 f"{ext.get('counted_from', '')} 起计算（设置 extension_from=rolled_due）。"
                 if zh
-                else f"Extended by {ext['days']} {unit_e} (Licheng art. 17), counted from the "
+                else f"Extended by {ext['days']} {unit_e} ({ext_art}), counted from the "
                 f"rolled due date {ext.get('counted_from', '')} (extension_from=rolled_due)."
             )
     for p in b["pauses"]:
         if p["status"] == "counted":
             shift_unit = (unit_zh if zh else unit_en) if p["shift_unit"] else ""
             lines.append(
-                f"中止 {p['from']} 至 {p['to']}（{ART_PAUSE}，期间不计入）：自 {p['counted_from']} "
+                f"中止 {p['from']} 至 {p['to']}（{pause_art}，期间不计入）：自 {p['counted_from']} "
                 f"起不计算，最后一日顺移 {p['shift']} 个{shift_unit}。"
                 if zh
-                else f"Pause {p['from']} to {p['to']} (Licheng art. 16, not counted): from "
+                else f"Pause {p['from']} to {p['to']} ({pause_art}, not counted): from "
                 f"{p['counted_from']} the period stops; the last day moves by {p['shift']} "
                 f"{shift_unit}."
             )
