@@ -324,6 +324,29 @@ def _basis_and_text(value: dict[str, Any]) -> tuple[dict[str, Any], str]:
         return converted, _store_text(converted)
 
 
+def _calendar_gap(
+    timers: Iterable[str], have: Mapping[str, tuple[Any, ...]], calendar: Any
+) -> list[tuple[int, str | None]]:
+    """The calendar years a stored deadline was computed with from an official file that this
+    machine's calendar lacks (year, file name) — an auditor's missing file, not tampering."""
+    gap: dict[int, str | None] = {}
+    for timer in timers:
+        row = have.get(timer)
+        if row is None:
+            continue
+        basis = row[3]
+        if isinstance(basis, str):
+            try:
+                basis = json.loads(basis)
+            except ValueError:
+                continue
+        for y in (basis or {}).get("years") or () if isinstance(basis, Mapping) else ():
+            year = y.get("year") if isinstance(y, Mapping) else None
+            if isinstance(year, int) and not y.get("provisional") and calendar.year(year) is None:
+                gap[year] = y.get("file")
+    return sorted(gap.items())
+
+
 def _deadlines_differ(
     want: Iterable[Deadline], have: Mapping[str, tuple[Any, ...]],
     expected: _ExpectedRows | None = None, workflow: tuple[str, str] | None = None,
@@ -526,9 +549,20 @@ class Verifier:
                 f"replay differs from the stored case row: {', '.join(diff)}",
             )
         have = (self._deadlines if deadlines is None else deadlines).get(cid, {})
-        timers, fields = _deadlines_differ(
-            self._engine(t.workflow).deadlines(st), have, self._expected, t.workflow
-        )
+        engine = self._engine(t.workflow)
+        timers, fields = _deadlines_differ(engine.deadlines(st), have, self._expected, t.workflow)
+        gap = _calendar_gap(timers, have, engine.calendar) if timers else []
+        if gap:
+            years = "、".join(f"{y}（{f}）" if f else str(y) for y, f in gap)
+            years_en = ", ".join(f"{y} ({f})" if f else str(y) for y, f in gap)
+            return Finding(
+                cid, "replay.calendar_missing", t.seq, t.last_id,
+                f"无法复核期限 {', '.join(timers)}：存储时依据了 {years} 年的放假安排文件，本机没有"
+                "该文件（请先 rongcuo calendar import 该年份文件再校验）；这不表明记录被改动",
+                f"cannot re-derive the deadlines {', '.join(timers)}: they were computed with the "
+                f"{years_en} holiday calendar, which this machine does not have (import it with "
+                "`rongcuo calendar import`, then verify again); this does not show tampering",
+            )
         if timers:
             return Finding(
                 cid, "replay.deadlines", t.seq, t.last_id,
