@@ -93,3 +93,33 @@ def test_schema_prints_the_json_schema() -> None:
         (ROOT / "workflows" / "schema" / "workflow.schema.json").read_text("utf-8")
     )
     assert code == 0 and json.loads(out) == on_disk
+
+
+def test_validate_refuses_what_would_fail_every_case_it_opens(tmp_path: Path) -> None:
+    """A period of -5 or 0 days or of ten thousand years, reminders that are not distinct
+    positive working days (`[3, -1]`, `[3, 1.5]`, `"abc"`), and a case-number pattern that
+    does not format: refused by `workflows validate` with the file and line (exit 3, no
+    traceback) — they used to pass and then fail every `case open`."""
+    text = (ROOT / "workflows" / "licheng.yaml").read_text("utf-8")
+    cases = {
+        "neg": text.replace("  filing_days:\n    value: 5\n", "  filing_days:\n    value: -5\n"),
+        "zero": text.replace("  filing_days:\n    value: 5\n", "  filing_days:\n    value: 0\n"),
+        "huge": text.replace("  filing_days:\n    value: 5\n",
+                             "  filing_days:\n    value: 99999999999999999999\n"),
+        "rem_neg": text.replace("    value: [3, 1]\n", "    value: [3, -1]\n"),
+        "rem_float": text.replace("    value: [3, 1]\n", "    value: [3, 1.5]\n"),
+        "rem_text": text.replace("    value: [3, 1]\n", "    value: [3, -1, abc]\n"),
+        "number": text.replace('case_number: "历城容错〔{year}〕{n}号"',
+                               'case_number: "历城容错〔{year}〕{n}号{"', 1),
+    }
+    for name, body in cases.items():
+        assert body != text, name
+        bad = tmp_path / f"{name}.yaml"
+        bad.write_text(body, encoding="utf-8")
+        code, out, err = _run("workflows", "validate", str(bad))
+        assert code == 3, (name, out, err)
+        assert f"{bad}:" in err and "Traceback" not in err, (name, err)
+        wanted = {"neg": "between 1 and", "zero": "between 1 and", "huge": "between 1 and",
+                  "rem_neg": "distinct whole numbers", "rem_float": "distinct whole numbers",
+                  "rem_text": "distinct whole numbers", "number": "case number pattern"}[name]
+        assert wanted in err, (name, err)

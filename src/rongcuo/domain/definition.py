@@ -542,6 +542,14 @@ def _build(d: dict[str, Any], chk: _Checker) -> WorkflowDefinition | None:
         )
     if frm and to and to < frm:
         chk.error(("in_force",), "施行期间不成立", "in_force 'to' is before 'from'")
+    try:  # the store fills it in for every case it opens: a bad pattern must fail here
+        str(d["case_number"]).format(year=2025, n=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        chk.error(
+            ("case_number",),
+            f"案件编号格式无效（只能使用 {{year}} 和 {{n}}）：{exc}",
+            f"the case number pattern is invalid (only {{year}} and {{n}} may be used): {exc}",
+        )
     return WorkflowDefinition(
         id=d["id"],
         version=str(d["version"]),
@@ -560,6 +568,20 @@ def _build(d: dict[str, Any], chk: _Checker) -> WorkflowDefinition | None:
         catalogue=catalogue,
         filename=chk.filename,
         raw=d,
+    )
+
+
+# A legal period in a definition: at least a day, at most ten years (a typo such as
+# 99999999999999999999 would otherwise pass validation and fail every case it opens).
+MAX_PERIOD_DAYS = 3660
+
+
+def _working_days(value: Any) -> bool:
+    """A list of distinct whole numbers of working days, each at least 1 (no bools, no 1.5)."""
+    return (
+        isinstance(value, list)
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+        and len(set(value)) == len(value)
     )
 
 
@@ -584,7 +606,13 @@ def _timers(
         days: int | None = None
         days_from_data: str | None = None
         due_from_data = (period.get("due") or {}).get("data")
-        if isinstance(days_raw, int):
+        if isinstance(days_raw, int) and not 1 <= days_raw <= MAX_PERIOD_DAYS:
+            chk.error(
+                (*path, "period", "days"),
+                f"期限天数须在 1 至 {MAX_PERIOD_DAYS} 之间",
+                f"timer '{name}': days must be between 1 and {MAX_PERIOD_DAYS}, not {days_raw}",
+            )
+        elif isinstance(days_raw, int):
             days = days_raw
         elif isinstance(days_raw, dict) and "param" in days_raw:
             p = params.get(days_raw["param"])
@@ -593,6 +621,14 @@ def _timers(
                     (*path, "period", "days"),
                     "未知参数",
                     f"timer '{name}': unknown parameter '{days_raw['param']}'",
+                )
+            elif (isinstance(p.value, int) and not isinstance(p.value, bool)
+                  and not 1 <= p.value <= MAX_PERIOD_DAYS):
+                chk.error(
+                    ("parameters", p.name, "value"),
+                    f"期限天数须在 1 至 {MAX_PERIOD_DAYS} 之间",
+                    f"parameter '{p.name}' (the days of timer '{name}') must be between 1 and "
+                    f"{MAX_PERIOD_DAYS}, not {p.value}",
                 )
             elif isinstance(p.value, int) and not isinstance(p.value, bool):
                 days = p.value
@@ -679,7 +715,14 @@ def _timers(
         if rem:
             if "param" in rem:
                 p = params.get(rem["param"])
-                if p is None or p.basis != "policy" or not isinstance(p.value, list):
+                if p is not None and isinstance(p.value, list) and not _working_days(p.value):
+                    chk.error(
+                        ("parameters", p.name, "value"),
+                        "提醒须为互不相同的正整数工作日数",
+                        f"parameter '{p.name}': reminders must be distinct whole numbers of "
+                        f"working days of at least 1, not {p.value!r}",
+                    )
+                elif p is None or p.basis != "policy" or not isinstance(p.value, list):
                     chk.error(
                         (*path, "reminders"),
                         "提醒须引用 basis: policy 的整数列表参数",
@@ -688,6 +731,13 @@ def _timers(
                     )
                 else:
                     reminders = tuple(sorted((int(v) for v in p.value), reverse=True))
+            elif not _working_days(rem.get("working_days_before")):
+                chk.error(
+                    (*path, "reminders", "working_days_before"),
+                    "提醒须为互不相同的正整数工作日数",
+                    f"timer '{name}': reminders must be distinct whole numbers of working days "
+                    f"of at least 1, not {rem.get('working_days_before')!r}",
+                )
             else:
                 reminders = tuple(sorted(rem["working_days_before"], reverse=True))
         esc = t.get("escalation")
