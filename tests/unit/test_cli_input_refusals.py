@@ -1,0 +1,56 @@
+"""Input the CLI cannot read is refused up front — exit 3, named in Chinese and English —
+never a traceback: arguments that are not UTF-8, a scheduler configuration file that is not
+UTF-8, a data directory (``RONGCUO_HOME``) that is a file, numbers and dates the calendar
+commands would otherwise read leniently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rongcuo.entrypoints.cli.main import EXIT_REFUSED, cli
+
+# what Python makes of the bytes 0xff 0xfe / 0xc3 in sys.argv (surrogateescape)
+NOT_UTF8 = "\udcff\udcfe"
+
+OPEN = ["case", "open", "--workflow", "licheng", "--subject", "张某", "--agency", "局",
+        "--on", "2025-09-26", "--by", "监督科", "--set", "matter=x"]
+
+
+def _with(args: list[str], option: str, value: str) -> list[str]:
+    out = list(args)
+    out[out.index(option) + 1] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "bad"),
+    [
+        (_with(OPEN, "--subject", NOT_UTF8), NOT_UTF8),
+        (_with(OPEN, "--by", "\udcc3"), "\udcc3"),
+        (_with(OPEN, "--set", "matter=\udcff"), "matter=\udcff"),
+        (["case", "show", "\udcff"], "\udcff"),
+        (["case", "fire", "历城容错〔2025〕1号", "file", "--on", "2025-09-29", "--by", "\udcc3"],
+         "\udcc3"),
+    ],
+    ids=["subject", "by", "set", "show", "fire-by"],
+)
+def test_an_argument_that_is_not_utf8_is_refused_naming_it(
+    args: list[str], bad: str, tmp_path: Path
+) -> None:
+    """A byte string that is not UTF-8 cannot be recorded in a case file, hashed or stored:
+    exit 3 naming the argument (as ``ascii()`` prints it), and no database is touched."""
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == EXIT_REFUSED, res.output
+    assert "参数不是有效的 UTF-8 文本" in res.stderr
+    assert f"argument is not valid UTF-8 text: {bad!a}" in res.stderr
+    assert not (tmp_path / "rongcuo-home").exists()  # refused before opening any database
+
+
+def test_a_non_utf8_argument_is_refused_as_json_with_json() -> None:
+    """``--json`` callers get the refusal as JSON (code ``input.not_utf8``)."""
+    res = CliRunner().invoke(cli, ["case", "show", "\udcff", "--json"])
+    assert res.exit_code == EXIT_REFUSED
+    assert '"error": "input.not_utf8"' in res.stderr
