@@ -54,3 +54,20 @@ def test_a_non_utf8_argument_is_refused_as_json_with_json() -> None:
     res = CliRunner().invoke(cli, ["case", "show", "\udcff", "--json"])
     assert res.exit_code == EXIT_REFUSED
     assert '"error": "input.not_utf8"' in res.stderr
+
+
+@pytest.mark.parametrize("day", ["20250905", "2025-W36-5", "2025-09-05 "])
+def test_calendar_dates_must_be_written_yyyy_mm_dd(day: str) -> None:
+    """``calendar due`` reads its start date as YYYY-MM-DD only (what its errors promise);
+    Python 3.11 alone would also read basic and week-date forms."""
+    res = CliRunner().invoke(cli, ["calendar", "due", day, "30", "--unit", "calendar"])
+    assert res.exit_code == EXIT_REFUSED, res.output
+    assert "YYYY-MM-DD" in res.stderr
+
+
+@pytest.mark.parametrize("n", ["3_0", "٣٠", "３０", " 30", "+30"])
+def test_calendar_periods_must_be_ascii_digits(n: str) -> None:
+    """``calendar due START N``: N is ASCII digits only (no ``_``, other scripts, spaces)."""
+    res = CliRunner().invoke(cli, ["calendar", "due", "2025-09-05", n, "--unit", "calendar"])
+    assert res.exit_code == EXIT_REFUSED, res.output
+    assert "not an integer" in res.stderr
