@@ -56,6 +56,22 @@ def test_a_non_utf8_argument_is_refused_as_json_with_json() -> None:
     assert '"error": "input.not_utf8"' in res.stderr
 
 
+@pytest.mark.parametrize("job", ["sweep", "run"])
+def test_a_scheduler_config_that_is_not_utf8_is_refused_naming_it(
+    job: str, tmp_path: Path
+) -> None:
+    """``scheduler sweep/run --config FILE`` with bytes that are not UTF-8: exit 3 naming the
+    file, before any database is opened."""
+    cfg = tmp_path / "scheduler.toml"
+    cfg.write_bytes(b'sweep_seconds = 60\n# \xff\xfe\n')
+    res = CliRunner().invoke(
+        cli, ["scheduler", job, "--config", str(cfg), "--db", str(tmp_path / "x.sqlite3")]
+    )
+    assert res.exit_code == EXIT_REFUSED, res.output
+    assert str(cfg) in res.stderr and "not UTF-8" in res.stderr
+    assert not (tmp_path / "x.sqlite3").exists()
+
+
 @pytest.mark.parametrize("day", ["20250905", "2025-W36-5", "2025-09-05 "])
 def test_calendar_dates_must_be_written_yyyy_mm_dd(day: str) -> None:
     """``calendar due`` reads its start date as YYYY-MM-DD only (what its errors promise);
