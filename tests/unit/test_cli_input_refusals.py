@@ -56,6 +56,21 @@ def test_a_non_utf8_argument_is_refused_as_json_with_json() -> None:
     assert '"error": "input.not_utf8"' in res.stderr
 
 
+def test_a_data_directory_that_is_a_file_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``RONGCUO_HOME`` naming a regular file: ``rongcuo demo`` cannot create the embedded
+    database there — exit 3 naming the path, not a FileExistsError."""
+    home = tmp_path / "not-a-dir"
+    home.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("RONGCUO_HOME", str(home))
+    res = CliRunner().invoke(cli, ["demo"])
+    assert res.exit_code == EXIT_REFUSED, res.output
+    assert str(home) in res.stderr and "RONGCUO_HOME" in res.stderr
+    assert "is a file, not a directory" in res.stderr
+    assert home.read_text(encoding="utf-8") == "x"
+
+
 @pytest.mark.parametrize("job", ["sweep", "run"])
 def test_a_scheduler_config_that_is_not_utf8_is_refused_naming_it(
     job: str, tmp_path: Path
