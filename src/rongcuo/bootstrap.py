@@ -115,6 +115,22 @@ def bootstrap(
         if file is not None and file.exists():
             _check_sqlite_file(file, empty_ok=not existing)
         engine = make_engine(url, **(engine_options or {}))
+    except OSError as exc:
+        # the SQLite file's directory cannot be made: RONGCUO_HOME (or a --db path) names a
+        # regular file, a directory under one, or a place we may not write
+        where = exc.filename or sqlite_file(url)
+        if isinstance(exc, FileExistsError):
+            zh, en = f"{where} 是文件，不是目录", f"{where} is a file, not a directory"
+        elif isinstance(exc, NotADirectoryError):
+            zh, en = f"{where} 的上级中有文件", f"a parent of {where} is a file"
+        else:
+            zh = en = f"{where}: {exc.strerror or exc}"
+        raise StoreError(
+            f"无法创建数据库所在的目录：{zh}（请检查 RONGCUO_HOME 或 --db）",
+            f"cannot create the database directory: {en} (check RONGCUO_HOME or --db)",
+            code="store.bad_path",
+            details={"path": str(where)},
+        ) from exc
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, ImportError) as exc:
         raise StoreError(
             f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"

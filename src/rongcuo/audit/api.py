@@ -145,7 +145,7 @@ def verify(
                     replay=replay,
                 )
         if against is not None:
-            doc = cp.parse_checkpoint(against.read_text(encoding="utf-8"), str(against))
+            doc = cp.parse_checkpoint(against.read_bytes(), str(against))
             pub = cp.load_public_key(pubkey) if pubkey else None
             problems = cp.check_signature(doc, pub)
             hashes = snap.hashes()

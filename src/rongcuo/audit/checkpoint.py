@@ -187,7 +187,59 @@ def make_checkpoint(
     return body
 
 
-def parse_checkpoint(text: str, source: str = "checkpoint") -> dict[str, Any]:
+def _not_a_checkpoint(source: str, zh: str, en: str) -> InvalidInput:
+    return InvalidInput(
+        f"{source} 不是检查点文件：{zh}",
+        f"{source} is not a checkpoint file: {en}",
+        code="audit.bad_checkpoint",
+    )
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_shape(doc: Mapping[str, Any], source: str) -> None:
+    """The fields the checks read, with the types they read them as — so a file that is
+    JSON but no checkpoint (``"cases": "zz"``) is refused, never a ``TypeError`` midway."""
+    if not _is_int(doc["max_event_id"]):
+        raise _not_a_checkpoint(
+            source, "max_event_id 应为整数", "max_event_id must be a whole number"
+        )
+    if not isinstance(doc["global_head"], str):
+        raise _not_a_checkpoint(source, "global_head 应为文本", "global_head must be text")
+    cases = doc["cases"]
+    if not isinstance(cases, list):
+        raise _not_a_checkpoint(
+            source, "cases 应为案件摘要的列表", "cases must be a list of case heads"
+        )
+    for i, c in enumerate(cases):
+        if not (
+            isinstance(c, dict)
+            and isinstance(c.get("case_id"), str)
+            and _is_int(c.get("seq"))
+            and isinstance(c.get("hash"), str)
+        ):
+            raise _not_a_checkpoint(
+                source,
+                f"cases 第 {i + 1} 项应为 {{case_id: 文本, seq: 整数, hash: 文本}}",
+                f"cases[{i}] must be {{case_id: text, seq: whole number, hash: text}}",
+            )
+
+
+def parse_checkpoint(text: str | bytes, source: str = "checkpoint") -> dict[str, Any]:
+    """A checkpoint document read from a file (its bytes, or text), checked for the shape
+    :func:`check_signature` and :func:`check_extends` read; anything else is refused as
+    :class:`InvalidInput` naming ``source`` and the reason."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _not_a_checkpoint(
+                source,
+                f"不是 UTF-8 文本（偏移 {exc.start} 处的字节无效）",
+                f"not UTF-8 text (invalid byte at offset {exc.start})",
+            ) from exc
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -209,6 +261,7 @@ def parse_checkpoint(text: str, source: str = "checkpoint") -> dict[str, Any]:
                 f"checkpoint {source} lacks the field {key}",
                 code="audit.bad_checkpoint",
             )
+    _check_shape(doc, source)
     return doc
 
 

@@ -53,6 +53,7 @@ from rongcuo.domain.definition import (
 from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.guards import GUARD_RULES, GuardCall
 from rongcuo.domain.periods import DueDate, PeriodRule, compute_due
+from rongcuo.domain.strict import iso_date, whole_number
 
 CST = ZoneInfo("Asia/Shanghai")
 NEW = "_new"  # the machine's pseudo-state before a case is opened
@@ -406,17 +407,24 @@ class Engine:
             return raw.strip()
         if f.type == "int":
             try:
-                n = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(str(raw))
+                n = (
+                    raw
+                    if isinstance(raw, int) and not isinstance(raw, bool)
+                    else whole_number(str(raw))
+                )
             except ValueError:
                 raise _bad(
-                    key, f"“{raw}”不是整数", f"'{raw}' is not a whole number", trigger
+                    key,
+                    f"“{raw}”不是整数（只用数字 0-9）",
+                    f"'{raw}' is not a whole number (digits 0-9 only)",
+                    trigger,
                 ) from None
             if f.min is not None and n < f.min:
                 raise _bad(key, f"不得小于 {f.min}", f"must be at least {f.min}", trigger)
             return n
         if f.type == "date":
             try:
-                d = _as_date(raw)
+                d = raw if isinstance(raw, date) else iso_date(str(raw))
             except ValueError:
                 raise _bad(
                     key,
@@ -474,6 +482,14 @@ class Engine:
         if not items:
             raise _bad(key, "不能为空", "must not be empty", trigger)
         if f.type == "items":
+            repeated = sorted({i for i in items if items.count(i) > 1})
+            if repeated:
+                raise _bad(
+                    key,
+                    f"{', '.join(repeated)} 重复填写（每一项只写一次）",
+                    f"{', '.join(repeated)} given more than once (name each item once)",
+                    trigger,
+                )
             unknown = [i for i in items if self.definition.item_text(i) is None]
             if unknown:
                 raise _bad(

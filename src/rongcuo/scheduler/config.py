@@ -196,6 +196,17 @@ def load_config(path: Path | None = None) -> SchedulerConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise _bad(f"找不到调度配置文件 {path}", f"scheduler config {path} not found") from exc
+    except UnicodeDecodeError as exc:
+        raise _bad(
+            f"调度配置文件 {path} 不是 UTF-8 文本（偏移 {exc.start} 处的字节无效）",
+            f"scheduler config {path} is not UTF-8 text (invalid byte at offset {exc.start})",
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _bad(
+            f"无法读取调度配置文件 {path}：{reason}",
+            f"cannot read scheduler config {path}: {reason}",
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise _bad(
             f"调度配置文件 {path} 不是有效的 TOML：{exc}", f"{path} is not valid TOML: {exc}"

@@ -3,6 +3,8 @@
 Each handler is a few lines over :class:`rongcuo.bootstrap.App`.  Rules enforced here (the
 engine enforces the rest: the order of steps, guards, closed cases, dates before the last step):
 
+* who records a step (``--by``) is never blank, and no free text is longer than the column
+  that stores it (:mod:`rongcuo.service.inputs`) — on SQLite exactly as on PostgreSQL;
 * a step is never recorded on a date in the future (legal date in CST, from the injected
   clock) — a case worker records what happened, not what is planned;
 * a retried command with the same idempotency key returns the first result and writes nothing;
@@ -21,6 +23,7 @@ from rongcuo.bootstrap import App
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.service.inputs import check_command_text
 
 log = rlog.get_logger("rongcuo.service")
 
@@ -52,6 +55,9 @@ def open_case(
     idempotency_key: str | None = None,
 ) -> CommitResult:
     """Open a case (trigger ``open``; Licheng art. 13) and return its id and number."""
+    check_command_text(
+        actor=actor, idempotency_key=idempotency_key, subject=subject, agency=agency
+    )
     data = {**dict(data or {}), "subject": subject, "agency": agency}
     idem = (
         Idempotency.for_command(
@@ -99,6 +105,7 @@ def fire(
     idempotency_key: str | None = None,
 ) -> CommitResult:
     """Record one step ``trigger`` on the date it happened."""
+    check_command_text(actor=actor, idempotency_key=idempotency_key)
     case = app.store.load_case(case_ref)
     rlog.bind(case_id=case.id, actor=actor)
     idem = (

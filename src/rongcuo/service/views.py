@@ -15,6 +15,7 @@ from rongcuo.bootstrap import App
 from rongcuo.domain.case import CaseState, met_late_on
 from rongcuo.domain.engine import NOTICE_TRIGGER
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.strict import iso_date
 
 STATUS_ZH = {
     "running": "进行中",
@@ -31,8 +32,10 @@ _BOOKKEEPING = frozenset({"from_state", "to_state", "workflow", "repeated_mistak
 
 
 def parse_date(value: str, option: str = "--on") -> date:
+    """A date option: exactly ``YYYY-MM-DD`` (not ``20250901``, ``2025-W39-5`` or an empty
+    value, which Python would read or a caller might take for "no filter")."""
     try:
-        return date.fromisoformat(value.strip())
+        return iso_date(value)
     except ValueError:
         raise InvalidInput(
             f"{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
@@ -42,6 +45,7 @@ def parse_date(value: str, option: str = "--on") -> date:
 
 
 def parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    """``--set KEY=VALUE`` pairs; a key given twice is refused (which value was meant?)."""
     out: dict[str, str] = {}
     for p in pairs:
         key, sep, value = p.partition("=")
@@ -51,7 +55,15 @@ def parse_sets(pairs: Sequence[str]) -> dict[str, str]:
                 f"--set {p!r} is not KEY=VALUE (e.g. matter=fine)",
                 code="input.set",
             )
-        out[key.strip()] = value
+        key = key.strip()
+        if key in out:
+            raise InvalidInput(
+                f"--set {key} 给了两次（“{out[key]}”和“{value}”）：每个键只能给一次",
+                f"--set {key} is given twice ({out[key]!r} and {value!r}): give each key once",
+                code="input.set_repeated",
+                details={"key": key},
+            )
+        out[key] = value
     return out
 
 

@@ -47,8 +47,19 @@ def _as_of(value: str | None) -> datetime | None:
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text)
-    else:
+        return
+    try:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        from rongcuo.domain.errors import InvalidInput
+
+        reason = exc.strerror or str(exc)
+        raise InvalidInput(
+            f"无法写入 --out {out}：{reason}",
+            f"cannot write --out {out}: {reason}",
+            code="input.out_path",
+            details={"path": str(out), "reason": reason},
+        ) from exc
 
 
 @click.group(name="audit")

@@ -22,6 +22,7 @@ from rongcuo.domain.calendar import WorkCalendar, statutory_holidays
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.periods import PeriodRule, compute_due
+from rongcuo.domain.strict import iso_date, whole_number
 
 PROVISIONAL_MARK = "暂定"
 IMPORT_ACTOR = "system:calendar-import"
@@ -29,7 +30,7 @@ IMPORT_ACTOR = "system:calendar-import"
 
 def _parse_date(text: str, what_zh: str, what_en: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)
     except ValueError:
         raise InvalidInput(
             f"{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）",
@@ -40,7 +41,7 @@ def _parse_date(text: str, what_zh: str, what_en: str) -> date:
 
 def _parse_int(text: str, what_zh: str, what_en: str) -> int:
     try:
-        value = int(text.strip())
+        value = whole_number(text)
     except ValueError:
         raise InvalidInput(
             f"{what_zh}“{text}”不是整数",

@@ -214,15 +214,19 @@ def list_cmd(
     """Cases by workflow, state, what is due, what is overdue."""
     from rongcuo.clock import today_cst
 
+    # a date option given, even empty, must be a date: an unset shell variable
+    # (--due-before "$D") must not silently mean "no filter"
+    due = views.parse_date(due_before, "--due-before") if due_before is not None else None
+    given_as_of = views.parse_date(as_of, "--as-of") if as_of is not None else None
     app = app_for(db)
     try:
         overdue_as_of = None
         if overdue:
-            overdue_as_of = views.parse_date(as_of, "--as-of") if as_of else today_cst(app.clock)
+            overdue_as_of = given_as_of or today_cst(app.clock)
         cases = app.store.list_cases(
             workflow_id=workflow,
             state=state,
-            due_before=views.parse_date(due_before, "--due-before") if due_before else None,
+            due_before=due,
             overdue_as_of=overdue_as_of,
         )
         if as_json:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from rongcuo import logging as rlog
-from rongcuo.domain.errors import DomainError
+from rongcuo.domain.errors import DomainError, InvalidInput
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict
 
 EXIT_REFUSED = 3
@@ -40,6 +40,35 @@ def report_error(err: DomainError, *, as_json: bool = False, lang: str = "zh") -
         click.echo(other, err=True)
 
 
+def _is_utf8(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def refuse_undecodable(args: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 before any command reads it.
+
+    Python hands such bytes on as lone surrogates (``'\\udcff'``); stored, hashed or sent to
+    the database they crash deep inside (``UnicodeEncodeError``), and a case file must hold
+    text a person can read.  The argument is named with :func:`ascii`, which prints it."""
+    for i, arg in enumerate(args):
+        if _is_utf8(arg):
+            continue
+        # the option before it, if any, says where it was typed (``--subject``)
+        prev = args[i - 1] if i > 0 and args[i - 1].startswith("-") else ""
+        where_zh = f"（在 {prev} 之后）" if prev and _is_utf8(prev) else ""
+        where_en = f" (after {prev})" if where_zh else ""
+        raise InvalidInput(
+            f"参数不是有效的 UTF-8 文本：{arg!a}{where_zh}",
+            f"argument is not valid UTF-8 text: {arg!a}{where_en}",
+            code="input.not_utf8",
+            details={"argument": ascii(arg), "position": i},
+        )
+
+
 class RongcuoGroup(click.Group):
     """Turns domain/service errors into clear messages and stable exit codes."""
 
@@ -51,6 +80,8 @@ class RongcuoGroup(click.Group):
             protected = ctx.protected_args
         args = [*protected, *ctx.args]
         try:
+            rlog.configure()  # the refusal below is logged before the root callback runs
+            refuse_undecodable(args)
             return super().invoke(ctx)
         except DomainError as err:
             as_json = "--json" in args
@@ -61,7 +92,8 @@ class RongcuoGroup(click.Group):
                 elif a.startswith("--lang="):
                     lang = a.split("=", 1)[1]
             report_error(err, as_json=as_json, lang=lang)
-            rlog.get_logger().info("refused", code=err.code, args=args[:2])
+            shown = [a if _is_utf8(a) else ascii(a) for a in args[:2]]
+            rlog.get_logger().info("refused", code=err.code, args=shown)
             ctx.exit(exit_code_for(err))
 
 
