@@ -147,3 +147,26 @@ def test_an_empty_or_malformed_date_filter_is_refused(w: Worker, args: list[str]
     _open_filed(w)
     res = w.run("case", "list", *args, ok=False)
     assert res.exit_code == 3 and args[-2] in res.stderr and "YYYY-MM-DD" in res.stderr
+
+
+def test_an_empty_idempotency_key_is_refused_not_taken_for_none(w: Worker) -> None:
+    """`--idempotency-key "$KEY"` with KEY unset: silently recording without a key would let
+    the retry record the step twice; it is refused and nothing is written."""
+    case = _open_filed(w)
+    before = _events(w, case)
+    for blank in ("", "  "):
+        res = w.run("case", "fire", case, "assign_investigator", "--on", "2025-09-30",
+                    "--by", "监督科", "--set", "investigator=李明",
+                    "--idempotency-key", blank, ok=False)
+        assert res.exit_code == 3 and "--idempotency-key" in res.stderr
+        assert "must not be blank" in res.stderr
+    assert _events(w, case) == before
+    res = w.run(*_open_args(**{"--idempotency-key": ""}), ok=False)
+    assert res.exit_code == 3
+    assert len(_cases(w)) == 1
+
+
+def test_an_empty_scheduler_config_path_is_refused(w: Worker) -> None:
+    res = w.run("scheduler", "sweep", "--config", "", ok=False)
+    assert res.exit_code == 3 and "--config is empty" in res.stderr
+

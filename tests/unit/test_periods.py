@@ -282,3 +282,14 @@ def test_threads_sharing_a_cold_calendar_get_the_same_dates_as_one_thread() -> N
         with ThreadPoolExecutor(8) as pool:
             got = list(pool.map(lambda s, c=shared: compute_due(s, rule, c).due, reversed(starts)))
         assert got[::-1] == expected
+
+
+def test_an_extension_beyond_the_computable_dates_is_named_in_the_refusal() -> None:
+    """A 10-day correction period extended by 3,000,000 days (a typo): the refusal names the
+    extension, not only the 10-day base period."""
+    with pytest.raises(InvalidInput) as err:
+        compute_due(date(2025, 11, 1), PeriodRule(unit="calendar", days=10), load_calendar(),
+                    extension_days=3_000_000)
+    assert err.value.code == "period.out_of_range"
+    assert "a period of 10 days extended by 3000000 days" in err.value.message_en
+    assert "10 日（延长 3000000 日）" in err.value.message_zh

@@ -418,10 +418,12 @@ def compute_due(
     try:
         due, provisional = _compute(start, rule, calendar, ps, extension_days, None)
     except (OverflowError, ValueError):
+        ext_zh = f"（延长 {extension_days} 日）" if extension_days else ""
+        ext_en = f" extended by {extension_days} days" if extension_days else ""
         raise InvalidInput(
-            f"期间从 {start.isoformat()} 起 {rule.days} 日超出可计算的日期范围",
-            f"a period of {rule.days} days from {start.isoformat()} runs past the last date"
-            " that can be computed",
+            f"期间从 {start.isoformat()} 起 {rule.days} 日{ext_zh}超出可计算的日期范围",
+            f"a period of {rule.days} days{ext_en} from {start.isoformat()} runs past the last "
+            "date that can be computed",
             code="period.out_of_range",
         ) from None
     return DueDate(due, provisional, _args=(start, rule, calendar, ps, extension_days))

@@ -80,4 +80,7 @@ def check_command_text(
     if agency is not None:
         check_length(AGENCY, agency)
     if idempotency_key is not None:
+        # an empty key (an unset shell variable) would silently mean "no key": a retry would
+        # then be recorded twice
+        check_not_blank(IDEMPOTENCY_KEY, idempotency_key)
         check_length(IDEMPOTENCY_KEY, idempotency_key)

@@ -68,6 +68,13 @@ def instant(app: Any, now_text: str | None) -> datetime:
 def _config(path: str | None) -> Any:
     from rongcuo.scheduler.config import load_config
 
+    if path is not None and not path.strip():
+        raise InvalidInput(
+            "--config 为空：请给出调度配置文件的路径，或不写此选项以使用默认配置",
+            "--config is empty: give the scheduler config file's path, or leave the option "
+            "out for the default",
+            code="input.blank",
+        )
     return load_config(Path(path) if path else None)
 
 
