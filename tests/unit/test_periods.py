@@ -293,3 +293,22 @@ def test_an_extension_beyond_the_computable_dates_is_named_in_the_refusal() -> N
     assert err.value.code == "period.out_of_range"
     assert "a period of 10 days extended by 3000000 days" in err.value.message_en
     assert "10 日（延长 3000000 日）" in err.value.message_zh
+
+
+def test_a_pause_starting_on_the_rolled_over_last_day_counts() -> None:
+    """Start 2025-09-04 + 30 days = Sat 10-04, inside the National Day block, so the last day
+    is Thu 10-09 (Civil Code art. 203).  An appraisal (Licheng art. 16) from 10-09 to 10-19
+    starts within the period — on its last day — so the last day moves to the day after the
+    pause, 10-20, exactly as a pause from the counted last day 10-04 would move it; it used to
+    be ignored as "after the period".  One from 10-10 is after the period: 10-09 stays."""
+    rule = PeriodRule(unit="calendar", days=30)
+    on_last = compute_due(date(2025, 9, 4), rule, CAL,
+                          pauses=[Pause(date(2025, 10, 9), date(2025, 10, 19))])
+    from_counted = compute_due(date(2025, 9, 4), rule, CAL,
+                               pauses=[Pause(date(2025, 10, 4), date(2025, 10, 19))])
+    after = compute_due(date(2025, 9, 4), rule, CAL,
+                        pauses=[Pause(date(2025, 10, 10), date(2025, 10, 19))])
+    assert (on_last.due, from_counted.due, after.due) == (
+        date(2025, 10, 20), date(2025, 10, 20), date(2025, 10, 9))
+    assert [p["status"] for p in on_last.basis["pauses"]] == ["counted"]
+    assert "开始于期间届满之后" not in on_last.explain("zh")

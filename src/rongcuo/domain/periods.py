@@ -15,6 +15,9 @@ Every rule is an explicit setting of :class:`PeriodRule`, never an implicit habi
   period, its working days for a working-day period; a pause that starts after the last day
   changes nothing.  Pauses are applied in date order, before the rollover, so a pause that
   starts after the original last day but inside the already-extended period still counts.
+  A pause that starts after the counted last day but on or before the day that last day
+  rolls over to (Civil Code art. 203) also starts within the period — on its last day — and
+  moves the last day to the day after the pause, as a pause from the counted last day does.
   The start day itself is never counted, so a pause starting on the start day counts only from
   day 1.
 * Extensions (历城办法第十七条, Licheng art. 17: "延长期限不得超过30日"): days added to the
@@ -42,7 +45,7 @@ lazily on first access by re-running the computation with a trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -270,15 +273,27 @@ def _pause_key(t: tuple[int, int, Pause]) -> tuple[int, int]:
 
 
 def _adv_calendar(
-    anchor: int, k: int, ps: Sequence[tuple[int, int, Pause]], rec: list[Any] | None
+    anchor: int, k: int, ps: Sequence[tuple[int, int, Pause]], rec: list[Any] | None,
+    roll: Callable[[int], int] | None = None,
 ) -> int:
-    """Last day of k calendar days counted after ``anchor``, with the pauses applied."""
+    """Last day of k calendar days counted after ``anchor``, with the pauses applied.
+
+    With ``roll`` (the rollover of Civil Code art. 203): a pause that starts after the
+    counted last day but on or before the day it rolls to starts within the period — that
+    rolled day *is* its last day — so the last day moves to the day after the pause, exactly
+    as for a pause starting on the counted last day itself."""
     end = anchor + k
     for a, b, p in ps:
         ea = a if a > anchor else anchor + 1
         if b < ea:
             continue
         if ea > end:
+            if roll is not None and ea <= roll(end):
+                shift = b + 1 - end
+                end = b + 1
+                if rec is not None:
+                    rec.append((p, ea, shift, "counted"))
+                continue
             if rec is not None:
                 rec.append((p, ea, 0, "after_end"))
             continue
@@ -327,19 +342,20 @@ def _compute(
     n = rule.days
     rec: list[Any] | None = [] if trace is not None else None
     if rule.unit == "calendar":
+        roll = cal._ord_next_workday if rule.rollover and ps else None
         if ext and rule.extension_from == "rolled_due":
-            raw1 = _adv_calendar(s, n, ps, rec)
+            raw1 = _adv_calendar(s, n, ps, rec, roll)
             anchor = cal._ord_next_workday(raw1) if rule.rollover else raw1
             if rec is not None and trace is not None:
                 trace["first_raw"] = raw1
                 trace["first_due"] = anchor
                 trace["ext_rec_from"] = len(rec)
-            raw = _adv_calendar(anchor, ext, ps, rec)
+            raw = _adv_calendar(anchor, ext, ps, rec, roll)
             first = raw1
         else:
             if trace is not None and ext:
-                trace["first_raw"] = _adv_calendar(s, n, ps, None)  # the original last day
-            raw = _adv_calendar(s, n + ext, ps, rec)
+                trace["first_raw"] = _adv_calendar(s, n, ps, None, roll)  # original last day
+            raw = _adv_calendar(s, n + ext, ps, rec, roll)
             first = raw
         if rule.rollover:
             due_o = cal._ord_next_workday(raw)
