@@ -145,3 +145,18 @@ def test_a_banan_case_file_cites_no_licheng_article(app: App) -> None:
     assert "的办案记录生成" in html
     licheng = export_case(app, _load(app, "licheng_exempted_archived"), "html", now=NOW)
     assert "本案卷依据历城办法第十四条“归档”要求生成" in licheng
+
+
+def test_a_review_window_that_ran_out_unused_reads_closed_not_cancelled(app: App) -> None:
+    """Licheng art. 19: 15 days from receipt to request a review (11-07 → Sat 11-22 → Mon
+    11-24).  The correction ordered on 11-25 ends the window — but it had already closed, so
+    the case file and `case show` say 已届满（未使用）, not 已撤销/已取消 (cut short)."""
+    from rongcuo.service import views
+
+    cid = _load(app, "licheng_exempted_archived")
+    cf = json.loads(export_case(app, cid, "json", now=NOW))
+    (win,) = [d for d in cf["deadlines"] if d["timer"] == "review_window"]
+    assert (win["due"], win["status"], win["status_zh"]) == (
+        "2025-11-24", "cancelled", "已届满（未使用）")
+    text = views.show_text(app, app.store.load_case(cid))
+    assert "到期 2025-11-24（当日24:00止）　已届满（未使用）" in text

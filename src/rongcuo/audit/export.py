@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rongcuo.audit.log import LoggedEvent, StoredCase
 from rongcuo.clock import CST
-from rongcuo.domain.case import CaseState, Deadline, met_late_on
+from rongcuo.domain.case import CaseState, Deadline, met_late_on, window_closed_on
 
 STATUS_ZH = {
     "running": "计时中",
@@ -249,8 +249,12 @@ def build_case_file(
                 }
             )
     dls = []
+    today = (as_of or generated_at).astimezone(CST).date()
+    timer_specs = _get(definition, "timers", {}) or {}
     for d in deadlines:
         late = met_late_on(d, case_state)
+        closed = window_closed_on(d, case_state, _get(timer_specs.get(d.timer), "kind", ""),
+                                  today)
         dls.append(
             {
                 "timer": d.timer,
@@ -259,6 +263,7 @@ def build_case_file(
                 "due": d.due.isoformat() if d.due else None,
                 "status": d.status,
                 "status_zh": (f"逾期完成（{late.isoformat()} 完成，未按期）" if late
+                              else "已届满（未使用）" if closed
                               else STATUS_ZH.get(d.status, d.status)),
                 "met_late_on": late.isoformat() if late else None,
                 "provisional": d.provisional,

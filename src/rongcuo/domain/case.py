@@ -256,3 +256,21 @@ def met_late_on(d: _DeadlineLike, state: CaseState | None) -> date | None:
     if t is None or t.stopped_on is None or t.stopped_on <= d.due:
         return None
     return t.stopped_on
+
+
+def window_closed_on(
+    d: _DeadlineLike, state: CaseState | None, kind: str, today: date
+) -> date | None:
+    """已届满 (closed): the last day of a *window* (a party's right to act, e.g. Licheng art.
+    19's 15 days to request a review) that ran out unused — still ``running`` after its last
+    day, or ``cancelled`` by a later step only after it had closed; None otherwise.  A window
+    is nobody's deadline, so it is not "overdue"; nor was it cut short."""
+    if kind != "window" or d.due is None:
+        return None
+    if d.status == "running" and today > d.due:
+        return d.due
+    if d.status == "cancelled" and state is not None:
+        t = state.timers.get(d.timer)
+        if t is not None and t.stopped_on is not None and t.stopped_on > d.due:
+            return d.due
+    return None

@@ -12,7 +12,8 @@ from typing import Any
 
 from rongcuo.adapters.db.store import CaseRecord, DeadlineRecord, StoredEvent
 from rongcuo.bootstrap import App
-from rongcuo.domain.case import CaseState, met_late_on
+from rongcuo.clock import today_cst
+from rongcuo.domain.case import CaseState, met_late_on, window_closed_on
 from rongcuo.domain.engine import NOTICE_TRIGGER
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.strict import iso_date
@@ -168,6 +169,10 @@ def show_text(app: App, case: CaseRecord, lang: str = "zh") -> str:
         late = met_late_on(dl, case.state)
         if late is not None:
             status = f"逾期完成（{late.isoformat()} 完成）" if zh else f"met late (on {late})"
+        closed = window_closed_on(dl, case.state, getattr(timer, "kind", ""),
+                                  today_cst(app.clock))
+        if closed is not None:
+            status = "已届满（未使用）" if zh else "closed (not used)"
         due = dl.due.isoformat() if dl.due else ("—（暂停计时）" if zh else "— (clock stopped)")
         prov = (
             (
