@@ -238,6 +238,34 @@ def test_banan_proposal_window_lapses_on_the_first_sweep_after_it_closes(
     assert sweep_at(app, clock, "2025-10-20T00:00") == []
 
 
+def test_a_banan_case_the_party_group_started_does_not_lapse(
+    app: App, clock: FixedClock
+) -> None:
+    """Banan art. 16: a procedure the bureau's party group (局党组) started considers
+    tolerance itself, so when the proposal window closes unused the sweep fires no lapse (the
+    guard says no, through the same engine a person uses): it records the window's close
+    once, tells people it closed (期限届满) — not that anyone is late — and the case stays open
+    for its decision."""
+    from rongcuo.service import views
+
+    clock.set(cst("2025-09-26T10:00"))
+    cid = handlers.open_case(app, workflow_id="banan", subject="己", agency="巴南区生态环境局",
+                             on=date(2025, 9, 26), actor=ACTOR,
+                             data={"matter": "环评审批", "started_by": "局党组"}).case_id
+    clock.set(cst("2025-10-11T00:00"))
+    res = Sweeper(app, RECIPIENTS).sweep(cst("2025-10-11T00:00"))
+    assert [(n.timer, n.event_type) for n in res.notices] == [("filing", "DeadlineOverdue")]
+    case = app.store.load_case(cid)
+    assert (case.state.state, case.state.closed) == ("received", False)
+    (ev,) = [e for e in app.store.case_events(cid) if e.type == "DeadlineOverdue"]
+    assert ev.data["expiry_refused"] == "guard.fact"
+    with app.store.read() as conn:
+        subjects = [r[0] for r in conn.execute(sa.select(OutboxMessage.__table__.c.subject))]
+    assert subjects and all("期限届满" in x and "已逾期" not in x for x in subjects)
+    assert "已届满（未使用）" in views.show_text(app, case)
+    assert sweep_at(app, clock, "2025-10-20T00:00") == []
+
+
 def test_a_banan_proposal_made_in_time_owes_no_lapse(app: App, clock: FixedClock) -> None:
     """The same window used in time (art. 16): the timer stops, nothing is owed any more."""
     clock.set(cst("2025-09-26T10:00"))

@@ -141,3 +141,40 @@ def test_exemption_needs_an_article_12_situation_besides_the_conditions(eng: Eng
     assert err.code == "guard.conditions_not_met"
     assert "article 12" in err.message_en and "第12条" in err.message_zh
     assert err.article == "巴南办法第十三条"
+
+
+def _opened_by(eng: Engine, started_by: str) -> CaseState:
+    return run(eng, [cmd("open", "2025-06-03", **OPEN_DATA, started_by=started_by)])[0]
+
+
+def test_a_procedure_the_party_group_started_is_decided_without_a_proposal(eng: Engine) -> None:
+    """巴南办法第十六条: "追责问责程序由区生态环境局党组启动的，同步考虑容错情形" — no proposal is
+    needed: the case is decided from `received`, the proposal window ends with the decision,
+    and it never lapses for want of a proposal."""
+    case = _opened_by(eng, "局党组")
+    d = eng.decide(case, cmd("determine", "2025-06-20", outcome="lighter", items="12.4,14.1"))
+    assert d.state.state == "determined"
+    assert d.state.timers["filing"].status == "cancelled"
+    # an ordinary case still needs its proposal first
+    err = _refused(eng, _opened(eng), "determine", "2025-06-20", outcome="lighter",
+                   items="12.4,14.1")
+    assert err.code in ("guard.fact", "case.wrong_state")
+
+
+def test_the_party_groups_case_does_not_lapse_when_the_window_closes(eng: Engine) -> None:
+    with pytest.raises(Refused) as err:
+        eng.expire(_opened_by(eng, "局党组"), "filing", date(2025, 6, 11))
+    assert err.value.code == "guard.fact" and err.value.article == "巴南办法第十六条"
+    other = eng.expire(_opened_by(eng, "其他追责问责机关"), "filing", date(2025, 6, 11))
+    assert other is not None and other.state.state == "lapsed"
+
+
+def test_another_bodys_procedure_takes_the_proposal_from_the_party_organisation(
+    eng: Engine,
+) -> None:
+    """巴南办法第十六条: "由其他追责问责机关启动的…由所在党组织提出容错建议"."""
+    case = _opened_by(eng, "其他追责问责机关")
+    err = _refused(eng, case, "apply", "2025-06-10", applicant="本人", evidence="材料")
+    assert err.code == "guard.data_not_allowed" and "所在单位党组织" in err.message_zh
+    ok = eng.decide(case, cmd("apply", "2025-06-10", applicant="所在单位党组织", evidence="材料"))
+    assert ok.state.state == "applied"

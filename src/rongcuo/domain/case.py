@@ -269,6 +269,8 @@ def window_closed_on(
         return None
     if d.status == "running" and today > d.due:
         return d.due
+    if d.status == "overdue":  # the sweep marked its close (its on-expiry step not applicable)
+        return d.due
     if d.status == "cancelled" and state is not None:
         t = state.timers.get(d.timer)
         if t is not None and t.stopped_on is not None and t.stopped_on > d.due:

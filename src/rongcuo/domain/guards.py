@@ -311,6 +311,47 @@ def _outcome_in(call: GuardCall) -> None:
         )
 
 
+def _fact_in(call: GuardCall) -> None:
+    """The step is only for cases whose ``fact`` is one of ``values`` (``negate``: is none of
+    them) — e.g. Banan art. 16: a procedure the bureau's party group started considers
+    tolerance itself, so its case is decided without a proposal and never lapses for want
+    of one."""
+    fact = str(call.param("fact"))
+    values = _as_list(call.param("values"))
+    negate = bool(call.spec.params.get("negate", False))
+    value = call.facts.get(fact)
+    if (value in values) == negate:
+        wanted_zh = ("不是 " if negate else "为 ") + "、".join(str(v) for v in values)
+        wanted_en = ("is none of " if negate else "is one of ") + ", ".join(map(str, values))
+        call.refuse(
+            "guard.fact",
+            f"此步骤只适用于 {fact} {wanted_zh} 的案件（本案：{value if value else '未记录'}）",
+            f"this step is only for cases whose {fact} {wanted_en} (this case: "
+            f"{value if value else 'not recorded'})",
+            fact=fact, value=value,
+        )
+
+
+def _data_in_when(call: GuardCall) -> None:
+    """When the case's ``fact`` is one of ``when``, the step's ``data`` field must be one of
+    ``allowed`` — e.g. Banan art. 16: a procedure another accountability body started gets
+    its tolerance proposal from the officer's party organisation, not from the officer."""
+    fact, key = str(call.param("fact")), str(call.param("data"))
+    if call.facts.get(fact) not in _as_list(call.param("when")):
+        return
+    allowed = _as_list(call.param("allowed"))
+    given = call.data.get(key)
+    if given not in allowed:
+        call.refuse(
+            "guard.data_not_allowed",
+            f"{fact} 为 {call.facts.get(fact)} 时，{key} 只能是 {'、'.join(map(str, allowed))}"
+            f"（收到 {given}）",
+            f"when {fact} is {call.facts.get(fact)}, {key} must be one of "
+            f"{', '.join(map(str, allowed))} (got {given})",
+            key=key, given=given,
+        )
+
+
 def _one_of_data(call: GuardCall) -> None:
     keys = list(call.param("keys"))
     given = [k for k in keys if call.data.get(k) is not None]
@@ -348,5 +389,7 @@ GUARD_RULES: dict[str, GuardRule] = {
         GuardRule("no_correction_owed", (), _no_correction_owed),
         GuardRule("outcome_in", ("outcomes",), _outcome_in),
         GuardRule("one_of_data", ("keys",), _one_of_data),
+        GuardRule("fact_in", ("fact", "values"), _fact_in),
+        GuardRule("data_in_when", ("fact", "when", "data", "allowed"), _data_in_when),
     )
 }

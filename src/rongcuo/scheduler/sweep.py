@@ -454,7 +454,12 @@ class Sweeper:
             ev_type = stored[-1].type if stored else ""
             spec = definition.timers[d.timer]
             label = f"{spec.label_zh}"
-            text = _subject(case.number, label, notice, d.due, to, d.provisional)
+            # a window's close is nobody's lateness: its notice is "expired", with what the
+            # definition fires on expiry done (a lapse) or not applicable (its guard said no)
+            shown = "expired" if spec.kind == "window" and notice == "overdue" else notice
+            text = _subject(case.number, label, shown, d.due, to, d.provisional)
+            if shown == "expired" and ev_type == "DeadlineOverdue":  # nothing was fired
+                text = text.replace("，已按规定处理", "")
             payload = {
                 "case_id": case.id,
                 "number": case.number,
