@@ -86,8 +86,9 @@ def copy_rows(
     cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """PostgreSQL's bulk load of ``rows`` into ``table``, in the caller's transaction:
-    ``COPY … FROM STDIN`` (measured: the sweep's event and outbox rows go in ~30 % faster
-    than as one ``INSERT … SELECT FROM unnest(…)``; docs/scheduler.md).  Rows keep their
+    ``COPY … FROM STDIN`` (measured: a sweep batch's required writes take ~13 % less time
+    than with its event and outbox rows as ``INSERT … SELECT FROM unnest(…)``;
+    docs/scheduler.md).  Rows keep their
     order, so a serial ``id`` follows it as an INSERT's would; a unique or foreign-key
     violation raises the driver's ``IntegrityError`` and aborts the transaction, as an
     INSERT does."""
