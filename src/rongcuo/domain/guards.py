@@ -174,8 +174,10 @@ def _repeated_mistake(call: GuardCall) -> None:
         and p.get("outcome") in tolerated
         # under this procedure only (a Banan decision is not a Licheng 容错免责处理) …
         and p.get("workflow", call.definition.id) == call.definition.id
-        # … and already given on the day of this decision ("给予…处理后再次出现")
-        and _iso(p.get("decided_on") or p.get("on") or on) <= on
+        # … and already given on the day of this decision ("给予…处理后再次出现"), where the
+        # procedure records its decision date (Licheng's determined_on); where it does not
+        # (Banan), every earlier case counts, as before
+        and _iso(p.get("decided_on") or on) <= on
     ]
     call.seen["repeated_mistake"] = {
         "subject": subject,
