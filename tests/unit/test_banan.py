@@ -93,13 +93,15 @@ def test_exclusion_of_article_16_forbids_tolerance(eng: Engine) -> None:
 def test_repeated_mistake_is_not_tolerated(eng: Engine) -> None:
     """重复犯错的 不得考虑容错 (巴南办法第十六条)."""
     prior = {"case_id": "b-1", "subject": "张三", "matter": "食品经营许可", "outcome": "lighter"}
-    with pytest.raises(Refused) as info:
-        eng.decide(
-            _applied(eng),
-            cmd("determine", "2025-06-20", outcome="mitigated", items="12.1,14.2"),
-            {"prior_tolerances": [prior]},
-        )
-    assert info.value.code == "guard.repeated_mistake"
+    # Banan records no decision date: a prior case counts even if its last step came later
+    for p in (prior, {**prior, "on": "2025-07-30", "workflow": "banan", "decided_on": None}):
+        with pytest.raises(Refused) as info:
+            eng.decide(
+                _applied(eng),
+                cmd("determine", "2025-06-20", outcome="mitigated", items="12.1,14.2"),
+                {"prior_tolerances": [p]},
+            )
+        assert info.value.code == "guard.repeated_mistake"
 
 
 def test_tolerance_is_recorded_in_personnel_and_integrity_files(eng: Engine) -> None:
