@@ -50,12 +50,27 @@ def reference_due(
             d += ONE
         return d
 
+    def through_rollover(last: date) -> date:
+        """A pause that starts after the counted last day but on or before the day it rolls
+        to starts on the (rolled) last day: the last day becomes the first day after it."""
+        if not (rule.rollover and rule.unit == "calendar"):
+            return last
+        while True:
+            gap = roll(last)
+            hit = min((d for d in paused if last < d <= gap), default=None)
+            if hit is None:
+                return last
+            while hit in paused:
+                hit += ONE
+            last = hit
+
     rolls = rule.rollover and (rule.unit == "calendar" or rule.days + ext == 0)
     if ext and rule.extension_from == "rolled_due" and rule.unit == "calendar":
-        first = walk(start, rule.days)
+        first = through_rollover(walk(start, rule.days))
         last = walk(roll(first) if rule.rollover else first, ext)
     else:
         last = walk(start, rule.days + ext)
+    last = through_rollover(last)
     return roll(last) if rolls else last
 
 
