@@ -120,6 +120,8 @@ def _subject(number: str, label: str, notice: str, due: date | None, to: str, pr
         what = "已逾期"
     elif kind == "expired":
         what = "期限届满，已按规定处理"
+    elif kind == "closed":
+        what = "期限届满"
     else:
         what = f"逾期升级（第{n}级）：报{to}"
     return f"{number} {label}{what}，期限 {due_text}"
@@ -454,12 +456,12 @@ class Sweeper:
             ev_type = stored[-1].type if stored else ""
             spec = definition.timers[d.timer]
             label = f"{spec.label_zh}"
-            # a window's close is nobody's lateness: its notice is "expired", with what the
-            # definition fires on expiry done (a lapse) or not applicable (its guard said no)
-            shown = "expired" if spec.kind == "window" and notice == "overdue" else notice
+            shown = notice
+            if spec.kind == "window" and notice == "overdue":
+                # a window's close is nobody's lateness: "expired" when what the definition
+                # fires on expiry was done (a lapse), "closed" when its guard said no
+                shown = "closed" if ev_type == "DeadlineOverdue" else "expired"
             text = _subject(case.number, label, shown, d.due, to, d.provisional)
-            if shown == "expired" and ev_type == "DeadlineOverdue":  # nothing was fired
-                text = text.replace("，已按规定处理", "")
             payload = {
                 "case_id": case.id,
                 "number": case.number,
