@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-CST = ZoneInfo("Asia/Shanghai")
+from rongcuo.domain.legal_time import CST, cst_date, end_of_day
+
+__all__ = ["CST", "Clock", "FixedClock", "SystemClock", "as_cst", "end_of_day_cst", "parse_cst",
+           "today_cst"]
 
 
 class Clock(Protocol):
@@ -57,9 +59,9 @@ def parse_cst(text: str) -> datetime:
 
 def today_cst(clock: Clock) -> date:
     """Today's legal date (China Standard Time)."""
-    return clock.now().astimezone(CST).date()
+    return cst_date(clock.now())
 
 
 def end_of_day_cst(d: date) -> datetime:
     """24:00 CST of ``d`` — the instant a period whose due date is ``d`` expires."""
-    return datetime(d.year, d.month, d.day, tzinfo=CST) + timedelta(days=1)
+    return end_of_day(d)

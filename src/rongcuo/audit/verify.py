@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rongcuo.adapters.db.codec import jsonable
+from rongcuo.adapters.db.codec import JSON_TEXT, jsonable
 from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
 from rongcuo.domain.case import CaseState, Deadline, TimerState
 from rongcuo.domain.chain import GENESIS, event_hash_of
@@ -189,8 +189,7 @@ def _same_json(raw: Any, value: Any) -> bool:
     return bool(raw == value)
 
 
-_store_text = json.JSONEncoder(ensure_ascii=False).encode
-"""``json.dumps(value, ensure_ascii=False)``, as the store writes JSON columns on SQLite."""
+_store_text = JSON_TEXT  # the store's own spelling of a JSON column (adapters.db.codec)
 
 
 class _TimerRows:

@@ -27,7 +27,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from transitions import Machine, MachineError
 
@@ -52,10 +51,11 @@ from rongcuo.domain.definition import (
 )
 from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.guards import GUARD_RULES, GuardCall
+from rongcuo.domain.legal_time import end_of_day as _end_of_day
+from rongcuo.domain.legal_time import start_of_day as _start_of_day
 from rongcuo.domain.periods import DueDate, PeriodRule, compute_due
 from rongcuo.domain.strict import iso_date, whole_number
 
-CST = ZoneInfo("Asia/Shanghai")
 NEW = "_new"  # the machine's pseudo-state before a case is opened
 NOTICE_TRIGGER = "notice"
 ACTIVE = frozenset({"running", "overdue", "paused"})
@@ -225,12 +225,6 @@ def _active(t: TimerState) -> bool:
     return t.status in ACTIVE and t.stopped_on is None
 
 
-def _end_of_day(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=CST) + timedelta(days=1)
-
-
-def _start_of_day(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=CST)
 
 
 # --------------------------------------------------------------------------- the engine

@@ -52,15 +52,14 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import PurePath
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from rongcuo.domain.calendar import STATUTE_EN, STATUTE_ZH, WorkCalendar
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.legal_time import CST, end_of_day
 
 __all__ = ["CST", "DueDate", "PeriodRule", "compute_due"]
 
-CST = ZoneInfo("Asia/Shanghai")
 
 ART_START = "民法典第二百零一条"
 ART_ROLLOVER = "民法典第二百零三条"
@@ -186,7 +185,7 @@ class DueDate:
     def ends_at(self) -> datetime:
         """24:00 CST of the due date (an aware datetime: 00:00 CST of the next day)."""
         d = self.due
-        return datetime(d.year, d.month, d.day, tzinfo=CST) + timedelta(days=1)
+        return end_of_day(d)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DueDate):

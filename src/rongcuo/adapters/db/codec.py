@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Extension, Pause, TimerState
+
+JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+"""How the store spells a JSON column's text on SQLite (``json.dumps(v, ensure_ascii=False)``).
+The auditor's verifier compares stored text with this same function, byte for byte: the writer
+and the reader that must agree import the one constant."""
 
 
 def _d(v: str | None) -> date | None:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from rongcuo.adapters.db import tables as t
-from rongcuo.adapters.db.codec import jsonable, state_columns, state_from_row
+from rongcuo.adapters.db.codec import JSON_TEXT, jsonable, state_columns, state_from_row
 from rongcuo.adapters.db.engine import copy_rows
 from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.chain import GENESIS, canonical_fields, event_hash
@@ -847,7 +847,7 @@ class Store:
 
     def _json(self, v: Any) -> Any:
         if self._sqlite:
-            return json.dumps(v, ensure_ascii=False)
+            return JSON_TEXT(v)
         from psycopg.types.json import Jsonb
 
         return Jsonb(v)

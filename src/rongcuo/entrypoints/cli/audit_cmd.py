@@ -18,8 +18,7 @@ import click
 
 from rongcuo import logging as rlog
 from rongcuo.clock import CST, SystemClock
-
-EXIT_AUDIT_FAILED = 6
+from rongcuo.entrypoints.cli.exit_codes import EXIT_AUDIT_FAILED
 
 
 def _db_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,11 +15,8 @@ import click
 
 from rongcuo import logging as rlog
 from rongcuo.domain.errors import DomainError, InvalidInput
+from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict
-
-EXIT_REFUSED = 3
-EXIT_CONFLICT = 4
-EXIT_NOT_FOUND = 5
 
 
 def exit_code_for(err: DomainError) -> int:

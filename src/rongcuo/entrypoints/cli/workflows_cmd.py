@@ -17,6 +17,7 @@ from rongcuo import paths
 from rongcuo.definitions import definition_files, load_definitions, validate_files
 from rongcuo.domain.definition import WorkflowDefinition
 from rongcuo.domain.definition_schema import SCHEMA
+from rongcuo.entrypoints.cli.exit_codes import EXIT_REFUSED
 
 _DIR_OPTION = click.option(
     "--dir",
@@ -41,14 +42,12 @@ def validate_cmd(ctx: click.Context, files: tuple[Path, ...], directory: Path | 
     targets = list(files) or definition_files(directory or paths.workflows_dir())
     if not targets:
         click.echo("没有定义文件 / no definition files found", err=True)
-        ctx.exit(3)
+        ctx.exit(EXIT_REFUSED)
     problems = validate_files(targets)
     for p in problems:
         click.echo(str(p), err=True)
     if problems:
         click.echo(f"{len(problems)} 个错误 / {len(problems)} problem(s)", err=True)
-        from rongcuo.entrypoints.cli.main import EXIT_REFUSED
-
         ctx.exit(EXIT_REFUSED)
     for t in targets:
         click.echo(f"OK {t}")
