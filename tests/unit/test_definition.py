@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rongcuo.definitions import load_definitions
-from rongcuo.domain.definition import Problem, check_definition, parse_definition
-from rongcuo.domain.definition_schema import SCHEMA
+from rongcuo.definitions import Problem, check_definition, load_definitions, parse_definition
+from rongcuo.definitions.schema import SCHEMA
 from rongcuo.domain.errors import DefinitionError
 
 ROOT = Path(__file__).resolve().parents[2]

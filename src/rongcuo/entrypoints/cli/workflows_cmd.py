@@ -15,8 +15,9 @@ import click
 
 from rongcuo import paths
 from rongcuo.definitions import definition_files, load_definitions, validate_files
-from rongcuo.domain.definition import WorkflowDefinition
-from rongcuo.domain.definition_schema import SCHEMA
+from rongcuo.definitions.schema import SCHEMA
+from rongcuo.domain.workflow.diagram import mermaid
+from rongcuo.domain.workflow.model import WorkflowDefinition
 from rongcuo.entrypoints.cli.exit_codes import EXIT_REFUSED
 
 _DIR_OPTION = click.option(
@@ -135,24 +136,6 @@ def show_cmd(workflow_id: str, version: str | None, as_json: bool, directory: Pa
         days = t.days if t.days is not None else f"<{t.days_from_data or t.due_from_data}>"
         unit = "工作日" if t.unit == "working" else "日"
         click.echo(f"  {n:<18} {days}{unit}  {t.label_zh}  [{t.article}]")
-
-
-def mermaid(d: WorkflowDefinition) -> str:
-    """A Mermaid state diagram drawn from the definition itself."""
-    lines = ["stateDiagram-v2", f"    %% {d.id} {d.version} — {d.title}"]
-    for n, s in d.states.items():
-        lines.append(f'    state "{s.label_zh} ({n})" as {n}')
-    for t in d.triggers.values():
-        label = f"{t.name} / {t.label_zh}"
-        for tr in t.transitions:
-            if t.opens:
-                lines.append(f"    [*] --> {tr.dest} : {label}")
-                continue
-            for src in tr.sources:
-                lines.append(f"    {src} --> {tr.dest or src} : {label}")
-    for n in d.final_states:
-        lines.append(f"    {n} --> [*]")
-    return "\n".join(lines) + "\n"
 
 
 @command.command("graph")

@@ -1,30 +1,28 @@
-"""Loading workflow definitions from disk (the I/O edge of ``rongcuo.domain.definition``).
+"""Every loaded definition, by ``(id, version)``.
 
-``workflows/*.yaml`` hold the current version of each procedure; ``workflows/archive/``
-holds older versions (``<id>-<version>.yaml``) so a case is always replayed under the version
-it was opened with.  ``registry.get(id)`` returns the newest version, ``get(id, version)`` a
-pinned one.
+A case is pinned to the version it was opened under and always replays under it:
+``get(id, version)`` returns that version, ``get(id)`` the newest, and ``in_force(id, on)``
+the version in force on a date (the one a case opened that day is filed under).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from datetime import date
 
-from rongcuo import paths
-from rongcuo.domain.definition import (
-    Problem,
-    WorkflowDefinition,
-    check_definition,
-    parse_definition,
-)
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.workflow.model import WorkflowDefinition
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """Sort versions naturally: "2025.10" after "2025.9"."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
+
+
+def _covers(definition: WorkflowDefinition, on: date) -> bool:
+    frm, to = definition.in_force
+    return (frm is None or frm <= on) and (to is None or on <= to)
 
 
 class DefinitionRegistry:
@@ -59,6 +57,22 @@ class DefinitionRegistry:
                     code="definition.not_found",
                 )
             return d
+        return self._by_key[(id, self._newest(id))]
+
+    def in_force(self, id: str, on: date) -> WorkflowDefinition:
+        """The newest version of ``id`` in force on ``on`` (an open end counts as in force).
+
+        When no version is, the newest: opening a case under it is then refused by the
+        engine with ``case.outside_in_force``, citing that version's in-force article, as
+        before this choice existed."""
+        newest = self._newest(id)
+        for version in reversed(self.versions(id)):
+            d = self._by_key[(id, version)]
+            if _covers(d, on):
+                return d
+        return self._by_key[(id, newest)]
+
+    def _newest(self, id: str) -> str:
         versions = self.versions(id)
         if not versions:
             known = ", ".join(self.ids()) or "—"
@@ -67,48 +81,16 @@ class DefinitionRegistry:
                 f"no workflow definition '{id}' (known: {known})",
                 code="definition.not_found",
             )
-        return self._by_key[(id, versions[-1])]
+        return versions[-1]
 
     def ids(self) -> list[str]:
         return sorted({k[0] for k in self._by_key})
 
     def versions(self, id: str) -> list[str]:
-        return sorted((v for i, v in self._by_key if i == id), key=_version_key)
+        return sorted((v for i, v in self._by_key if i == id), key=version_key)
 
     def __iter__(self) -> Iterator[WorkflowDefinition]:
         return iter(self._by_key[k] for k in sorted(self._by_key))
 
     def __len__(self) -> int:
         return len(self._by_key)
-
-
-def definition_files(dir: Path) -> list[Path]:
-    """The current definitions (``*.yaml``) and the archived versions (``archive/*.yaml``)."""
-    files = sorted(p for p in dir.glob("*.yaml") if p.is_file())
-    archive = dir / "archive"
-    if archive.is_dir():
-        files += sorted(p for p in archive.glob("*.yaml") if p.is_file())
-    return files
-
-
-def load_definition(path: Path) -> WorkflowDefinition:
-    return parse_definition(path.read_text(encoding="utf-8"), str(path))
-
-
-def load_definitions(dir: Path | None = None) -> DefinitionRegistry:
-    """Load every definition of ``dir`` (default: :func:`rongcuo.paths.workflows_dir`)."""
-    root = dir if dir is not None else paths.workflows_dir()
-    return DefinitionRegistry(load_definition(p) for p in definition_files(root))
-
-
-def validate_files(files: Sequence[Path]) -> list[Problem]:
-    """Every problem of every file (an empty list: all valid)."""
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), None, f"cannot read the file: {exc} (无法读取)"))
-            continue
-        problems.extend(check_definition(text, str(path))[1])
-    return problems

@@ -1,15 +1,18 @@
-"""The JSON Schema of a workflow definition file (``workflows/*.yaml``).
+"""The JSON Schema of a workflow definition file (``workflows/**/*.yaml``), and its run.
 
-Kept here, in the pure domain, so parsing needs no file I/O; the same schema is checked in
-as ``workflows/schema/workflow.schema.json`` (a test keeps the two identical, and
-``rongcuo workflows schema`` prints it).  The schema checks shape only; cross-references
-(unknown states, unreachable states, timers without a stop, blank periods …) are checked by
-:func:`rongcuo.domain.definition.parse_definition`.
+The same schema is checked in as ``workflows/schema/workflow.schema.json`` (a test keeps the
+two identical, and ``rongcuo workflows schema`` prints it).  The schema checks shape only;
+meaning (unknown states, unreachable states, timers without a stop, blank periods, rule
+parameters …) is checked by :func:`rongcuo.domain.workflow.build.build_definition`.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+
+from rongcuo.domain.workflow.problems import Checker
 
 _ARTICLE = {
     "type": "string",
@@ -329,3 +332,15 @@ SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+_VALIDATOR = jsonschema.Draft202012Validator(
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+
+
+def check_schema(data: Any, chk: Checker) -> None:
+    """Every place ``data`` (JSON-like: dates as ISO text) departs from the schema."""
+    for err in sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        chk.error(err.absolute_path, "不符合定义格式", f"schema: at {where}: {err.message}")

@@ -1,0 +1,107 @@
+"""Finding and loading workflow definition files.
+
+``workflows/*.yaml`` hold the current version of each procedure, and
+``workflows/<jurisdiction>/*.yaml`` those of a jurisdiction kept in its own folder; each
+folder's ``archive/`` holds older versions (``<id>-<version>.yaml``) so a case is always
+replayed under the version it was opened with.  ``calendars/``, ``schema/`` and
+``templates/`` hold no definitions.  ``registry.get(id)`` returns the newest version,
+``get(id, version)`` a pinned one, ``in_force(id, on)`` the one in force on a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rongcuo import paths
+from rongcuo.definitions.schema import check_schema
+from rongcuo.definitions.yaml_source import jsonable, read_yaml
+from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.workflow.build import build_definition
+from rongcuo.domain.workflow.model import WorkflowDefinition
+from rongcuo.domain.workflow.problems import NO_LINES, Checker, Locator, Problem
+from rongcuo.domain.workflow.registry import DefinitionRegistry
+
+NOT_DEFINITIONS = frozenset({"archive", "calendars", "schema", "templates"})
+
+
+def check_definition(text: str, filename: str) -> tuple[WorkflowDefinition | None, list[Problem]]:
+    """Parse and validate YAML text; the definition (None if any error) and every problem."""
+    doc, lines, problems = read_yaml(text, filename)
+    if doc is None:
+        return None, problems
+    return _build(doc, filename, lines)
+
+
+def check_mapping(
+    doc: Mapping[str, Any], filename: str, locator: Locator = NO_LINES
+) -> tuple[WorkflowDefinition | None, list[Problem]]:
+    """The same checks for a definition that is already a mapping (a form, a table row)."""
+    data = jsonable(dict(doc))
+    chk = Checker(filename, locator)
+    check_schema(data, chk)
+    if chk.problems:
+        return None, chk.problems
+    return _build(data, filename, locator)
+
+
+def _build(
+    doc: dict[str, Any], filename: str, locator: Locator
+) -> tuple[WorkflowDefinition | None, list[Problem]]:
+    chk = Checker(filename, locator)
+    definition = build_definition(doc, chk)
+    return (definition, []) if not chk.problems else (None, chk.problems)
+
+
+def parse_definition(text: str, filename: str) -> WorkflowDefinition:
+    """Parse and validate a definition; raise :class:`DefinitionError` listing every problem."""
+    definition, problems = check_definition(text, filename)
+    if definition is None:
+        listing = "\n".join(str(p) for p in problems)
+        raise DefinitionError(
+            f"工作流定义无效：\n{listing}",
+            f"invalid workflow definition:\n{listing}",
+            code="definition.invalid",
+            details={"problems": [p.__dict__ for p in problems]},
+        )
+    return definition
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def definition_files(dir: Path) -> list[Path]:
+    """The current definitions (``*.yaml``) and archived versions (``archive/*.yaml``), then
+    each jurisdiction folder's (``<jurisdiction>/*.yaml``, ``<jurisdiction>/archive/*.yaml``)."""
+    files = _yaml_files(dir) + _yaml_files(dir / "archive")
+    if not dir.is_dir():
+        return files
+    for sub in sorted(p for p in dir.iterdir() if p.is_dir()):
+        if sub.name not in NOT_DEFINITIONS and not sub.name.startswith("."):
+            files += _yaml_files(sub) + _yaml_files(sub / "archive")
+    return files
+
+
+def load_definition(path: Path) -> WorkflowDefinition:
+    return parse_definition(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_definitions(dir: Path | None = None) -> DefinitionRegistry:
+    """Load every definition of ``dir`` (default: :func:`rongcuo.paths.workflows_dir`)."""
+    root = dir if dir is not None else paths.workflows_dir()
+    return DefinitionRegistry(load_definition(p) for p in definition_files(root))
+
+
+def validate_files(files: Sequence[Path]) -> list[Problem]:
+    """Every problem of every file (an empty list: all valid)."""
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), None, f"cannot read the file: {exc} (无法读取)"))
+            continue
+        problems.extend(check_definition(text, str(path))[1])
+    return problems

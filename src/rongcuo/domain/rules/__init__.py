@@ -1,0 +1,46 @@
+"""Rules: the named checks a definition attaches to its steps, in one registry.
+
+Each rule lives in a module named for its legal concept, registered with
+:func:`rule` (name, parameters with their kinds and defaults, what it needs gathered from the
+record, whether it reads the step's data, the codes it refuses with), and carries its
+Chinese term and article in its docstring:
+
+* :mod:`~rongcuo.domain.rules.investigators` — 调查人员与回避
+* :mod:`~rongcuo.domain.rules.determination` — 认定 (and 陈述申辩 before it)
+* :mod:`~rongcuo.domain.rules.repetition` — 重复失误 / 容错一次
+* :mod:`~rongcuo.domain.rules.windows` — 期间
+* :mod:`~rongcuo.domain.rules.facts` — 案件情形 and data
+
+Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
+every guard's parameters against the definition), the engine (``RULES[name].check(call)``),
+the service (:func:`needs_for` says what to gather before deciding a step) and the
+documentation (:func:`rule_table`).
+"""
+
+from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module registers its rules
+    determination,
+    facts,
+    investigators,
+    repetition,
+    windows,
+)
+from rongcuo.domain.rules.base import GuardCall
+from rongcuo.domain.rules.needs import Need, PriorDecisions
+from rongcuo.domain.rules.params import Param, Scope
+from rongcuo.domain.rules.registry import GUARD_KEYS, RULES, Rule, guards_of, needs_for, rule
+from rongcuo.domain.rules.table import rule_table
+
+__all__ = [
+    "GUARD_KEYS",
+    "RULES",
+    "GuardCall",
+    "Need",
+    "Param",
+    "PriorDecisions",
+    "Rule",
+    "Scope",
+    "guards_of",
+    "needs_for",
+    "rule",
+    "rule_table",
+]

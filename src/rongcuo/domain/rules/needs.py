@@ -1,0 +1,54 @@
+"""What a rule needs from the record before it can decide (the service gathers it).
+
+A rule sees one case.  Some law looks beyond it: 容错只适用一次 (Licheng art. 12(5), Guian
+art. 12) asks what was decided *earlier* for the same person and matter.  Such a rule declares
+a need; before deciding a step the service asks :func:`rongcuo.domain.rules.needs_for` which
+needs the step's rules have, gathers each from the store, and passes it to the engine as
+``context[need.key]``.  The rule reads only that key, and records what it saw in the event,
+so replay never needs the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class Need(Protocol):
+    """Context a rule needs, keyed in the engine's ``context`` by :attr:`key`."""
+
+    @property
+    def key(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PriorDecisions:
+    """Earlier decisions of the same subject and matter with one of ``outcomes``.
+
+    The service passes them as ``context["prior_tolerances"]``: a list of mappings with
+    ``case_id``, ``number``, ``subject``, ``matter``, ``outcome``, ``workflow`` and
+    ``decided_on`` (the value of the earlier case's ``date_fact``; None where the procedure
+    records no decision date, and then every earlier case counts).  ``subject_fact`` and
+    ``matter_fact`` name the facts of *this* case to look up."""
+
+    outcomes: tuple[str, ...]
+    date_fact: str | None
+    subject_fact: str = "subject"
+    matter_fact: str = "matter"
+
+    @property
+    def key(self) -> str:
+        return "prior_tolerances"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> PriorDecisions:
+        """The need of a ``repeated_mistake`` guard, from its own parameters."""
+        tolerated = params["tolerated"]
+        outcomes = tolerated if isinstance(tolerated, list | tuple) else [tolerated]
+        return cls(
+            outcomes=tuple(str(o) for o in outcomes),
+            date_fact=params["date_fact"],
+            subject_fact=str(params["subject_fact"]),
+            matter_fact=str(params["matter_fact"]),
+        )
