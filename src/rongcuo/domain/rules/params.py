@@ -239,8 +239,8 @@ def _values_fit(
     wrong = [v for v in as_list(value) if not any(_fits(v, h) for h in holders)]
     if not wrong:
         return []
-    can = sorted({str(x) for h in holders if not isinstance(h, _Literal) and h.type == "enum"
-                  for x in h.values})
+    can = list(dict.fromkeys(str(x) for h in holders
+                             if not isinstance(h, _Literal) and h.type == "enum" for x in h.values))
     hint = f"（可取：{'、'.join(can)}）" if can else ""
     hint_en = f" (it can hold: {', '.join(can)})" if can else ""
     return [(

@@ -58,8 +58,12 @@ class Rule:
         return {**{k: p.default for k, p in self.params.items() if not p.required}, **given}
 
     def need(self, params: Mapping[str, Any]) -> Need | None:
-        """What this guard needs gathered before deciding (None: nothing)."""
-        return self.needs(params) if self.needs is not None else None
+        """What this guard needs gathered before deciding (None: nothing, or the guard lacks
+        a required parameter and is refused anyway)."""
+        if self.needs is None or any(p.required and k not in params
+                                     for k, p in self.params.items()):
+            return None
+        return self.needs(params)
 
     def shape_problems(self, given: Mapping[str, Any]) -> list[tuple[str | None, Finding]]:
         """(parameter or None, problem) for parameters missing or not the rule's: checked

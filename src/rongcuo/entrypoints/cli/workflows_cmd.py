@@ -1,4 +1,4 @@
-"""`rongcuo workflows` — the procedure definitions (``workflows/*.yaml``).
+"""`rongcuo workflows` — the procedure definitions (``workflows/**/*.yaml``).
 
 Sub-commands: ``validate [PATH...]``, ``list [--json]``, ``show ID``, ``graph ID --format
 mermaid`` and ``schema``.  Invalid files are reported one problem per line as
