@@ -1,4 +1,5 @@
-"""The one composition root: ``bootstrap(...) -> App`` (CLI, scheduler, audit and tests use it).
+"""The one composition root: ``bootstrap(...) -> App`` (CLI, HTTP, scheduler, audit and tests
+use it; :class:`~rongcuo.service.context.App` is the service layer's own context).
 
 ``bootstrap`` builds the store on ``database_url`` (default: ``RONGCUO_DATABASE_URL`` or the
 embedded SQLite file under the data directory, see :mod:`rongcuo.paths`), migrating a fresh or
@@ -12,9 +13,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.util import CommandError as AlembicCommandError
@@ -24,66 +24,10 @@ from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url, sq
 from rongcuo.adapters.db.store import Store
 from rongcuo.clock import Clock, SystemClock
 from rongcuo.paths import default_database_url
-from rongcuo.service.errors import StoreError
+from rongcuo.service.context import App
+from rongcuo.service.errors import StorageError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.domain.engine import Engine
-
-
-@dataclass
-class App:
-    """Everything a handler needs: the store, the clock, the calendar, the definitions."""
-
-    store: Store
-    clock: Clock
-    database_url: str
-    _calendar: Any = None
-    _definitions: Any = None
-    _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
-
-    @property
-    def calendar(self) -> Any:
-        if self._calendar is None:
-            from rongcuo.calendars import load_calendar
-            from rongcuo.paths import calendar_dirs
-
-            dirs = calendar_dirs()
-            self._calendar = _cached(("calendar", *dirs), dirs, load_calendar)
-        return self._calendar
-
-    @property
-    def definitions(self) -> Any:
-        if self._definitions is None:
-            from rongcuo.definitions import load_definitions
-            from rongcuo.paths import workflows_dir
-
-            d = workflows_dir()
-            self._definitions = _cached(("definitions", d), [d], load_definitions)
-        return self._definitions
-
-    def definition(self, workflow_id: str, version: str | None = None) -> Any:
-        return self.definitions.get(workflow_id, version=version)
-
-    def engine_for(self, workflow_id: str, version: str | None = None) -> Engine:
-        """The engine of one definition version (one compiled machine, shared)."""
-        from rongcuo.domain.engine import Engine
-
-        definition = self.definition(workflow_id, version)
-        key = (str(definition.id), str(definition.version))
-        if key not in self._engines:
-            self._engines[key] = Engine(definition, self.calendar)
-        return self._engines[key]
-
-    def preload(self) -> int:
-        """Parse the calendar and every definition and build each version's engine now, so a
-        long-running process (``scheduler run``) pays for it — and fails on a broken file —
-        at start-up rather than in its first sweep.  Returns the number of engines built."""
-        for definition in self.definitions:
-            self.engine_for(str(definition.id), str(definition.version))
-        return len(self._engines)
-
-    def close(self) -> None:
-        self.store.engine.dispose()
+__all__ = ["App", "bootstrap"]
 
 
 def bootstrap(
@@ -104,11 +48,11 @@ def bootstrap(
     try:
         missing = sqlite_file(url) if existing else None
         if missing is not None and not missing.exists():
-            raise StoreError(
-                f"数据库文件不存在：{missing}（请检查 --db；新数据库由 rongcuo case open 或 "
+            raise StorageError(
+                f"数据库文件不存在：{missing}（请检查数据库地址；新数据库由开案或 "
                 "rongcuo db upgrade 创建）",
-                f"no database file at {missing} (check --db; a new database is created by "
-                "`rongcuo case open` or `rongcuo db upgrade`)",
+                f"no database file at {missing} (check the database URL; a new database is "
+                "created by opening a case or by `rongcuo db upgrade`)",
                 code="store.missing",
             )
         file = sqlite_file(url)
@@ -125,14 +69,14 @@ def bootstrap(
             zh, en = f"{where} 的上级中有文件", f"a parent of {where} is a file"
         else:
             zh = en = f"{where}: {exc.strerror or exc}"
-        raise StoreError(
+        raise StorageError(
             f"无法创建数据库所在的目录：{zh}（请检查 RONGCUO_HOME 或 --db）",
             f"cannot create the database directory: {en} (check RONGCUO_HOME or --db)",
             code="store.bad_path",
             details={"path": str(where)},
         ) from exc
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, ImportError) as exc:
-        raise StoreError(
+        raise StorageError(
             f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"
             "或 postgresql://用户@主机/库名）",
             f"not a database URL: {database_url!r} (expected sqlite:///PATH, a file path, or "
@@ -146,7 +90,7 @@ def bootstrap(
             db_migrate.upgrade(engine)
     except AlembicCommandError as exc:
         engine.dispose()
-        raise StoreError(
+        raise StorageError(
             f"数据库 {_shown(url)} 的结构版本本程序不认识（可能由更新版本的 rongcuo 创建）：{exc}",
             f"the database {_shown(url)} is at a schema revision this rongcuo does not know "
             f"(perhaps made by a newer version): {exc}",
@@ -155,7 +99,7 @@ def bootstrap(
     except sa.exc.OperationalError as exc:
         engine.dispose()
         reason = "; ".join(x.strip() for x in str(exc.orig or exc).splitlines() if x.strip())
-        raise StoreError(
+        raise StorageError(
             f"无法连接数据库 {_shown(url)}：{reason}",
             f"cannot connect to the database {_shown(url)}: {reason}",
             code="store.unreachable",
@@ -163,13 +107,13 @@ def bootstrap(
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig or exc).splitlines()[0]
-        raise StoreError(
+        raise StorageError(
             f"{_shown(url)} 不是可用的数据库：{reason}",
             f"{_shown(url)} is not a usable database: {reason}",
             code="store.not_a_database",
         ) from exc
     if not should_migrate and not ready:
-        raise StoreError(
+        raise StorageError(
             "数据库尚未初始化：请先运行 rongcuo db upgrade --db <URL>",
             "the database has no rongcuo tables yet: run `rongcuo db upgrade --db URL` first",
             code="store.not_migrated",
@@ -178,9 +122,27 @@ def bootstrap(
         store=Store(engine),
         clock=clock or SystemClock(),
         database_url=url,
+        load_calendar=_load_calendar,
+        load_definitions=_load_definitions,
         _calendar=calendar,
         _definitions=definitions,
     )
+
+
+def _load_calendar() -> Any:
+    from rongcuo.calendars import load_calendar
+    from rongcuo.paths import calendar_dirs
+
+    dirs = calendar_dirs()
+    return _cached(("calendar", *dirs), dirs, load_calendar)
+
+
+def _load_definitions() -> Any:
+    from rongcuo.definitions import load_definitions
+    from rongcuo.paths import workflows_dir
+
+    d = workflows_dir()
+    return _cached(("definitions", d), [d], load_definitions)
 
 
 _CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
@@ -221,14 +183,14 @@ def _check_sqlite_file(file: Path, *, empty_ok: bool) -> None:
             names = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
+        raise StorageError(
             f"{file} 不是可用的数据库：{exc}",
             f"{file} is not a usable database: {exc}",
             code="store.not_a_database",
         ) from exc
     if "events" in names or (not names and empty_ok):
         return
-    raise StoreError(
+    raise StorageError(
         f"{file} 不是 rongcuo 数据库（其中没有案件表），未作任何改动；请检查 --db",
         f"{file} is not a rongcuo database (it has no case tables); nothing was changed — "
         "check --db",

@@ -20,6 +20,7 @@ from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
+from rongcuo.service.commands import FireStep
 
 
 @pytest.fixture
@@ -54,8 +55,8 @@ def test_a_log_that_only_grew_still_extends_its_checkpoint(
     cid = t.walk_licheng(app, clock, steps=8)
     doc = take_checkpoint(app, key, clock.now())
     clock.set(t.cst_morning("2025-11-25"))
-    handlers.fire(app, cid, "order_correction", on=date(2025, 11, 25), actor="王科长",
-                  data={"days": 30})
+    handlers.fire(app, FireStep(cid, "order_correction", on=date(2025, 11, 25), actor="王科长",
+                  data={"days": 30}))
     t.walk_licheng(app, clock, subject="新案")  # a new case after the checkpoint
     assert _against(app, doc, tmp_path, key) == []
 

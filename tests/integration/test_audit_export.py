@@ -136,10 +136,12 @@ def test_a_banan_case_file_cites_no_licheng_article(app: App) -> None:
     from datetime import date
 
     from rongcuo.service import handlers
+    from rongcuo.service.commands import OpenCase
 
-    cid = handlers.open_case(app, workflow_id="banan", subject="丁", agency="巴南区生态环境局",
+    cid = handlers.open_case(app, OpenCase(
+        workflow_id="banan", subject="丁", agency="巴南区生态环境局",
                              on=date(2025, 9, 26), actor="监督科",
-                             data={"matter": "环评审批"}).case_id
+                             data={"matter": "环评审批"})).case_id
     html = export_case(app, cid, "html", now=NOW)
     assert "历城" not in html
     assert "的办案记录生成" in html
@@ -151,12 +153,13 @@ def test_a_review_window_that_ran_out_unused_reads_closed_not_cancelled(app: App
     """Licheng art. 19: 15 days from receipt to request a review (11-07 → Sat 11-22 → Mon
     11-24).  The correction ordered on 11-25 ends the window — but it had already closed, so
     the case file and `case show` say 已届满（未使用）, not 已撤销/已取消 (cut short)."""
-    from rongcuo.service import views
+    from rongcuo.entrypoints.cli.render import show_text
+    from rongcuo.service.queries import case_view
 
     cid = _load(app, "licheng_exempted_archived")
     cf = json.loads(export_case(app, cid, "json", now=NOW))
     (win,) = [d for d in cf["deadlines"] if d["timer"] == "review_window"]
     assert (win["due"], win["status"], win["status_zh"]) == (
         "2025-11-24", "cancelled", "已届满（未使用）")
-    text = views.show_text(app, app.store.load_case(cid))
+    text = show_text(case_view(app, cid))
     assert "到期 2025-11-24（当日24:00止）　已届满（未使用）" in text

@@ -23,6 +23,7 @@ from rongcuo.clock import CST, FixedClock
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
+from rongcuo.service.commands import FireStep
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_a_back_dated_step_is_invisible_before_the_day_it_was_recorded(
     earlier; as of Y it does."""
     cid = t.walk_licheng(app, clock, steps=4)  # … start_verification on 2025-09-30
     clock.set(t.cst_morning("2025-10-13"))
-    handlers.fire(app, cid, "hear_statement", on=date(2025, 10, 9), actor="王科长")
+    handlers.fire(app, FireStep(cid, "hear_statement", on=date(2025, 10, 9), actor="王科长"))
     before = replay(app, cid, parse_as_of("2025-10-12"))
     after = replay(app, cid, parse_as_of("2025-10-13"))
     assert before.state is not None and after.state is not None

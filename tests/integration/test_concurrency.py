@@ -1,6 +1,8 @@
-"""Several processes writing one case (issue 4): exactly one winner per version, the others
-get the conflict error, and ``seq`` has no gaps or duplicates.  PostgreSQL (the multi-process
-backend) and SQLite (WAL, BEGIN IMMEDIATE) alike."""
+"""Several processes writing one case: at the store, exactly one winner per version and the
+others get the store's stale-write error; through the service, a step that lost the race is
+re-decided on the fresh state and refused *by its rule* when it no longer applies.  ``seq`` has
+no gaps or duplicates.  PostgreSQL (the multi-process backend) and SQLite (WAL, BEGIN
+IMMEDIATE) alike."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from typing import Any
 import pytest
 
 from rongcuo.adapters.db import synthetic as syn
+from rongcuo.adapters.db.errors import StaleWrite
 from rongcuo.adapters.db.store import Store
 from rongcuo.bootstrap import bootstrap
 from rongcuo.domain.chain import verify_chain
-from rongcuo.service.errors import ConcurrencyConflict
+from rongcuo.domain.errors import Refused
 
 AT = datetime(2025, 10, 9, 2, tzinfo=UTC)
 WORKERS = 6
@@ -27,12 +30,12 @@ def _open(store: Store) -> str:
 def _race_once(url: str, case_id: str, n: int, barrier: Any, out: Any) -> None:
     store = bootstrap(url, migrate=False).store
     case = store.load_case(case_id)
-    ev, st, dl = syn.step(case.state, date(2025, 10, 9), n)
+    assert case is not None
     barrier.wait()
     try:
-        store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=AT)
+        syn.commit_step(store, case, date(2025, 10, 9), n, AT)
         out.put(("ok", n))
-    except ConcurrencyConflict:
+    except StaleWrite:
         out.put(("conflict", n))
 
 
@@ -42,11 +45,11 @@ def _keep_trying(url: str, case_id: str, worker: int, steps: int, barrier: Any) 
     done = 0
     while done < steps:
         case = store.load_case(case_id)
-        ev, st, dl = syn.step(case.state, date(2025, 10, 9), worker * 1000 + done)
+        assert case is not None
         try:
-            store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=AT)
+            syn.commit_step(store, case, date(2025, 10, 9), worker * 1000 + done, AT)
             done += 1
-        except ConcurrencyConflict:
+        except StaleWrite:
             continue
 
 
@@ -62,8 +65,8 @@ def _spawn(target: Any, args_for: Any) -> None:
 
 @pytest.mark.slow
 def test_several_processes_firing_one_case_have_exactly_one_winner(db_url: str) -> None:
-    """Same step fired by six processes at once: one succeeds, five get the conflict error,
-    nothing of the losers is stored (issue 4, "two writers on one case")."""
+    """At the store: the same version written by six processes at once — one succeeds, five
+    get the stale-write error, nothing of the losers is stored."""
     store = bootstrap(db_url, migrate=True).store
     case_id = _open(store)
     ctx = mp.get_context("spawn")
@@ -103,50 +106,49 @@ def test_processes_retrying_on_conflict_leave_no_gap_or_duplicate_in_seq(db_url:
 
 def _fire_through_handler(url: str, case_id: str, barrier: Any, out: Any) -> None:
     from rongcuo.clock import FixedClock
-    from rongcuo.service import handlers
+    from rongcuo.service import handlers, unit_of_work
+    from rongcuo.service.commands import FireStep
 
     app = bootstrap(url, clock=FixedClock(datetime(2026, 1, 10, 2, tzinfo=UTC)))
-    commit = app.store.commit
+    enter = unit_of_work.UnitOfWork.__enter__
+    waited = []
 
-    def commit_together(*args: Any, **kwargs: Any) -> Any:
-        barrier.wait()  # every process has loaded the case and decided before anyone commits
-        return commit(*args, **kwargs)
+    def write_together(self: Any) -> Any:
+        if not waited:  # every process has loaded the case and decided before anyone writes
+            waited.append(True)
+            barrier.wait()
+        return enter(self)
 
-    app.store.commit = commit_together  # type: ignore[method-assign]
+    unit_of_work.UnitOfWork.__enter__ = write_together  # type: ignore[method-assign]
     try:
-        handlers.fire(app, case_id, "file", on=date(2025, 9, 29), actor="监督科")
+        handlers.fire(app, FireStep(case_id, "file", on=date(2025, 9, 29), actor="监督科"))
         out.put("ok")
-    except ConcurrencyConflict as err:
-        out.put(f"conflict:{err.code}")
+    except Refused as err:
+        out.put(f"refused:{err.code}:{err.article}")
     finally:
         app.close()
 
 
 @pytest.mark.slow
-@pytest.mark.postgres
-def test_processes_firing_licheng_file_at_once_on_postgresql_have_one_winner(
-    pg_url: str,
+def test_processes_firing_licheng_file_at_once_have_one_winner_and_rule_refusals(
+    db_url: str,
 ) -> None:
     """Through the real handler and engine: six processes file the same Licheng case (历城办法
-    第十四条 立案) at once on PostgreSQL — one succeeds, five get ``case.conflict``, seq has no
-    gap or duplicate."""
+    第十四条 立案) at once — one succeeds; each of the other five lost the race, was re-decided
+    on the fresh state and is refused by the rule (the case is already filed), citing the
+    article — never a bare "conflict"; seq has no gap or duplicate."""
     from rongcuo.clock import FixedClock
     from rongcuo.service import handlers
+    from rongcuo.service.commands import OpenCase
 
-    app = bootstrap(pg_url, migrate=True, clock=FixedClock(datetime(2026, 1, 10, tzinfo=UTC)))
-    case_id = handlers.open_case(
-        app,
-        workflow_id="licheng",
-        subject="张某",
-        agency="局",
-        on=date(2025, 9, 26),
-        actor="监督科",
-        data={"matter": "x"},
-    ).case_id
+    app = bootstrap(db_url, migrate=True, clock=FixedClock(datetime(2026, 1, 10, tzinfo=UTC)))
+    case_id = handlers.open_case(app, OpenCase(
+        workflow_id="licheng", subject="张某", agency="局", on=date(2025, 9, 26),
+        actor="监督科", data={"matter": "x"})).case_id
     ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(WORKERS), ctx.Queue()
     procs = [
-        ctx.Process(target=_fire_through_handler, args=(pg_url, case_id, barrier, out))
+        ctx.Process(target=_fire_through_handler, args=(db_url, case_id, barrier, out))
         for _ in range(WORKERS)
     ]
     for p in procs:
@@ -154,7 +156,7 @@ def test_processes_firing_licheng_file_at_once_on_postgresql_have_one_winner(
     results = sorted(out.get(timeout=180) for _ in procs)
     for p in procs:
         p.join(60)
-    assert results == ["conflict:case.conflict"] * (WORKERS - 1) + ["ok"]
+    assert results == ["ok"] + ["refused:case.wrong_state:历城办法第十四条"] * (WORKERS - 1)
     events = app.store.case_events(case_id)
     assert [(e.seq, e.trigger) for e in events] == [(1, "open"), (2, "file")]
     assert app.store.load_case(case_id).state.state == "filed"

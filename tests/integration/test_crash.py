@@ -26,8 +26,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from rongcuo.adapters.db import synthetic as syn
 from rongcuo.bootstrap import bootstrap
-from rongcuo.service.errors import ConcurrencyConflict
-
 url, case_id, mode, flag = sys.argv[1:5]
 store = bootstrap(url, migrate=False).store
 at = datetime(2025, 10, 9, 2, tzinfo=UTC)
@@ -35,8 +33,7 @@ if mode == "mid":
     case = store.load_case(case_id)
     ev, st, dl = syn.step(case.state, date(2025, 10, 9), 999)
     with store.write() as conn:
-        store.append_in(conn, case.id, case.number, case.version, case.last_seq, case.last_hash,
-                      st, ev, dl, at, None)
+        store.append_in(conn, case.head, st, ev, dl, at)
         Path(flag).write_text("written, not committed")
         time.sleep(120)
 else:
@@ -44,8 +41,7 @@ else:
     while True:
         n += 1
         case = store.load_case(case_id)
-        ev, st, dl = syn.step(case.state, date(2025, 10, 9), n)
-        store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=at)
+        syn.commit_step(store, case, date(2025, 10, 9), n, at)
         Path(flag).write_text(str(n))
 """
 
@@ -97,8 +93,8 @@ def test_a_writer_killed_before_commit_leaves_nothing_of_its_step(
     _run_and_kill(db_url, case_id, "mid", tmp_path / "flag", 0)
     assert _assert_whole(store, case_id) == 1
     case = store.load_case(case_id)
-    ev, st, dl = syn.step(case.state, date(2025, 10, 10), 1)
-    store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=AT)
+    assert case is not None
+    syn.commit_step(store, case, date(2025, 10, 10), 1, AT)
     assert _assert_whole(store, case_id) == 2
 
 

@@ -19,8 +19,9 @@ from rongcuo.audit.api import export_case, replay
 from rongcuo.audit.replay import replayed_json
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
+from rongcuo.entrypoints.cli.render import show_text
 from rongcuo.scheduler.testing import licheng_to_determined
-from rongcuo.service import views
+from rongcuo.service.queries import case_document, case_view
 
 NOW = datetime(2025, 7, 25, 10, tzinfo=CST)
 
@@ -43,15 +44,15 @@ def test_a_determination_after_the_investigation_period_reads_met_late(app: App)
     on_time = licheng_to_determined(app, opened=date(2025, 6, 3), determined=date(2025, 7, 3),
                                     subject="乙")
     case = app.store.load_case(late)
-    shown = views.case_json(app, case)
+    shown = case_document(case_view(app, case.id))
     inv = _investigation(shown)
     assert (inv["status"], inv["due"], inv["met_late_on"]) == ("met", "2025-07-03", "2025-07-20")
-    assert _investigation(views.case_json(app, app.store.load_case(on_time)))["met_late_on"] is None
+    assert _investigation(case_document(case_view(app, on_time)))["met_late_on"] is None
 
-    text = views.show_text(app, case)
+    text = show_text(case_view(app, case.id))
     assert "调查期限：到期 2025-07-03（当日24:00止）　逾期完成（2025-07-20 完成）" in text
-    assert "met late (on 2025-07-20)" in views.show_text(app, case, lang="en")
-    assert "逾期完成" not in views.show_text(app, app.store.load_case(on_time))
+    assert "met late (on 2025-07-20)" in show_text(case_view(app, case.id), lang="en")
+    assert "逾期完成" not in show_text(case_view(app, on_time))
 
     # the auditor's replay says the same as the case worker's view
     r = replay(app, late)

@@ -54,24 +54,15 @@ def test_upgrade_from_the_previous_head_keeps_recorded_cases(db_url: str) -> Non
     else:
         migrate.upgrade(engine, "0001_initial")
     store = Store(engine)
-    ev, st, dl = synthetic.opening(date(2025, 9, 30))
     at = datetime(2025, 9, 30, 1, tzinfo=UTC)
-    r = store.create_case(
-        subject="张三",
-        agency="局",
-        opened_on=date(2025, 9, 30),
-        number_pattern=synthetic.PATTERN,
-        events=ev,
-        state=st,
-        deadlines=dl,
-        recorded_at=at,
-    )
+    case_id = synthetic.open_case(store, date(2025, 9, 30), at)
     before = [e.hashed_fields() for e in store.iter_events()]
     migrate.upgrade(engine)
     after = [e.hashed_fields() for e in store.iter_events()]
     assert migrate.is_up_to_date(engine)
     assert after == before and verify_chain(after) == []
-    assert store.load_case(r.case_id).number == "测试容错〔2025〕1号"
+    found = store.load_case(case_id)
+    assert found is not None and found.number == "测试容错〔2025〕1号"
 
 
 def test_autogenerate_finds_no_difference_from_the_models(db_url: str) -> None:

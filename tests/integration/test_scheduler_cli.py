@@ -255,7 +255,7 @@ def test_case_history_names_each_scheduler_notice_for_people(seeded: tuple[str, 
 
 
 def test_a_recomputed_due_date_is_named_too() -> None:
-    from rongcuo.service.views import notice_label
+    from rongcuo.service.labels import notice_label
 
     data = {"timer": "notice", "notice": "recomputed:2027-01-08"}
     assert notice_label(data, None, "zh") == "期限重新计算：notice，新到期日 2027-01-08"

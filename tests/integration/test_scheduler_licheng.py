@@ -31,6 +31,7 @@ from rongcuo.clock import parse_cst as cst
 from rongcuo.scheduler.sweep import Sweeper
 from rongcuo.scheduler.testing import ACTOR, licheng_to_determined
 from rongcuo.service import handlers
+from rongcuo.service.commands import FireStep, OpenCase
 
 RECIPIENTS = {
     "default": [Recipient("email", "supervision@example.gov.cn")],
@@ -150,13 +151,14 @@ def test_a_paused_investigation_is_never_reminded_or_escalated(
     """Licheng art. 16: appraisal time is not counted — while the clock is paused the
     investigation period owes no reminder, no overdue mark and no rung, however late."""
     clock.set(cst("2025-09-02T10:00"))
-    res = handlers.open_case(app, workflow_id="licheng", subject="甲", agency="区城管局",
-                             on=date(2025, 9, 1), actor=ACTOR, data={"matter": "强制拆除"})
+    res = handlers.open_case(app, OpenCase(
+        workflow_id="licheng", subject="甲", agency="区城管局",
+                             on=date(2025, 9, 1), actor=ACTOR, data={"matter": "强制拆除"}))
     cid = res.case_id
     for trig, data in [("file", {}), ("assign_investigator", {"investigator": "张三"}),
                        ("assign_investigator", {"investigator": "李四"}),
                        ("start_verification", {}), ("pause_clock", {})]:
-        handlers.fire(app, cid, trig, on=date(2025, 9, 2), actor=ACTOR, data=data)
+        handlers.fire(app, FireStep(cid, trig, on=date(2025, 9, 2), actor=ACTOR, data=data))
     (inv,) = [d for d in app.store.deadlines(case_id=cid) if d.timer == "investigation"]
     assert (inv.status, inv.next_notice_at) == ("paused", None)
     assert sweep_at(app, clock, "2025-12-31T12:00") == []
@@ -169,17 +171,18 @@ def test_an_extended_investigation_is_replanned_not_marked_overdue(
     """Licheng art. 17: an approved extension (≤ 30 days) moves the due date, so the sweep
     re-plans: no overdue mark on the first sweep after the original 30th day."""
     clock.set(cst("2025-09-20T10:00"))
-    res = handlers.open_case(app, workflow_id="licheng", subject="乙", agency="区生态环境分局",
-                             on=date(2025, 9, 1), actor=ACTOR, data={"matter": "查封"})
+    res = handlers.open_case(app, OpenCase(
+        workflow_id="licheng", subject="乙", agency="区生态环境分局",
+                             on=date(2025, 9, 1), actor=ACTOR, data={"matter": "查封"}))
     cid = res.case_id
     for trig, data in [("file", {}), ("assign_investigator", {"investigator": "张三"}),
                        ("assign_investigator", {"investigator": "李四"}),
                        ("start_verification", {})]:
-        handlers.fire(app, cid, trig, on=date(2025, 9, 1), actor=ACTOR, data=data)
+        handlers.fire(app, FireStep(cid, trig, on=date(2025, 9, 1), actor=ACTOR, data=data))
     (before,) = [d for d in app.store.deadlines(case_id=cid) if d.timer == "investigation"]
     assert before.due == date(2025, 10, 9)  # 10-01 is in the National Day block
-    handlers.fire(app, cid, "extend_investigation", on=date(2025, 9, 20), actor=ACTOR,
-                  data={"days": "20", "approved_by": "监督机构负责人"})
+    handlers.fire(app, FireStep(cid, "extend_investigation", on=date(2025, 9, 20), actor=ACTOR,
+                  data={"days": "20", "approved_by": "监督机构负责人"}))
     (after,) = [d for d in app.store.deadlines(case_id=cid) if d.timer == "investigation"]
     assert after.due is not None and after.due > before.due
     assert sweep_at(app, clock, "2025-10-10T00:01") == []
@@ -197,8 +200,9 @@ def test_an_untimely_application_lapses_when_the_filing_period_expires(
     filed in time closes as `lapsed` through the engine's `lapse` trigger and its guard — the
     same path a person would take — on the first sweep after the period ends."""
     clock.set(cst("2025-09-26T10:00"))
-    res = handlers.open_case(app, workflow_id="licheng", subject="丙", agency="区市场监管局",
-                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "罚款"})
+    res = handlers.open_case(app, OpenCase(
+        workflow_id="licheng", subject="丙", agency="区市场监管局",
+                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "罚款"}))
     cid = res.case_id
     (filing,) = app.store.deadlines(case_id=cid)
     # 5 working days from Friday 09-26: 09-28 (adjusted Sunday), 29, 30, 10-09, 10-10
@@ -222,8 +226,9 @@ def test_banan_proposal_window_lapses_on_the_first_sweep_after_it_closes(
     `on_expiry: {fire: lapse}`: a window reminds nobody, but when it closes unused the first
     sweep after 24:00 CST of its last day fires `lapse` — no reminder, no rung before."""
     clock.set(cst("2025-09-26T10:00"))
-    res = handlers.open_case(app, workflow_id="banan", subject="丁", agency="巴南区生态环境局",
-                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"})
+    res = handlers.open_case(app, OpenCase(
+        workflow_id="banan", subject="丁", agency="巴南区生态环境局",
+                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"}))
     cid = res.case_id
     (window,) = app.store.deadlines(case_id=cid)
     # 5 working days from Friday 09-26: 09-28 (adjusted Sunday), 29, 30, 10-09, 10-10
@@ -246,12 +251,14 @@ def test_a_banan_case_the_party_group_started_does_not_lapse(
     guard says no, through the same engine a person uses): it records the window's close
     once, tells people it closed (期限届满) — not that anyone is late — and the case stays open
     for its decision."""
-    from rongcuo.service import views
+    from rongcuo.entrypoints.cli.render import show_text
+    from rongcuo.service.queries import case_view
 
     clock.set(cst("2025-09-26T10:00"))
-    cid = handlers.open_case(app, workflow_id="banan", subject="己", agency="巴南区生态环境局",
+    cid = handlers.open_case(app, OpenCase(
+        workflow_id="banan", subject="己", agency="巴南区生态环境局",
                              on=date(2025, 9, 26), actor=ACTOR,
-                             data={"matter": "环评审批", "started_by": "局党组"}).case_id
+                             data={"matter": "环评审批", "started_by": "局党组"})).case_id
     clock.set(cst("2025-10-11T00:00"))
     res = Sweeper(app, RECIPIENTS).sweep(cst("2025-10-11T00:00"))
     assert [(n.timer, n.event_type) for n in res.notices] == [("filing", "DeadlineOverdue")]
@@ -262,18 +269,19 @@ def test_a_banan_case_the_party_group_started_does_not_lapse(
     with app.store.read() as conn:
         subjects = [r[0] for r in conn.execute(sa.select(OutboxMessage.__table__.c.subject))]
     assert subjects and all("期限届满" in x and "已逾期" not in x for x in subjects)
-    assert "已届满（未使用）" in views.show_text(app, case)
+    assert "已届满（未使用）" in show_text(case_view(app, case.id))
     assert sweep_at(app, clock, "2025-10-20T00:00") == []
 
 
 def test_a_banan_proposal_made_in_time_owes_no_lapse(app: App, clock: FixedClock) -> None:
     """The same window used in time (art. 16): the timer stops, nothing is owed any more."""
     clock.set(cst("2025-09-26T10:00"))
-    cid = handlers.open_case(app, workflow_id="banan", subject="戊", agency="巴南区生态环境局",
-                             on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"}).case_id
+    cid = handlers.open_case(app, OpenCase(
+        workflow_id="banan", subject="戊", agency="巴南区生态环境局",
+        on=date(2025, 9, 26), actor=ACTOR, data={"matter": "环评审批"})).case_id
     clock.set(cst("2025-10-10T10:00"))
-    handlers.fire(app, cid, "apply", on=date(2025, 10, 10), actor=ACTOR,
-                  data={"applicant": "本人", "evidence": "情况说明及证明材料"})
+    handlers.fire(app, FireStep(cid, "apply", on=date(2025, 10, 10), actor=ACTOR,
+                  data={"applicant": "本人", "evidence": "情况说明及证明材料"}))
     (window,) = app.store.deadlines(case_id=cid)
     assert window.next_notice is None
     assert sweep_at(app, clock, "2025-10-20T00:00") == []

@@ -22,7 +22,8 @@ from rongcuo.clock import parse_cst as cst
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.scheduler.sweep import Sweeper
 from rongcuo.scheduler.testing import licheng_to_determined
-from rongcuo.service.recompute import EVENT_TYPE, recompute_provisional
+from rongcuo.service.commands import RecomputeDeadlines
+from rongcuo.service.handlers.deadlines import EVENT_TYPE, recompute_provisional
 
 
 @pytest.fixture
@@ -74,9 +75,9 @@ def test_loading_the_year_recomputes_provisional_dates_with_an_event(
     adjusted working Sunday; Civil Code art. 203 no longer rolls it) and the case history
     records old due, new due and the State Council notice that changed it."""
     cid = licheng_to_determined(app, opened=date(2025, 12, 1), determined=date(2025, 12, 27))
-    app._calendar = full
-    app._engines.clear()
-    changed = recompute_provisional(app, date(2025, 12, 28), "system:calendar-check")
+    app.use_calendar(full)
+    cmd = RecomputeDeadlines(date(2025, 12, 28), "system:calendar-check")
+    changed = recompute_provisional(app, cmd)
     assert [(c.timer, c.old_due, c.new_due, c.provisional) for c in changed] == [
         ("notice", "2026-01-05", "2026-01-04", False)
     ]
@@ -90,7 +91,7 @@ def test_loading_the_year_recomputes_provisional_dates_with_an_event(
     case = app.store.load_case(cid)
     assert engine.replay(e.to_event() for e in app.store.case_events(cid)) == case.state
     # a second run finds nothing left to change
-    assert recompute_provisional(app, date(2025, 12, 28), "system:calendar-check") == []
+    assert recompute_provisional(app, cmd) == []
     # and the sweep now marks it overdue a day earlier, no longer provisional
     res = Sweeper(app).sweep(cst("2026-01-05T00:01"))
     assert ("overdue", False) in [(n.notice, n.provisional) for n in res.notices]

@@ -1,5 +1,6 @@
-"""The durable case store (issue 4): insert-only log, one-transaction append, optimistic
-locking, idempotency, case numbers, deadline queries — on SQLite and on PostgreSQL."""
+"""The durable case store and the unit of work that writes through it: insert-only log,
+one-transaction append, optimistic locking, idempotency, case numbers, deadline queries — on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.db import synthetic as syn
 from rongcuo.adapters.db import tables as t
-from rongcuo.adapters.db.store import CommitResult, Idempotency, Store
+from rongcuo.adapters.db.errors import KeyReused
+from rongcuo.adapters.db.records import CommitResult, Idempotency
+from rongcuo.adapters.db.store import Store
 from rongcuo.bootstrap import bootstrap
+from rongcuo.clock import FixedClock
+from rongcuo.domain.case import Decision
 from rongcuo.domain.chain import verify_chain
-from rongcuo.domain.errors import InvalidInput
-from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict
+from rongcuo.service.errors import ConcurrencyConflict
+from rongcuo.service.unit_of_work import UnitOfWork
 
 AT = datetime(2025, 10, 9, 2, 0, tzinfo=UTC)
 
@@ -24,19 +29,18 @@ def store(db_url: str) -> Store:
     return bootstrap(db_url, migrate=True).store
 
 
-def open_case(store: Store, on: date = date(2025, 9, 30), **kw: object) -> CommitResult:
+def uow(store: Store) -> UnitOfWork:
+    return UnitOfWork(store, FixedClock(AT))
+
+
+def open_case(store: Store, on: date = date(2025, 9, 30),
+              idempotency: Idempotency | None = None) -> CommitResult:
     ev, st, dl = syn.opening(on)
-    return store.create_case(
-        subject="张三",
-        agency="历城区市场监管局",
-        opened_on=on,
-        number_pattern=syn.PATTERN,
-        events=ev,
-        state=st,
-        deadlines=dl,
-        recorded_at=AT,
-        **kw,  # type: ignore[arg-type]
-    )
+    with uow(store) as u:
+        u.open_case(subject="张三", agency="历城区市场监管局", opened_on=on,
+                    number_pattern=syn.PATTERN, decision=Decision(ev, st, dl),
+                    idempotency=idempotency)
+        return u.commit()[0]
 
 
 def step(
@@ -47,8 +51,11 @@ def step(
     idem: Idempotency | None = None,
 ) -> CommitResult:
     case = store.load_case(case_id)
+    assert case is not None
     ev, st, dl = syn.step(case.state, on, n)
-    return store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=AT, idempotency=idem)
+    with uow(store) as u:
+        u.append(case.head, Decision(ev, st, dl), idempotency=idem)
+        return u.commit()[0]
 
 
 def test_update_of_an_event_is_rejected_by_the_database(store: Store) -> None:
@@ -95,13 +102,15 @@ def test_second_writer_with_a_stale_version_gets_a_conflict_and_writes_nothing(
     store: Store,
 ) -> None:
     """Two writers on one case: the second gets a clear conflict error and nothing of it is
-    stored (optimistic ``cases.version`` check, issue 4)."""
+    stored (optimistic ``cases.version`` check; the unit of work rolls back)."""
     r = open_case(store)
     stale = store.load_case(r.case_id)
+    assert stale is not None
     step(store, r.case_id, 1)
     ev, st, dl = syn.step(stale.state, date(2025, 10, 10), 99)
-    with pytest.raises(ConcurrencyConflict) as err:
-        store.commit(stale, events=ev, state=st, deadlines=dl, recorded_at=AT)
+    with pytest.raises(ConcurrencyConflict) as err, uow(store) as u:
+        u.append(stale.head, Decision(ev, st, dl))
+        u.commit()
     assert "another writer" in err.value.message_en and "本次未记录" in err.value.message_zh
     assert [e.data["n"] for e in store.case_events(r.case_id)] == [0, 1]
     assert store.load_case(r.case_id).state.facts["n"] == 1
@@ -125,7 +134,7 @@ def test_an_idempotency_key_reused_for_another_command_is_refused(store: Store) 
     """A key names one command: reusing it for a different one is refused, not replayed."""
     r = open_case(store)
     step(store, r.case_id, 1, idem=Idempotency.for_command("k", trigger="tick", n=1))
-    with pytest.raises(InvalidInput, match="idempotency key"):
+    with pytest.raises(KeyReused, match="idempotency key"):
         store.command_result(Idempotency.for_command("k", trigger="tick", n=2))
 
 
@@ -151,9 +160,9 @@ def test_case_numbers_count_per_workflow_and_restart_each_year(store: Store) -> 
 def test_a_case_is_found_by_id_or_by_number_and_unknown_ones_are_not_found(store: Store) -> None:
     """``case show`` accepts the stable id or the readable number."""
     r = open_case(store)
-    assert store.load_case(r.number).id == r.case_id
-    with pytest.raises(CaseNotFound, match="no case"):
-        store.load_case("历城容错〔2025〕999号")
+    found = store.load_case(r.number)
+    assert found is not None and found.id == r.case_id
+    assert store.load_case("历城容错〔2025〕999号") is None
 
 
 def test_events_stream_in_global_order_across_batches(store: Store) -> None:

@@ -45,22 +45,22 @@ def test_a_case_whose_version_moved_is_skipped_and_the_rest_of_the_batch_recorde
                                  subject=f"对象{i}") for i in range(3)]
     Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))
     stale = ids[1]
-    real = sweep_mod.Sweeper._record
+    real = sweep_mod.Sweeper._one_case
 
-    def racing(self: Sweeper, conn: sa.Connection, case: Any, now: datetime) -> Any:
-        plan = real(self, conn, case, now)
+    def racing(self: Sweeper, uow: Any, case: Any, *args: Any) -> Any:
+        plan = real(self, uow, case, *args)
         if case.id == stale:  # another writer commits between our read and our write
-            conn.execute(sa.text("UPDATE cases SET version = version + 1 WHERE id = :i"),
-                         {"i": stale})
+            uow.conn.execute(sa.text("UPDATE cases SET version = version + 1 WHERE id = :i"),
+                             {"i": stale})
         return plan
 
-    monkeypatch.setattr(sweep_mod.Sweeper, "_record", racing)
+    monkeypatch.setattr(sweep_mod.Sweeper, "_one_case", racing)
     res = Sweeper(app).sweep(AT)
     assert [s["case_id"] for s in res.skipped] == [stale]
     assert res.skipped[0]["reason"] == "conflict: left for the next sweep"
     assert sorted({n.case_id for n in res.notices}) == sorted([ids[0], ids[2]])
     assert (overdue(app, ids[0]), overdue(app, stale), overdue(app, ids[2])) == (1, 0, 1)
-    monkeypatch.setattr(sweep_mod.Sweeper, "_record", real)
+    monkeypatch.setattr(sweep_mod.Sweeper, "_one_case", real)
     again = Sweeper(app).sweep(AT)
     assert {n.case_id for n in again.notices} == {stale}
     assert [overdue(app, c) for c in ids] == [1, 1, 1]

@@ -44,7 +44,7 @@ def test_a_sweep_that_crashes_half_way_commits_nothing_and_the_next_one_does_it_
     ids = [licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28),
                                  subject=f"对象{i}") for i in range(3)]
     Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))
-    real = sweep_mod.Sweeper._record
+    real = sweep_mod.Sweeper._one_case
     calls = {"n": 0}
 
     def dying(self: Sweeper, *args: object, **kwargs: object) -> object:
@@ -53,12 +53,12 @@ def test_a_sweep_that_crashes_half_way_commits_nothing_and_the_next_one_does_it_
             raise RuntimeError("power cut")
         return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sweep_mod.Sweeper, "_record", dying)
+    monkeypatch.setattr(sweep_mod.Sweeper, "_one_case", dying)
     at = datetime(2025, 10, 10, 0, 5, tzinfo=CST)
     with pytest.raises(RuntimeError):
         Sweeper(app).sweep(at)
     assert all("overdue" not in notices(app, cid) for cid in ids)
-    monkeypatch.setattr(sweep_mod.Sweeper, "_record", real)
+    monkeypatch.setattr(sweep_mod.Sweeper, "_one_case", real)
     res = Sweeper(app).sweep(at)
     assert sorted(n.case_id for n in res.notices if n.notice == "overdue") == sorted(ids)
     assert all(notices(app, cid).count("overdue") == 1 for cid in ids)

@@ -14,7 +14,7 @@ from rongcuo.audit.replay import Replayed, not_found, replay_case, replay_events
 from rongcuo.audit.verify import VerifyReport, gc_paused, verify_log
 
 if TYPE_CHECKING:
-    from rongcuo.bootstrap import App
+    from rongcuo.service.context import App
 
 log = rlog.get_logger("rongcuo.audit")
 

@@ -20,8 +20,8 @@ from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import DomainError
 
 if TYPE_CHECKING:
-    from rongcuo.bootstrap import App
     from rongcuo.domain.engine import Engine
+    from rongcuo.service.context import App
 
 NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-decide
 

@@ -313,17 +313,17 @@ def walk_licheng(
     from datetime import date
 
     from rongcuo.service import handlers
+    from rongcuo.service.commands import FireStep, OpenCase
 
     clock.set(cst_morning(opened))
     res = handlers.open_case(
-        app, workflow_id="licheng", subject=subject, agency="区综合行政执法局",
+        app, OpenCase(workflow_id="licheng", subject=subject, agency="区综合行政执法局",
         on=date.fromisoformat(opened), actor=actor,
-        data={"matter": matter, "source": "application"},
-    )
+        data={"matter": matter, "source": "application"}))
     for trigger, on, data in LICHENG_STEPS[: steps if steps is not None else None]:
         clock.set(cst_morning(on))
-        handlers.fire(app, res.case_id, trigger, on=date.fromisoformat(on), actor=actor,
-                      data=data)
+        handlers.fire(app, FireStep(res.case_id, trigger, on=date.fromisoformat(on), actor=actor,
+                      data=data))
     return str(res.case_id)
 
 

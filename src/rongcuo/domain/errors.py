@@ -1,8 +1,11 @@
-"""One error base for the domain layer.
+"""One error base for the domain layer, on the shape every layer's errors share.
 
-Every refusal a case worker can meet is a :class:`DomainError` carrying a stable ``code``,
-a Chinese and an English message, and — where the refusal comes from law — the article it
-enforces.  Entry points choose exit codes and HTTP statuses; the domain never does.
+Every refusal a case worker can meet carries a stable ``code``, a Chinese and an English
+message, and — where the refusal comes from law — the article it enforces.  That shape is
+:class:`RongcuoError`; each layer has its own base on it (the domain's :class:`DomainError`,
+the service layer's ``rongcuo.service.errors.ServiceError``, the store's
+``rongcuo.adapters.db.errors.StoreError``) and no layer raises another layer's errors.  Entry
+points choose exit codes and HTTP statuses; the domain never does.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 
-class DomainError(Exception):
-    """A refusal or invalid input detected by the pure domain.
+class RongcuoError(Exception):
+    """The bilingual, coded shape of every error rongcuo reports to a person or a program.
 
     ``code`` is stable and machine readable (``"period.negative_days"``); ``message_zh`` and
     ``message_en`` are what a case worker reads; ``article`` cites the rule (for example
@@ -20,7 +23,7 @@ class DomainError(Exception):
     instead (the triggers open in the current state, for instance).
     """
 
-    code: str = "domain.error"
+    code: str = "rongcuo.error"
 
     def __init__(
         self,
@@ -61,6 +64,12 @@ class DomainError(Exception):
             "allowed": list(self.allowed),
             **({"details": self.details} if self.details else {}),
         }
+
+
+class DomainError(RongcuoError):
+    """A refusal or invalid input detected by the pure domain."""
+
+    code = "domain.error"
 
 
 class InvalidInput(DomainError):

@@ -11,7 +11,7 @@ its start, and works from that instant:
   (the case's agency) listing its deadlines overdue or due within 7 days;
 * ``calendar-check`` — daily at 09:00 CST: from 1 November, warn when next year's calendar
   file is missing; when a new year has been loaded, recompute provisional due dates
-  (:func:`rongcuo.service.recompute.recompute_provisional`).
+  (:func:`rongcuo.service.handlers.deadlines.recompute_provisional`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from rongcuo.scheduler.config import SchedulerConfig
 from rongcuo.scheduler.sweep import Sweeper, SweepResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.bootstrap import App
+    from rongcuo.service.context import App
 
 T = TypeVar("T")
 
@@ -124,16 +124,16 @@ def calendar_check(app: App, config: SchedulerConfig, now: datetime) -> dict[str
     """From 1 November (CST), warn when next year's calendar file is missing; when the loaded
     years changed since the last check, recompute every provisional due date."""
     from rongcuo.calendars import load_calendar
-    from rongcuo.service.recompute import recompute_provisional
+    from rongcuo.service.commands import RecomputeDeadlines
+    from rongcuo.service.handlers.deadlines import recompute_provisional
 
     today = today_cst(_At(now))
     before = tuple(app.calendar.loaded_years)
     fresh = load_calendar()
     report: dict[str, Any] = {"on": today.isoformat(), "loaded_years": list(fresh.loaded_years)}
     if tuple(fresh.loaded_years) != before:
-        app._calendar = fresh  # the composition root's calendar, refreshed in place
-        app._engines.clear()
-        changed = recompute_provisional(app, today, "system:calendar-check")
+        app.use_calendar(fresh)  # the service context's calendar, refreshed in place
+        changed = recompute_provisional(app, RecomputeDeadlines(today, "system:calendar-check"))
         report["recomputed"] = len(changed)
     nxt = today.year + 1
     if (today.month, today.day) >= (11, 1) and fresh.year(nxt) is None:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from rongcuo.adapters.notify.outbox import as_utc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.bootstrap import App
+    from rongcuo.service.context import App
 
 ACTOR = "历城区行政执法监督科 王科长"
 
@@ -39,11 +39,11 @@ def licheng_to_determined(
     verification → hear the statement (art. 16) → determine ``exempted`` under art. 10(1).
     """
     from rongcuo.service import handlers
+    from rongcuo.service.commands import FireStep, OpenCase
 
     res = handlers.open_case(
-        app, workflow_id="licheng", subject=subject, agency=agency, on=opened, actor=ACTOR,
-        data={"matter": "行政处罚超期", "source": "supervision_case"},
-    )
+        app, OpenCase(workflow_id="licheng", subject=subject, agency=agency, on=opened, actor=ACTOR,
+        data={"matter": "行政处罚超期", "source": "supervision_case"}))
     cid = res.case_id
     steps: list[tuple[str, dict[str, str]]] = [
         ("file", {}),
@@ -53,11 +53,10 @@ def licheng_to_determined(
         ("hear_statement", {}),
     ]
     for trigger, data in steps:
-        handlers.fire(app, cid, trigger, on=opened, actor=ACTOR, data=data)
+        handlers.fire(app, FireStep(cid, trigger, on=opened, actor=ACTOR, data=data))
     handlers.fire(
-        app, cid, "determine", on=determined, actor=ACTOR,
-        data={"outcome": "exempted", "items": "10.1"},
-    )
+        app, FireStep(cid, "determine", on=determined, actor=ACTOR,
+        data={"outcome": "exempted", "items": "10.1"}))
     return cid
 
 

@@ -1,23 +1,43 @@
-"""Errors of the service layer (storage-facing).  Entry points map them to exit codes."""
+"""Errors of the service layer (one base, :class:`ServiceError`).  Entry points map them to
+exit codes and HTTP statuses; the service maps the store's own errors onto these."""
 
 from __future__ import annotations
 
-from rongcuo.domain.errors import DomainError
+from rongcuo.domain.errors import RongcuoError
 
 
-class ServiceError(DomainError):
+class ServiceError(RongcuoError):
     code = "service.error"
 
 
 class CaseNotFound(ServiceError):
+    """No case answers to the reference (or, once users exist, none the caller may see)."""
+
     code = "case.not_found"
 
 
 class ConcurrencyConflict(ServiceError):
-    """Another writer changed the case first (optimistic version check); nothing was written."""
+    """Another writer changed the case first and the step could not be re-decided in the
+    attempts allowed; nothing was written."""
 
     code = "case.conflict"
 
 
-class StoreError(ServiceError):
+class StaleVersion(ServiceError):
+    """The caller named the version it expected (``--expect-version``, ``If-Match``) and the
+    case has moved on since: nothing was written; ``details["version"]`` is the current one."""
+
+    code = "case.version_stale"
+
+
+class InvalidRequest(ServiceError):
+    """A request the service cannot carry out as asked (an idempotency key reused for another
+    command, a case-number pattern that does not format)."""
+
+    code = "service.invalid_request"
+
+
+class StorageError(ServiceError):
+    """The database cannot be used (missing, unreachable, not migrated, not rongcuo's)."""
+
     code = "store.error"

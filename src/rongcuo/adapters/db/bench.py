@@ -45,21 +45,7 @@ def _prepare(url: str, cases: int) -> list[str]:
     from rongcuo.bootstrap import bootstrap
 
     app = bootstrap(url, migrate=True)
-    ids = []
-    for _ in range(cases):
-        ev, st, dl = syn.opening(DAY0)
-        ids.append(
-            app.store.create_case(
-                subject="基准",
-                agency="基准局",
-                opened_on=DAY0,
-                number_pattern=syn.PATTERN,
-                events=ev,
-                state=st,
-                deadlines=dl,
-                recorded_at=datetime.now(UTC),
-            ).case_id
-        )
+    ids = [syn.open_case(app.store, DAY0, datetime.now(UTC)) for _ in range(cases)]
     app.close()
     return ids
 
@@ -72,8 +58,8 @@ def _store_worker(url: str, case_id: str, n: int, barrier: Any, out: Any) -> Non
     t0 = time.time()
     for i in range(1, n + 1):
         case = store.load_case(case_id)
-        ev, st, dl = syn.step(case.state, DAY0 + timedelta(days=1), i)
-        store.commit(case, events=ev, state=st, deadlines=dl, recorded_at=datetime.now(UTC))
+        assert case is not None
+        syn.commit_step(store, case, DAY0 + timedelta(days=1), i, datetime.now(UTC))
     out.put((t0, time.time()))
     store.engine.dispose()
 

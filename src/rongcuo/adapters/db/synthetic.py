@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rongcuo.domain.case import CaseState, Deadline, Event, TimerState
 
 if TYPE_CHECKING:
+    from rongcuo.adapters.db.records import CaseRecord
     from rongcuo.adapters.db.store import Store
 
 WORKFLOW = "synthetic"
@@ -30,18 +31,20 @@ def opening(
 
 
 def open_case(store: Store, on: date, recorded_at: datetime) -> str:
-    """Store a synthetic case opened on ``on``; its id."""
+    """Store a synthetic case opened on ``on`` (in one transaction, as the unit of work
+    writes a new case); its id."""
     ev, st, dl = opening(on)
-    return store.create_case(
-        subject="张三",
-        agency="局",
-        opened_on=on,
-        number_pattern=PATTERN,
-        events=ev,
-        state=st,
-        deadlines=dl,
-        recorded_at=recorded_at,
-    ).case_id
+    with store.write() as conn:
+        head = store.create_in(conn, subject="张三", agency="局", opened_on=on,
+                               number_pattern=PATTERN, state=st, recorded_at=recorded_at)
+        return store.append_in(conn, head, st, ev, dl, recorded_at).case_id
+
+
+def commit_step(store: Store, case: CaseRecord, on: date, n: int, recorded_at: datetime) -> None:
+    """Append the ``n``-th synthetic step to ``case`` (as loaded) in one transaction."""
+    ev, st, dl = step(case.state, on, n)
+    with store.write() as conn:
+        store.append_in(conn, case.head, st, ev, dl, recorded_at)
 
 
 def step(

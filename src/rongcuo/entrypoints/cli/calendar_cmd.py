@@ -268,12 +268,14 @@ def import_cmd(file: Path, replace: bool, db: str | None, no_recompute: bool) ->
         return
     from rongcuo.bootstrap import bootstrap
     from rongcuo.clock import today_cst
-    from rongcuo.service.recompute import recompute_provisional
+    from rongcuo.service.commands import RecomputeDeadlines
+    from rongcuo.service.handlers.deadlines import recompute_provisional
 
     app = bootstrap(url)
     try:
         rlog.bind(actor=IMPORT_ACTOR)
-        moved = recompute_provisional(app, today_cst(app.clock), IMPORT_ACTOR)
+        moved = recompute_provisional(app, RecomputeDeadlines(today_cst(app.clock),
+                                                              IMPORT_ACTOR))
     finally:
         app.close()
     click.echo(f"重新计算的暂定期限 / provisional deadlines recomputed: {len(moved)}")

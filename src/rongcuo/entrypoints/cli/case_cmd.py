@@ -1,58 +1,22 @@
 """`rongcuo case` — open cases, record steps on the date they happened, see where cases stand.
 
-Refusals are :class:`~rongcuo.domain.errors.DomainError` subclasses; the CLI root prints them
+Refusals are :class:`~rongcuo.domain.errors.RongcuoError` subclasses; the CLI root prints them
 (what, why, which article, what is allowed instead) and exits non-zero.  Nothing is written by a
-refused command.
+refused command.  The commands build service-layer commands and render its read models; they
+never touch the store.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import click
 
 from rongcuo import logging as rlog
-from rongcuo.bootstrap import App, bootstrap
-from rongcuo.service import handlers, views
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def db_option(f: F) -> F:
-    """``--db URL`` on a sub-command (the group's ``--db`` is the default)."""
-    return click.option(
-        "--db",
-        "db",
-        default=None,
-        metavar="URL",
-        help="SQLAlchemy URL (default: RONGCUO_DATABASE_URL or the embedded SQLite file).",
-    )(f)
-
-
-def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="machine-readable output")(f)
-
-
-def lang_option(f: F) -> F:
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="language of the readable view",
-    )(f)
-
-
-def app_for(db: str | None) -> App:
-    ctx = click.get_current_context()
-    url = db or (ctx.find_root().meta.get("rongcuo.db"))
-    return bootstrap(url)
-
-
-def echo_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
+from rongcuo.clock import today_cst
+from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_option, lang_option
+from rongcuo.entrypoints.cli.parsing import parse_date, parse_sets
+from rongcuo.entrypoints.cli.render import history_text, list_text, show_text
+from rongcuo.service import handlers, queries
+from rongcuo.service.commands import FireStep, OpenCase
 
 
 @click.group(name="case")
@@ -89,20 +53,10 @@ def open_cmd(
 ) -> None:
     """Open a case; prints its id as the last line (历城办法第十三条)."""
     rlog.bind(actor=by)
-    app = app_for(db)
-    try:
-        r = handlers.open_case(
-            app,
-            workflow_id=workflow,
-            subject=subject,
-            agency=agency,
-            on=views.parse_date(on),
-            actor=by,
-            data=views.parse_sets(sets),
-            idempotency_key=idempotency_key,
-        )
-    finally:
-        app.close()
+    cmd = OpenCase(workflow_id=workflow, subject=subject, agency=agency, on=parse_date(on),
+                   actor=by, data=parse_sets(sets), idempotency_key=idempotency_key)
+    with app_for(db) as app:
+        r = handlers.open_case(app, cmd)
     if as_json:
         echo_json({**r.to_json(), "replayed": r.replayed})
         return
@@ -119,6 +73,9 @@ def open_cmd(
 @click.option("--by", "by", required=True, metavar="ACTOR")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE")
 @click.option("--idempotency-key", default=None)
+@click.option("--expect-version", "expect_version", type=int, default=None, metavar="N",
+              help="refuse (exit 4, nothing written) unless the case is at version N "
+                   "(the `version` of `case show --json`)")
 @db_option
 @json_option
 @lang_option
@@ -129,42 +86,32 @@ def fire_cmd(
     by: str,
     sets: tuple[str, ...],
     idempotency_key: str | None,
+    expect_version: int | None,
     db: str | None,
     as_json: bool,
     lang: str,
 ) -> None:
     """Record step TRIGGER on CASE (id or number) on the date it happened."""
     rlog.bind(actor=by)
-    app = app_for(db)
-    try:
-        r = handlers.fire(
-            app,
-            case,
-            trigger,
-            on=views.parse_date(on),
-            actor=by,
-            data=views.parse_sets(sets),
-            idempotency_key=idempotency_key,
-        )
+    cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on), actor=by,
+                   data=parse_sets(sets), idempotency_key=idempotency_key,
+                   expected_version=expect_version)
+    with app_for(db) as app:
+        r = handlers.fire(app, cmd)
         if as_json:
             echo_json({**r.to_json(), "replayed": r.replayed})
             return
-        rec = app.store.load_case(r.case_id)
         note = (
             ("（重复提交，未重复记录）" if lang == "zh" else " (retry: not recorded twice)")
             if r.replayed
             else ""
         )
         click.echo(
-            
-                f"已记录：{trigger}，日期 {on}{note}"
-                if lang == "zh"
-                else f"recorded: {trigger} on {on}{note}"
-            
+            f"已记录：{trigger}，日期 {on}{note}"
+            if lang == "zh"
+            else f"recorded: {trigger} on {on}{note}"
         )
-        click.echo(views.show_text(app, rec, lang))
-    finally:
-        app.close()
+        click.echo(show_text(queries.view_after_write(app, r), lang))
 
 
 @command.command("show")
@@ -174,15 +121,12 @@ def fire_cmd(
 @lang_option
 def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """Where CASE stands: state, deadlines, steps, what may be done next."""
-    app = app_for(db)
-    try:
-        rec = app.store.load_case(case)
+    with app_for(db) as app:
+        view = queries.case_view(app, case)
         if as_json:
-            echo_json(views.case_json(app, rec))
+            echo_json(queries.case_document(view))
         else:
-            click.echo(views.show_text(app, rec, lang))
-    finally:
-        app.close()
+            click.echo(show_text(view, lang))
 
 
 @command.command("list")
@@ -212,29 +156,18 @@ def list_cmd(
     lang: str,
 ) -> None:
     """Cases by workflow, state, what is due, what is overdue."""
-    from rongcuo.clock import today_cst
-
     # a date option given, even empty, must be a date: an unset shell variable
     # (--due-before "$D") must not silently mean "no filter"
-    due = views.parse_date(due_before, "--due-before") if due_before is not None else None
-    given_as_of = views.parse_date(as_of, "--as-of") if as_of is not None else None
-    app = app_for(db)
-    try:
-        overdue_as_of = None
-        if overdue:
-            overdue_as_of = given_as_of or today_cst(app.clock)
-        cases = app.store.list_cases(
-            workflow_id=workflow,
-            state=state,
-            due_before=due,
-            overdue_as_of=overdue_as_of,
-        )
+    due = parse_date(due_before, "--due-before") if due_before is not None else None
+    given_as_of = parse_date(as_of, "--as-of") if as_of is not None else None
+    with app_for(db) as app:
+        overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
+        views = queries.list_cases(app, queries.CaseFilter(
+            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
         if as_json:
-            echo_json([views.case_json(app, c, with_events=False) for c in cases])
+            echo_json([queries.case_document(v, with_events=False) for v in views])
         else:
-            click.echo(views.list_text(app, cases, lang))
-    finally:
-        app.close()
+            click.echo(list_text(views, lang))
 
 
 @command.command("history")
@@ -244,12 +177,9 @@ def list_cmd(
 @lang_option
 def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """The timeline of CASE with the article behind each step."""
-    app = app_for(db)
-    try:
-        rec = app.store.load_case(case)
+    with app_for(db) as app:
+        view = queries.case_view(app, case)
         if as_json:
-            echo_json([views.event_json(e) for e in app.store.case_events(rec.id)])
+            echo_json([queries.event_json(e) for e in view.events or ()])
         else:
-            click.echo(views.history_text(app, rec, lang))
-    finally:
-        app.close()
+            click.echo(history_text(view, lang))

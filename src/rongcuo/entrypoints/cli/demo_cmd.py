@@ -8,8 +8,10 @@ from datetime import date
 
 import click
 
-from rongcuo.entrypoints.cli.case_cmd import app_for
-from rongcuo.service import handlers, views
+from rongcuo.entrypoints.cli.options import app_for
+from rongcuo.entrypoints.cli.render import show_text
+from rongcuo.service import handlers, queries
+from rongcuo.service.commands import FireStep, OpenCase
 
 # (trigger, business date, data) — Licheng articles 13, 14, 16, 17 (see docs/store.md).
 STEPS: tuple[tuple[str, date, dict[str, str]], ...] = (
@@ -31,26 +33,21 @@ STEPS: tuple[tuple[str, date, dict[str, str]], ...] = (
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def command(db: str | None, lang: str) -> None:
     """walk through a sample Licheng case (历城办法) and show it"""
-    app = app_for(db)
-    try:
-        opened = handlers.open_case(
-            app,
+    with app_for(db) as app:
+        opened = handlers.open_case(app, OpenCase(
             workflow_id="licheng",
             subject="张某（历城区市场监管局执法人员）",
             agency="历城区市场监督管理局",
             on=date(2025, 9, 26),
             actor="区司法局执法监督科",
             data={"matter": "超期作出行政处罚决定", "source": "supervision_case"},
-        )
+        ))
         click.echo(f"opened {opened.number} ({opened.case_id}) on 2025-09-26")
         for trigger, on, data in STEPS:
-            r = handlers.fire(
-                app, opened.case_id, trigger, on=on, actor="区司法局执法监督科", data=data
-            )
+            r = handlers.fire(app, FireStep(opened.case_id, trigger, on=on,
+                                            actor="区司法局执法监督科", data=data))
             click.echo(f"  {on}  {trigger:<22} -> {r.state}")
         click.echo("")
-        click.echo(views.show_text(app, app.store.load_case(opened.case_id), lang))
+        click.echo(show_text(queries.case_view(app, opened.case_id), lang))
         click.echo("")
         click.echo(f"rongcuo case show {opened.case_id} --json   # the same case, as JSON")
-    finally:
-        app.close()

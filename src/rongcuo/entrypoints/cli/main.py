@@ -2,8 +2,9 @@
 
 Exit codes (chosen here only):
   0 success · 1 unexpected failure · 2 usage error (click) · 3 refused or invalid input
-  (a :class:`~rongcuo.domain.errors.DomainError`) · 4 conflict (another writer was first)
-  · 5 not found.
+  (a :class:`~rongcuo.domain.errors.RongcuoError`) · 4 conflict (another writer was first,
+  or the expected version is stale) · 5 not found · 6 an audit found the record unsound
+  (:mod:`rongcuo.entrypoints.cli.exit_codes`).
 """
 
 from __future__ import annotations
@@ -14,20 +15,20 @@ from typing import Any
 import click
 
 from rongcuo import logging as rlog
-from rongcuo.domain.errors import DomainError, InvalidInput
+from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
-from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict
+from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StaleVersion
 
 
-def exit_code_for(err: DomainError) -> int:
-    if isinstance(err, ConcurrencyConflict):
+def exit_code_for(err: RongcuoError) -> int:
+    if isinstance(err, ConcurrencyConflict | StaleVersion):
         return EXIT_CONFLICT
     if isinstance(err, CaseNotFound):
         return EXIT_NOT_FOUND
     return EXIT_REFUSED
 
 
-def report_error(err: DomainError, *, as_json: bool = False, lang: str = "zh") -> None:
+def report_error(err: RongcuoError, *, as_json: bool = False, lang: str = "zh") -> None:
     """Print a refusal for a case worker: what, why, which article, what instead."""
     if as_json:
         click.echo(json.dumps(err.to_dict(), ensure_ascii=False), err=True)
@@ -80,7 +81,7 @@ class RongcuoGroup(click.Group):
             rlog.configure()  # the refusal below is logged before the root callback runs
             refuse_undecodable(args)
             return super().invoke(ctx)
-        except DomainError as err:
+        except RongcuoError as err:
             as_json = "--json" in args
             lang = "zh"
             for i, a in enumerate(args):

@@ -10,26 +10,25 @@ in one transaction per case.  Civil Code art. 203 (a period ending on a rest day
 next working day) is what makes the calendar matter.
 
 The scheduler's calendar check and ``rongcuo calendar import`` call
-:func:`recompute_provisional`.
+:func:`recompute_provisional`; each case's events go through one unit of work, re-decided on
+the fresh state when a case worker wrote the same case meanwhile.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-import sqlalchemy as sa
+from functools import partial
+from typing import Any
 
 from rongcuo import logging as rlog
-from rongcuo.adapters.db import tables as t
-from rongcuo.adapters.db.store import CaseRecord
-from rongcuo.domain.case import Event
+from rongcuo.domain.case import Decision, Event
 from rongcuo.domain.engine import NOTICE_TRIGGER
+from rongcuo.service.commands import RecomputeDeadlines
+from rongcuo.service.context import App
 from rongcuo.service.errors import ConcurrencyConflict
-
-if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.bootstrap import App
+from rongcuo.service.handlers.cases import load_case
+from rongcuo.service.unit_of_work import retrying
 
 log = rlog.get_logger("rongcuo.service")
 
@@ -66,35 +65,25 @@ def _source(app: App, d: date | None) -> dict[str, Any] | None:
     }
 
 
-def recompute_provisional(app: App, on: date, actor: str) -> list[Recomputed]:
+def recompute_provisional(app: App, cmd: RecomputeDeadlines) -> list[Recomputed]:
     """Re-derive every provisional deadline with ``app.calendar``; record each change."""
-    d = t.deadlines
-    with app.store.read() as conn:
-        case_ids = [
-            str(r[0])
-            for r in conn.execute(
-                sa.select(d.c.case_id).where(d.c.provisional.is_(True)).distinct()
-            )
-        ]
     changed: list[Recomputed] = []
-    for case_id in case_ids:
-        for attempt in range(3):  # a case worker may write the same case meanwhile: reload
-            try:
-                with rlog.bound(case_id=case_id, actor=actor):
-                    changed.extend(_one(app, case_id, on, actor))
-                break
-            except ConcurrencyConflict:
-                if attempt == 2:
-                    log.warning("recompute.conflict", case_id=case_id)
+    for case_id in app.store.case_ids_with_provisional_deadlines():
+        try:
+            with rlog.bound(case_id=case_id, actor=cmd.actor):
+                changed.extend(retrying(partial(_one, app, case_id, cmd)))
+        except ConcurrencyConflict:
+            log.warning("recompute.conflict", case_id=case_id)
     return changed
 
 
-def _one(app: App, case_id: str, on: date, actor: str) -> list[Recomputed]:
-    case: CaseRecord = app.store.load_case(case_id)
+def _one(app: App, case_id: str, cmd: RecomputeDeadlines) -> list[Recomputed]:
+    case = load_case(app, case_id)
     engine = app.engine_for(case.workflow_id, case.workflow_version)
-    definition = app.definition(case.workflow_id, case.workflow_version)
+    definition = engine.definition
     stored = {r.timer: r for r in app.store.deadlines(case_id=case.id) if r.provisional}
     fresh = engine.deadlines(case.state)
+    on = max(cmd.on, case.state.last_on or cmd.on)
     events: list[Event] = []
     notes: list[tuple[str, str | None, str | None, bool]] = []
     for dl in fresh:
@@ -103,44 +92,35 @@ def _one(app: App, case_id: str, on: date, actor: str) -> list[Recomputed]:
             continue
         spec = definition.timers.get(dl.timer)
         new_due = dl.due.isoformat() if dl.due else None
-        events.append(
-            Event(
-                trigger=TRIGGER,
-                type=EVENT_TYPE,
-                on=max(on, case.state.last_on or on),
-                actor=actor,
-                article=spec.article if spec is not None else "",
-                data={
-                    "timer": dl.timer,
-                    "notice": f"recomputed:{new_due}",
-                    "old_due": old.due.isoformat() if old.due else None,
-                    "new_due": dl.due.isoformat() if dl.due else None,
-                    "old_provisional": True,
-                    "provisional": dl.provisional,
-                    "calendar": _source(app, dl.due or old.due),
-                    "basis": dict(dl.basis),
-                },
-            )
-        )
-        notes.append(
-            (dl.timer, old.due.isoformat() if old.due else None,
-             dl.due.isoformat() if dl.due else None, dl.provisional)
-        )
-    state = case.state
-    for ev in events:
-        state = engine.apply(state, ev)
-    fresh = engine.deadlines(state) if events else fresh
+        events.append(Event(
+            trigger=TRIGGER, type=EVENT_TYPE, on=on, actor=cmd.actor,
+            article=spec.article if spec is not None else "",
+            data={
+                "timer": dl.timer,
+                "notice": f"recomputed:{new_due}",
+                "old_due": old.due.isoformat() if old.due else None,
+                "new_due": new_due,
+                "old_provisional": True,
+                "provisional": dl.provisional,
+                "calendar": _source(app, dl.due or old.due),
+                "basis": dict(dl.basis),
+            },
+        ))
+        notes.append((dl.timer, old.due.isoformat() if old.due else None, new_due,
+                      dl.provisional))
     if not events:
         # nothing moved; still clear the provisional flag where the year is now loaded
         if any(not dl.provisional for dl in fresh if dl.timer in stored):
-            with app.store.write() as conn:
-                app.store.upsert_deadlines_in(conn, case.id, fresh, app.clock.now())
+            with app.unit_of_work() as uow:
+                uow.replan(case.id, fresh)
+                uow.commit()
         return []
-    with app.store.write() as conn:
-        res = app.store.append_in(
-            conn, case.id, case.number, case.version, case.last_seq, case.last_hash,
-            state, events, fresh, app.clock.now(), None,
-        )
+    state = case.state
+    for ev in events:
+        state = engine.apply(state, ev)
+    with app.unit_of_work() as uow:
+        uow.append(case.head, Decision(tuple(events), state, engine.deadlines(state)))
+        res = uow.commit()[0]
     out = [
         Recomputed(case.id, case.number, timer, old, new, prov, ev.seq)
         for (timer, old, new, prov), ev in zip(notes, res.events, strict=True)

@@ -1,0 +1,147 @@
+"""The store's read queries beyond one case: deadlines, lists, counts, prior decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from rongcuo.adapters.db import tables as t
+from rongcuo.adapters.db.records import CaseRecord, DeadlineRecord
+
+
+class Queries:
+    """Read queries (a mixin of :class:`~rongcuo.adapters.db.store.Store`)."""
+
+    read: Callable[[], AbstractContextManager[sa.Connection]]
+
+    def deadlines(
+        self,
+        *,
+        case_id: str | None = None,
+        case_ids: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        due_before: date | None = None,
+        provisional: bool | None = None,
+    ) -> list[DeadlineRecord]:
+        """Deadline rows, filtered (``due_before`` is strict: ``due < date``)."""
+        q = sa.select(t.deadlines)
+        if case_id is not None:
+            q = q.where(t.deadlines.c.case_id == case_id)
+        if case_ids is not None:
+            q = q.where(t.deadlines.c.case_id.in_(list(case_ids)))
+        if statuses:
+            q = q.where(t.deadlines.c.status.in_(list(statuses)))
+        if due_before is not None:
+            q = q.where(t.deadlines.c.due < due_before)
+        if provisional is not None:
+            q = q.where(t.deadlines.c.provisional.is_(provisional))
+        q = q.order_by(t.deadlines.c.due.asc().nulls_last(), t.deadlines.c.case_id,
+                       t.deadlines.c.timer)
+        with self.read() as conn:
+            return [DeadlineRecord.from_row(r) for r in conn.execute(q).mappings()]
+
+    def case_ids_with_provisional_deadlines(self) -> list[str]:
+        """The cases with at least one provisional (暂定) due date."""
+        d = t.deadlines
+        with self.read() as conn:
+            return [
+                str(r[0])
+                for r in conn.execute(
+                    sa.select(d.c.case_id).where(d.c.provisional.is_(True)).distinct()
+                )
+            ]
+
+    def list_cases(
+        self,
+        *,
+        workflow_id: str | None = None,
+        state: str | None = None,
+        due_before: date | None = None,
+        overdue_as_of: date | None = None,
+    ) -> list[CaseRecord]:
+        """Cases filtered by workflow, state, a running deadline due before a date, or a
+        deadline overdue as of a date (status ``overdue``, or running with ``due < as_of``:
+        a period ends at 24:00 CST of its due date)."""
+        q = sa.select(t.cases)
+        if workflow_id:
+            q = q.where(t.cases.c.workflow_id == workflow_id)
+        if state:
+            q = q.where(t.cases.c.state == state)
+        d = t.deadlines
+        if due_before is not None:
+            q = q.where(
+                t.cases.c.id.in_(
+                    sa.select(d.c.case_id).where(d.c.status == "running", d.c.due < due_before)
+                )
+            )
+        if overdue_as_of is not None:
+            q = q.where(
+                t.cases.c.id.in_(
+                    sa.select(d.c.case_id).where(
+                        sa.or_(
+                            d.c.status == "overdue",
+                            sa.and_(d.c.status == "running", d.c.due < overdue_as_of),
+                        )
+                    )
+                )
+            )
+        q = q.order_by(t.cases.c.opened_on, t.cases.c.number)
+        with self.read() as conn:
+            return [CaseRecord.from_row(r) for r in conn.execute(q).mappings()]
+
+    def prior_decisions(
+        self,
+        *,
+        subject: str,
+        matter: str | None,
+        workflow_id: str,
+        outcomes: Sequence[str],
+        date_fact: str | None,
+        outcome_fact: str = "outcome",
+        matter_fact: str = "matter",
+        exclude_case: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Earlier cases of ``workflow_id`` for the same subject (and matter, when given)
+        whose recorded outcome is one of ``outcomes`` — the context of the repeated-mistake
+        rule (重复失误 / 容错一次: Licheng art. 12(5), Guian art. 12), asked with the rule's
+        own parameters: which outcomes count as tolerated, and which fact holds the date of
+        the decision (``date_fact``; None where the procedure records none), and under which fact
+names the procedure keeps the outcome and the matter."""
+        wanted = set(outcomes)
+        q = (
+            sa.select(t.cases)
+            .where(t.cases.c.subject == subject, t.cases.c.workflow_id == workflow_id)
+            .order_by(t.cases.c.opened_on)
+        )
+        out: list[dict[str, Any]] = []
+        with self.read() as conn:
+            for r in conn.execute(q).mappings():
+                if r["id"] == exclude_case:
+                    continue
+                facts = r["facts"] or {}
+                if facts.get(outcome_fact) not in wanted:
+                    continue
+                if matter is not None and facts.get(matter_fact) not in (None, matter):
+                    continue
+                out.append(
+                    {
+                        "case_id": r["id"],
+                        "number": r["number"],
+                        "subject": r["subject"],
+                        "matter": facts.get(matter_fact),
+                        "outcome": facts.get(outcome_fact),
+                        "on": (r["last_on"] or r["opened_on"]).isoformat(),
+                        "decided_on": facts.get(date_fact) if date_fact else None,
+                        "workflow": r["workflow_id"],
+                    }
+                )
+        return out
+
+    def count(self, table: sa.Table) -> int:
+        with self.read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+

@@ -1,0 +1,158 @@
+"""Case commands: load the case → gather what its rules need → ``engine.decide`` → commit.
+
+Each handler is a few lines over the service context (:class:`~rongcuo.service.context.App`)
+and one unit of work.  Rules enforced here (the engine enforces the rest: the order of
+steps, guards, closed cases, dates before the last step):
+
+* who records a step is never blank, and no free text is longer than the column that stores
+  it (:mod:`rongcuo.service.inputs`) — on SQLite exactly as on PostgreSQL;
+* a step is never recorded on a date in the future (legal date in CST, from the injected
+  clock) — a case worker records what happened, not what is planned;
+* a retried command with the same idempotency key returns the first result and writes nothing;
+* a step that loses a race to another writer is re-decided on the fresh state (at most
+  :data:`~rongcuo.service.unit_of_work.MAX_ATTEMPTS` times): it is recorded if its guards
+  still hold and refused by the guard, with its article, if they no longer do; a step that
+  names the version it expects is refused when the case has moved on (nothing written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rongcuo import logging as rlog
+from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
+from rongcuo.clock import today_cst
+from rongcuo.domain.case import Command, Decision
+from rongcuo.domain.errors import InvalidInput
+from rongcuo.service.commands import FireStep, OpenCase
+from rongcuo.service.context import App
+from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.inputs import check_command_text
+from rongcuo.service.needs import gather_context
+from rongcuo.service.unit_of_work import command_result, expect_version, retrying
+
+log = rlog.get_logger("rongcuo.service")
+
+
+def check_not_future(app: App, on: date, allowed: Sequence[str] = ()) -> None:
+    """Refuse a business date after today (CST)."""
+    today = today_cst(app.clock)
+    if on > today:
+        raise InvalidInput(
+            f"不能记录未来日期（{on.isoformat()}）发生的步骤："
+            f"今天是 {today.isoformat()}（北京时间）",
+            f"cannot record a step on a future date ({on.isoformat()}): today is "
+            f"{today.isoformat()} (China Standard Time)",
+            code="date.future",
+            allowed=allowed,
+            details={"on": on.isoformat(), "today": today.isoformat()},
+        )
+
+
+def load_case(app: App, ref: str) -> CaseRecord:
+    """The case ``ref`` (stable id or readable number), or :class:`CaseNotFound`."""
+    case = app.store.load_case(ref)
+    if case is None:
+        raise CaseNotFound(
+            f"找不到案件“{ref}”（请使用案件 id 或案件编号）",
+            f"no case {ref!r} (give the case id or its number)",
+        )
+    return case
+
+
+def open_case(app: App, cmd: OpenCase) -> CommitResult:
+    """Open a case (its definition's opening trigger; Licheng art. 13)."""
+    check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key,
+                       subject=cmd.subject, agency=cmd.agency)
+    data = {**dict(cmd.data), "subject": cmd.subject, "agency": cmd.agency}
+    idem = (Idempotency.for_command(cmd.idempotency_key, op="open", workflow=cmd.workflow_id,
+                                    on=cmd.on, actor=cmd.actor, data=data)
+            if cmd.idempotency_key else None)
+    if (first := command_result(app.store, idem)) is not None:
+        return first
+    check_not_future(app, cmd.on)
+    engine = app.engine_for(cmd.workflow_id)
+    definition = engine.definition
+    command = Command(definition.open_trigger.name, cmd.on, cmd.actor, data)
+    context = gather_context(app, definition, command.trigger, facts=data, case_id=None)
+    decision = engine.open(command, context)
+    with app.unit_of_work() as uow:
+        uow.open_case(subject=cmd.subject, agency=cmd.agency, opened_on=cmd.on,
+                      number_pattern=str(definition.case_number), decision=decision,
+                      idempotency=idem)
+        result = uow.commit()[0]
+    rlog.bind(case_id=result.case_id, actor=cmd.actor)
+    log.info("case.opened", number=result.number, workflow=cmd.workflow_id,
+             on=cmd.on.isoformat())
+    return _with_record(result, decision, None, cmd.subject, cmd.agency, cmd.on)
+
+
+def fire(app: App, cmd: FireStep) -> CommitResult:
+    """Record one step on the date it happened."""
+    check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key)
+
+    def attempt() -> CommitResult:
+        case = load_case(app, cmd.case_ref)
+        rlog.bind(case_id=case.id, actor=cmd.actor)
+        idem = (Idempotency.for_command(cmd.idempotency_key, op="fire", case=case.id,
+                                        trigger=cmd.trigger, on=cmd.on, actor=cmd.actor,
+                                        data=dict(cmd.data))
+                if cmd.idempotency_key else None)
+        if (first := command_result(app.store, idem)) is not None:
+            return first
+        expect_version(case, cmd.expected_version)
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        allowed = () if case.state.closed else engine.allowed_triggers(case.state)
+        check_not_future(app, cmd.on, allowed)
+        context = gather_context(app, engine.definition, cmd.trigger, facts=case.state.facts,
+                                 case_id=case.id, subject=case.subject)
+        decision = engine.decide(
+            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        with app.unit_of_work() as uow:
+            uow.append(case.head, decision, idempotency=idem)
+            result = uow.commit()[0]
+        return _with_record(result, decision, case, case.subject, case.agency,
+                            case.opened_on)
+
+    # a step that names the version it expects is never re-decided: stale is the answer
+    result = attempt() if cmd.expected_version is not None else retrying(attempt)
+    log.info("case.fired", trigger=cmd.trigger, on=cmd.on.isoformat(), state=result.state)
+    return result
+
+
+def allowed_triggers(app: App, case_ref: str) -> list[str]:
+    case = load_case(app, case_ref)
+    return list(
+        app.engine_for(case.workflow_id, case.workflow_version).allowed_triggers(case.state)
+    )
+
+
+def _with_record(result: CommitResult, decision: Decision, before: CaseRecord | None,
+                 subject: str, agency: str, opened_on: date) -> CommitResult:
+    """The result with the case as it now stands, built from what the handler already has
+    (a view shows it without reading the case row or its deadlines again)."""
+    if result.replayed:
+        return result
+    from dataclasses import replace
+
+    from rongcuo.adapters.db.records import utc
+
+    last = result.events[-1] if result.events else None
+    at = utc(last.recorded_at) if last is not None else None
+    record = CaseRecord(
+        id=result.case_id,
+        number=result.number,
+        subject=subject,
+        agency=agency,
+        opened_on=opened_on,
+        state=decision.state,
+        version=result.version,
+        last_seq=last.seq if last is not None else (before.last_seq if before else 0),
+        last_hash=last.hash if last is not None else (before.last_hash if before else ""),
+        created_at=before.created_at if before is not None else at,  # type: ignore[arg-type]
+        updated_at=at if at is not None else before.updated_at,  # type: ignore[union-attr]
+    )
+    return replace(result, record=record, deadlines=tuple(decision.deadlines))
+
+
