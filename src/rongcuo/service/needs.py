@@ -1,27 +1,35 @@
 """What a step's rules need from the store, gathered before deciding — and only that.
 
-A rule that needs facts only the store knows (the repeated-mistake rule, 重复失误 / 容错一次:
-earlier decisions for the same subject and matter) declares the need; the service asks the
-store for it with the rule's own parameters (which outcomes count as tolerated, which fact
-holds the decision date) for the fired trigger only.  The engine records what the rule saw
-in the event, so replay never asks again.
+A rule that needs facts only the store knows declares the need
+(:mod:`rongcuo.domain.rules.needs`); for the fired trigger only, the service asks the store for
+each need with the rule's own parameters — for the repeated-mistake rule (重复失误 / 容错一次),
+which outcomes count as tolerated and which fact holds the decision date.  The engine records
+what the rule saw in the event, so replay never asks again.  A need this module does not know
+how to gather is a programming error, raised at once: a rule must never silently see nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from rongcuo.domain.rules import needs_for
+from rongcuo.domain.rules.needs import Need, PriorDecisions
 from rongcuo.service.context import App
 
 
-def _guards_of(definition: Any, trigger: str) -> Iterator[Any]:
-    spec = definition.triggers.get(trigger)
-    if spec is None:
-        return
-    yield from spec.guards
-    for tr in spec.transitions:
-        yield from tr.guards
+def _prior_decisions(app: App, need: PriorDecisions, definition: Any,
+                     facts: Mapping[str, Any], case_id: str | None) -> list[dict[str, Any]]:
+    matter = facts.get(need.matter_fact)
+    return app.store.prior_decisions(
+        subject=str(facts.get(need.subject_fact, "")),
+        matter=None if matter is None else str(matter),
+        workflow_id=str(definition.id),
+        outcomes=need.outcomes,
+        date_fact=need.date_fact,
+        matter_fact=need.matter_fact,
+        exclude_case=case_id,
+    )
 
 
 def gather_context(
@@ -31,21 +39,16 @@ def gather_context(
     *,
     facts: Mapping[str, Any],
     case_id: str | None,
-    subject: str | None = None,
 ) -> dict[str, Any]:
     """The decision context of ``trigger``'s rules (empty when none needs the store)."""
     context: dict[str, Any] = {}
-    for guard in _guards_of(definition, trigger):
-        if guard.rule != "repeated_mistake":
-            continue
-        p = guard.params
-        matter = facts.get(p.get("matter_fact", "matter"))
-        context["prior_tolerances"] = app.store.prior_decisions(
-            subject=str(subject if subject is not None else facts.get("subject", "")),
-            matter=None if matter is None else str(matter),
-            workflow_id=str(definition.id),
-            outcomes=[str(o) for o in p.get("tolerated", ())],
-            date_fact=p.get("date_fact", "determined_on"),
-            exclude_case=case_id,
-        )
+    for need in needs_for(definition, trigger):
+        context[need.key] = _gather(app, need, definition, facts, case_id)
     return context
+
+
+def _gather(app: App, need: Need, definition: Any, facts: Mapping[str, Any],
+            case_id: str | None) -> Any:
+    if isinstance(need, PriorDecisions):
+        return _prior_decisions(app, need, definition, facts, case_id)
+    raise TypeError(f"no way to gather {need!r} for {definition.id}")  # pragma: no cover

@@ -105,8 +105,9 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         engine = app.engine_for(case.workflow_id, case.workflow_version)
         allowed = () if case.state.closed else engine.allowed_triggers(case.state)
         check_not_future(app, cmd.on, allowed)
-        context = gather_context(app, engine.definition, cmd.trigger, facts=case.state.facts,
-                                 case_id=case.id, subject=case.subject)
+        context = gather_context(app, engine.definition, cmd.trigger,
+                                 facts={"subject": case.subject, **case.state.facts},
+                                 case_id=case.id)
         decision = engine.decide(
             case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
         with app.unit_of_work() as uow:
