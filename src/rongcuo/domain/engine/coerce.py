@@ -26,7 +26,7 @@ _TRUE = frozenset({"true", "1", "yes", "y", "是", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "否", "f"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per decision, and frozen init costs twice
 class FieldContext:
     """What a coercer may look at besides the value: the step and the case it applies to."""
 

@@ -43,6 +43,7 @@ class Engine:
             for s in definition.states
         }
         self.projection = Projection(definition, calendar)
+        self._due_for = self.projection.due_for  # bound once, not per decision
         self._fold = Fold(definition)
 
     # ---------------------------------------------------------------- deciding
@@ -124,7 +125,7 @@ class Engine:
         data = coerce(self.definition, case, spec, command)
         dest, seen = fire(
             self._machine, self.definition, spec, state, case, command, data, context,
-            allowed=allowed, due_for=self.projection.due_for(case),
+            allowed=allowed, due_for=self._due_for,
         )
         event_data: dict[str, Any] = {k: jsonable(v) for k, v in data.items()}
         event_data.update(seen)

@@ -60,7 +60,7 @@ class Fold:
                 )
             case = CaseState(self.definition.id, self.definition.version, NEW)
         dest = self.destination(spec, case.state, data.get("to_state"))
-        facts = _apply_facts(spec, on, data, case.facts)
+        facts = _apply_facts(spec, on, data, case.facts) if spec.facts else dict(case.facts)
         timers = dict(case.timers)
         for t in touched:  # the timers this trigger acts on, in definition order
             cur = timers.get(t.name)

@@ -4,8 +4,8 @@
   ``(id, version)``) with ``auto_transitions=False`` (no ``to_<state>()`` back doors) and no
   model; every case of that version shares it.
 * :func:`fire` runs one trigger on a transient :class:`_Step` model that is released when the
-  call returns.  The step receives what guards may read (``allowed``, ``due_for``), never
-  the engine.
+  call returns.  The step receives what guards may read (``allowed``, and ``due_for``: a
+  case's running due dates), never the engine.
 * **Routing.**  A trigger's transitions are tried in the order the definition lists them;
   among those whose ``from`` holds the case's state, the first whose conditions all hold is
   taken.  A condition is a guard of the trigger, then a guard of the transition, then (for a
@@ -49,11 +49,19 @@ class _Step:
     data: Mapping[str, Any]
     context: Mapping[str, Any]
     allowed: tuple[str, ...]
-    due_for: DueFor
+    due_for: Callable[[CaseState | None], DueFor]
     seen: dict[str, Any] = field(default_factory=dict)
     call: GuardCall | None = None
+    due: DueFor | None = None  # due_for(case), built on first use: most steps need none
     # (destination, refusal) of each transition tried and not taken, in the order tried
-    refusals: list[tuple[str, Refused]] = field(default_factory=list)
+    refusals: list[tuple[str, Refused]] | None = None
+
+    def running_due(self) -> DueFor:
+        """The running due date of each timer of the case."""
+        due = self.due
+        if due is None:
+            due = self.due = self.due_for(self.case)
+        return due
 
     def guard_call(self, guard: GuardSpec) -> GuardCall:
         """One GuardCall per decision, re-pointed at each guard in turn."""
@@ -66,7 +74,7 @@ class _Step:
                 command=self.command,
                 data=self.data,
                 context=self.context,
-                due=self.due_for,
+                due=self.running_due(),
                 allowed=self.allowed,
                 seen=self.seen,
             )
@@ -74,43 +82,46 @@ class _Step:
             call.spec = guard
         return call
 
-
-def _recording(check: Callable[[_Step], None], name: str) -> _Condition:
-    """A condition that passes, or records the refusal it met and returns ``False``."""
-
-    def condition(event_data: EventData) -> bool:
-        step = cast("_Step", event_data.model)  # the model fire() ran the machine on
-        try:
-            check(step)
-        except Refused as refusal:
-            dest = event_data.transition.dest if event_data.transition else None
-            step.refusals.append((dest or step.state, refusal))
-            return False
-        return True
-
-    condition.__name__ = name
-    return condition
+    def refused(self, event_data: EventData, refusal: Refused) -> bool:
+        """Note the refusal that stops this transition; ``False`` lets the next be tried."""
+        dest = event_data.transition.dest if event_data.transition else None
+        if self.refusals is None:
+            self.refusals = []
+        self.refusals.append((dest or self.state, refusal))
+        return False
 
 
 def _guard(guard: GuardSpec) -> _Condition:
     rule = GUARD_RULES[guard.rule]
 
-    def check(step: _Step) -> None:
-        rule.check(step.guard_call(guard))  # writes what it saw into step.seen
+    def condition(event_data: EventData) -> bool:
+        step = cast("_Step", event_data.model)  # the model fire() ran the machine on
+        try:
+            rule.check(step.guard_call(guard))  # writes what it saw into step.seen
+        except Refused as refusal:
+            return step.refused(event_data, refusal)
+        return True
 
-    return _recording(check, f"guard_{guard.rule}")
+    condition.__name__ = f"guard_{guard.rule}"
+    return condition
 
 
 def _timer_rules(trigger: str) -> _Condition:
     """The timer rules every definition gets: pause/resume order and extension limits."""
 
-    def check(step: _Step) -> None:
-        check_timer_ops(
-            step.definition, step.case, trigger, step.command, step.data, step.allowed,
-            step.due_for,
-        )
+    def condition(event_data: EventData) -> bool:
+        step = cast("_Step", event_data.model)
+        try:
+            check_timer_ops(
+                step.definition, step.case, trigger, step.command, step.data, step.allowed,
+                step.running_due(),
+            )
+        except Refused as refusal:
+            return step.refused(event_data, refusal)
+        return True
 
-    return _recording(check, "timer_rules")
+    condition.__name__ = "timer_rules"
+    return condition
 
 
 def _compile(definition: WorkflowDefinition) -> Machine:
@@ -159,7 +170,7 @@ def fire(
     context: Mapping[str, Any],
     *,
     allowed: tuple[str, ...],
-    due_for: DueFor,
+    due_for: Callable[[CaseState | None], DueFor],
 ) -> tuple[str, dict[str, Any]]:
     """Run ``spec`` from ``state``; return the destination taken and what the guards saw.
 
@@ -172,7 +183,7 @@ def fire(
     except MachineError as exc:  # pragma: no cover - the engine checks sources first
         raise _wrong_state(str(exc), spec, allowed) from None
     if not taken:
-        raise _no_route(definition, spec, step.refusals, allowed)
+        raise _no_route(definition, spec, step.refusals or [], allowed)
     return step.state, step.seen
 
 

@@ -114,7 +114,7 @@ def _within_extension_limits(
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Refusals:
     """The timer rules' refusals, each naming the triggers open instead (``allowed``)."""
 
