@@ -24,9 +24,9 @@ from datetime import date, timedelta
 
 from transitions import Machine
 
-from rongcuo.domain import engine as engine_mod
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.engine import Engine
+from rongcuo.domain.engine import machine as machine_mod
 from rongcuo.testing.workflows import OPEN_DATA, licheng_engine
 
 
@@ -134,18 +134,18 @@ def main() -> None:
 
     # no per-case machine or model is kept
     refs: list[weakref.ref[object]] = []
-    real = engine_mod._Step
+    real = machine_mod._Step
 
     def tracking(*a: object, **k: object) -> object:
         step = real(*a, **k)  # type: ignore[arg-type]
         refs.append(weakref.ref(step))
         return step
 
-    engine_mod._Step = tracking  # type: ignore[assignment,misc]
+    machine_mod._Step = tracking  # type: ignore[assignment,misc]
     try:
         run_case(eng, plans[1])
     finally:
-        engine_mod._Step = real  # type: ignore[misc]
+        machine_mod._Step = real  # type: ignore[misc]
     gc.collect()
     alive = sum(1 for r in refs if r() is not None)
     machines = sum(1 for o in gc.get_objects() if isinstance(o, Machine))

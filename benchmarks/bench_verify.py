@@ -94,7 +94,7 @@ def unshare(app: Any) -> None:
     v._ExpectedRows.__init__ = lambda self: setattr(self, "_bases", Miss())  # type: ignore[method-assign]
     app.preload()
     for engine in app._engines.values():
-        engine._projected = WeakMiss()
+        engine.projection.memo = WeakMiss()
 
 
 def run(url: str, label: str, events: int, repeat: int, unshared: bool = False) -> None:

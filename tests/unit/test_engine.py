@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rongcuo.domain import engine as engine_mod
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.engine import Engine, compiled_machine
+from rongcuo.domain.engine import machine as machine_mod
 from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.testing.workflows import (
     LICHENG_TO_FILED,
@@ -39,7 +39,7 @@ def test_one_machine_per_definition_version_is_shared(eng: Engine) -> None:
     """Every Engine of licheng 2025.1 uses the same compiled machine (design card)."""
     other = Engine(shipped_definition("licheng"), WorkCalendar())
     assert other._machine is eng._machine is compiled_machine(eng.definition)
-    assert ("licheng", "2025.1") in engine_mod._MACHINES
+    assert ("licheng", "2025.1") in machine_mod._MACHINES
 
 
 def test_machine_has_no_to_state_shortcuts_and_keeps_no_model(eng: Engine) -> None:
@@ -55,14 +55,14 @@ def test_transient_model_is_released_after_decide(
 ) -> None:
     """No per-case machine or model survives a decision (design card)."""
     refs: list[weakref.ref[object]] = []
-    real = engine_mod._Step
+    real = machine_mod._Step
 
     def tracking(*args: object, **kwargs: object) -> object:
         step = real(*args, **kwargs)  # type: ignore[arg-type]
         refs.append(weakref.ref(step))
         return step
 
-    monkeypatch.setattr(engine_mod, "_Step", tracking)
+    monkeypatch.setattr(machine_mod, "_Step", tracking)
     run(eng, LICHENG_TO_FILED)
     gc.collect()
     assert refs and all(r() is None for r in refs)

@@ -19,8 +19,8 @@ from rongcuo.calendars import load_calendar
 from rongcuo.definitions import load_definitions
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Event
-from rongcuo.domain.definition import WorkflowDefinition
 from rongcuo.domain.engine import Engine
+from rongcuo.domain.workflow.model import WorkflowDefinition
 
 
 @lru_cache(maxsize=1)
