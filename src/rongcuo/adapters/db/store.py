@@ -32,7 +32,7 @@ from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.db.codec import JSON_TEXT, jsonable, state_columns, state_from_row
 from rongcuo.adapters.db.engine import copy_rows
 from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
-from rongcuo.domain.chain import GENESIS, canonical_fields, event_hash
+from rongcuo.domain.chain import GENESIS, canonical_fields, canonical_fields_of, event_hash
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StoreError
 
@@ -82,22 +82,7 @@ class StoredEvent:
 
     def hashed_fields(self) -> dict[str, Any]:
         """The fields :func:`rongcuo.domain.chain.event_hash` covers, plus ``hash``."""
-        f = canonical_fields(
-            case_id=self.case_id,
-            seq=self.seq,
-            prev_hash=self.prev_hash,
-            trigger=self.trigger,
-            type=self.type,
-            on=self.on,
-            actor=self.actor,
-            article=self.article,
-            data=self.data,
-            workflow_id=self.workflow_id,
-            workflow_version=self.workflow_version,
-            recorded_at=self.recorded_at,
-        )
-        f["hash"] = self.hash
-        return f
+        return {**canonical_fields_of(self), "hash": self.hash}
 
     def to_dict(self) -> dict[str, Any]:
         d = self.hashed_fields()
