@@ -39,17 +39,22 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: tests/
+
+from tests.support.clone import clone_case_rows_only
+from tests.support.walks import licheng_to_determined
 
 from rongcuo import logging as rlog
 from rongcuo.adapters.notify.outbox import Recipient
 from rongcuo.bootstrap import bootstrap
 from rongcuo.clock import CST, FixedClock
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import clone_case, licheng_to_determined
 
 SWEEP_AT = datetime(2025, 10, 10, 0, 5, tzinfo=CST)
 FUTURE = datetime(2030, 1, 1, tzinfo=CST)
@@ -64,9 +69,9 @@ def seed(url: str, pending: int, due: int) -> None:
     cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
     Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))  # reminders 3 and 1
     engine = app.store.engine
-    clone_case(engine, cid, due - 1, prefix="due")  # + the template = `due` due rows
+    clone_case_rows_only(engine, cid, due - 1, prefix="due")  # + the template = `due` due rows
     holders = min(1000, max(pending // 3, 1))
-    clone_case(engine, cid, holders, prefix="pend", next_notice_at=FUTURE)
+    clone_case_rows_only(engine, cid, holders, prefix="pend", next_notice_at=FUTURE)
     extra = pending - holders * 3
     if extra > 0:
         with engine.begin() as conn:

@@ -8,12 +8,12 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rongcuo.audit import testing as tamper
 from rongcuo.audit.api import verify
 from rongcuo.bootstrap import bootstrap
 from rongcuo.calendars import load_calendar
 from rongcuo.clock import FixedClock
 from rongcuo.paths import calendar_dirs
+from tests.support.walks import walk_licheng
 
 
 def test_a_missing_calendar_year_is_named_not_called_tampering(
@@ -21,7 +21,7 @@ def test_a_missing_calendar_year_is_named_not_called_tampering(
 ) -> None:
     clock = FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
     app = bootstrap(database_url=db_url, clock=clock, migrate=True)
-    cid = tamper.walk_licheng(app, clock, subject="张三")
+    cid = walk_licheng(app, clock, subject="张三")
     assert verify(app, drift=False).ok
     app.close()
 

@@ -5,8 +5,7 @@ detected (历城办法第十四条 归档: the archived record must stay what it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,14 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 
 from rongcuo.audit import checkpoint as cp
-from rongcuo.audit import testing as t
 from rongcuo.audit.api import take_checkpoint, verify
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
 from rongcuo.service.commands import FireStep
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def app(db_url: str, clock: FixedClock) -> Iterator[App]:
-    a = bootstrap(database_url=db_url, clock=clock, migrate=True)
-    yield a
-    a.close()
+from tests.support.tamper import disable_insert_only, rewrite_history
+from tests.support.walks import cst_morning, walk_licheng
 
 
 @pytest.fixture
@@ -52,12 +40,12 @@ def test_a_log_that_only_grew_still_extends_its_checkpoint(
 ) -> None:
     """Steps recorded after the checkpoint (the correction, 历城办法第二十条) are new events:
     the log still extends it."""
-    cid = t.walk_licheng(app, clock, steps=8)
+    cid = walk_licheng(app, clock, steps=8)
     doc = take_checkpoint(app, key, clock.now())
-    clock.set(t.cst_morning("2025-11-25"))
+    clock.set(cst_morning("2025-11-25"))
     handlers.fire(app, FireStep(cid, "order_correction", on=date(2025, 11, 25), actor="王科长",
                   data={"days": 30}))
-    t.walk_licheng(app, clock, subject="新案")  # a new case after the checkpoint
+    walk_licheng(app, clock, subject="新案")  # a new case after the checkpoint
     assert _against(app, doc, tmp_path, key) == []
 
 
@@ -67,10 +55,10 @@ def test_a_wholesale_rewrite_with_recomputed_hashes_is_detected_only_by_the_chec
     """The determination rewritten and every later hash recomputed (and the case row's head):
     the chain verifies, but the case no longer extends its checkpointed head
     (历城办法第十七条、第十八条)."""
-    a = t.walk_licheng(app, clock, subject="甲")
-    b = t.walk_licheng(app, clock, subject="乙")
+    a = walk_licheng(app, clock, subject="甲")
+    b = walk_licheng(app, clock, subject="乙")
     doc = take_checkpoint(app, key, clock.now())
-    t.rewrite_history(app.store.engine, a, 8, "actor", "冒名的负责人")
+    rewrite_history(app.store.engine, a, 8, "actor", "冒名的负责人")
     assert verify(app, drift=False).findings == []  # self-consistent forgery
     assert _against(app, doc, tmp_path, key) == [(a, "checkpoint.head_changed")]
     assert b not in {c for c, _ in _against(app, doc, tmp_path, key)}
@@ -81,10 +69,10 @@ def test_a_case_deleted_whole_is_detected_by_the_checkpoint(
 ) -> None:
     """A whole case removed (events, deadlines and row) leaves no trace in the chain; the
     checkpoint still names it (历城办法第十四条)."""
-    a = t.walk_licheng(app, clock, subject="甲", steps=3)
-    t.walk_licheng(app, clock, subject="乙", steps=3)
+    a = walk_licheng(app, clock, subject="甲", steps=3)
+    walk_licheng(app, clock, subject="乙", steps=3)
     doc = take_checkpoint(app, key, clock.now())
-    t.disable_insert_only(app.store.engine)
+    disable_insert_only(app.store.engine)
     with app.store.engine.begin() as conn:
         import sqlalchemy as sa
 
@@ -101,7 +89,7 @@ def test_cli_keygen_checkpoint_and_verify_against(
     """The operator's commands end to end: keygen (0600 key), checkpoint --out (signed, the
     time read once from the clock), verify --against --pubkey: exit 0, then 6 after a
     rewrite."""
-    cid = t.walk_licheng(app, clock, steps=5)
+    cid = walk_licheng(app, clock, steps=5)
     runner = CliRunner()
     keyfile, cpfile = tmp_path / "k" / "audit.key", tmp_path / "cp.json"
     assert runner.invoke(cli, ["audit", "keygen", "--out", str(keyfile)]).exit_code == 0
@@ -116,7 +104,7 @@ def test_cli_keygen_checkpoint_and_verify_against(
             "--db", db_url]
     ok = runner.invoke(cli, args)
     assert ok.exit_code == 0, ok.output
-    t.rewrite_history(app.store.engine, cid, 2, "actor", "他人")
+    rewrite_history(app.store.engine, cid, 2, "actor", "他人")
     bad = runner.invoke(cli, args)
     assert bad.exit_code == 6
     assert cid in bad.output and "checkpoint.head_changed" in bad.output

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from rongcuo.audit import checkpoint as cp
-from rongcuo.audit import testing as t
 from rongcuo.audit.api import take_checkpoint
 from rongcuo.bootstrap import bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import EXIT_REFUSED, cli
+from tests.support.walks import walk_licheng
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def seeded(db_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, An
     clock = FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
     app = bootstrap(database_url=db_url, clock=clock, migrate=True)
     try:
-        cid = t.walk_licheng(app, clock, steps=3)
+        cid = walk_licheng(app, clock, steps=3)
         key = cp.generate_keypair(tmp_path / "operator.key")[0]
         doc = take_checkpoint(app, key, clock.now())
     finally:

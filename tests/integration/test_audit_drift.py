@@ -7,18 +7,17 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from rongcuo import paths
-from rongcuo.audit import testing as t
 from rongcuo.audit.api import replay, verify
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
+from tests.support.walks import walk_licheng
 
 OLD_CAP = "max_times: 1\n      max_days: 30"
 NEW_CAP = "max_times: 1\n      max_days: 10"
@@ -45,11 +44,6 @@ def _release_2026(workflows: Path) -> None:
     (workflows / "licheng.yaml").write_text(new, encoding="utf-8")
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
-
-
 def _app(db_url: str, clock: FixedClock) -> App:
     return bootstrap(database_url=db_url, clock=clock, migrate=True)
 
@@ -62,7 +56,7 @@ def recorded(db_url: str, clock: FixedClock, workflows: Path) -> Iterator[tuple[
     )
     (workflows / "archive" / "licheng-2025.1.yaml").unlink()
     app = _app(db_url, clock)
-    cid = t.walk_licheng(app, clock, steps=7)
+    cid = walk_licheng(app, clock, steps=7)
     app.close()
     (workflows / "archive" / "licheng-2025.1.yaml").write_text(
         (workflows / "licheng.yaml").read_text("utf-8"), encoding="utf-8"

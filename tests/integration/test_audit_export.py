@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,26 +11,23 @@ import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
-from rongcuo.audit import testing as t
 from rongcuo.audit.api import export_case
-from rongcuo.bootstrap import App, bootstrap
-from rongcuo.clock import FixedClock
+from rongcuo.bootstrap import App
 from rongcuo.entrypoints.cli.main import cli
+from tests.support.histories import load_history
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 NOW = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[App]:
-    a = bootstrap(database_url=db_url, clock=FixedClock(NOW), migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return NOW
 
 
 def _load(app: App, name: str) -> str:
     doc = json.loads((HISTORIES / f"{name}.json").read_text(encoding="utf-8"))
-    return t.load_history(app.store.engine, doc)
+    return load_history(app.store.engine, doc)
 
 
 def test_json_export_lists_every_step_with_date_actor_and_article(app: App) -> None:
@@ -81,7 +77,7 @@ def test_html_export_is_self_contained_printable_and_escaped(app: App, db_url: s
     escapes what people typed (a subject containing markup is shown, not executed)."""
     doc = json.loads((HISTORIES / "licheng_transfer_archived.json").read_text("utf-8"))
     doc["case"]["subject"] = "<script>alert(1)</script>王五"
-    cid = t.load_history(app.store.engine, doc)
+    cid = load_history(app.store.engine, doc)
     html = export_case(app, cid, "html", now=NOW)
     assert html.startswith("<!DOCTYPE html>") and "@media print" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;王五" in html

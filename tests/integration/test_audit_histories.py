@@ -5,7 +5,6 @@ Dates were checked by hand against 历城办法第十三条至第二十条 (see 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,12 @@ import pytest
 
 from rongcuo.audit.api import verify
 from rongcuo.audit.log import LoggedEvent
-from rongcuo.audit.testing import load_history
-from rongcuo.audit.verify import deadline_rows, state_row
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.calendars import load_calendar
 from rongcuo.definitions import load_definitions
 from rongcuo.domain.chain import GENESIS, event_hash
 from rongcuo.domain.engine import Engine
+from tests.support.histories import deadline_rows, load_history, state_row
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 GOOD = sorted(p for p in HISTORIES.glob("*.json") if "KNOWN_BAD" not in p.name)
@@ -84,13 +82,6 @@ def test_a_good_history_replays_to_exactly_what_the_system_held(
             k: v for k, v in row.items() if k != "basis"
         }, timer
         assert {k: got[timer]["basis"].get(k) for k in row["basis"]} == row["basis"], timer
-
-
-@pytest.fixture
-def app(db_url: str) -> Iterator[App]:
-    a = bootstrap(database_url=db_url, migrate=True)
-    yield a
-    a.close()
 
 
 def test_good_histories_loaded_into_a_store_verify_sound(app: App) -> None:

@@ -8,34 +8,21 @@ days with the head's approval (历城办法第十七条); Civil Code art. 201–
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from rongcuo.audit import testing as t
 from rongcuo.audit.api import replay
 from rongcuo.audit.log import parse_as_of
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import CST, FixedClock
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
 from rongcuo.service.commands import FireStep
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def app(db_url: str, clock: FixedClock) -> Iterator[App]:
-    a = bootstrap(database_url=db_url, clock=clock, migrate=True)
-    yield a
-    a.close()
+from tests.support.walks import cst_morning, walk_licheng
 
 
 def _due(app: App, case_id: str, as_of: str, timer: str = "investigation") -> date | None:
@@ -49,7 +36,7 @@ def test_an_extension_shows_the_old_due_date_the_day_before_and_the_new_one_that
     """Filed 2025-09-28: due 30 days later, 2025-10-28 (历城办法第十七条).  Extended by 15 days
     on X = 2025-10-20 (recorded 10:00 CST): as of X−1 the system held 10-28; as of X,
     2025-11-12 (10-28 + 15)."""
-    cid = t.walk_licheng(app, clock, steps=6)  # … hear_statement, extend_investigation
+    cid = walk_licheng(app, clock, steps=6)  # … hear_statement, extend_investigation
     assert _due(app, cid, "2025-10-19") == date(2025, 10, 28)
     assert _due(app, cid, "2025-10-20") == date(2025, 11, 12)
     # and to the minute: the extension was recorded at 10:00 CST
@@ -63,8 +50,8 @@ def test_a_back_dated_step_is_invisible_before_the_day_it_was_recorded(
     """The statement and defence heard on 2025-10-09 (历城办法第十六条) but recorded only on
     Y = 2025-10-13: as of Y−1 the case shows no statement, although its business date is
     earlier; as of Y it does."""
-    cid = t.walk_licheng(app, clock, steps=4)  # … start_verification on 2025-09-30
-    clock.set(t.cst_morning("2025-10-13"))
+    cid = walk_licheng(app, clock, steps=4)  # … start_verification on 2025-09-30
+    clock.set(cst_morning("2025-10-13"))
     handlers.fire(app, FireStep(cid, "hear_statement", on=date(2025, 10, 9), actor="王科长"))
     before = replay(app, cid, parse_as_of("2025-10-12"))
     after = replay(app, cid, parse_as_of("2025-10-13"))
@@ -79,7 +66,7 @@ def test_replay_before_the_case_was_opened_shows_nothing_recorded(
     app: App, clock: FixedClock
 ) -> None:
     """As of a moment before the opening was recorded (历城办法第十三条) there is no state."""
-    cid = t.walk_licheng(app, clock, steps=1)
+    cid = walk_licheng(app, clock, steps=1)
     r = replay(app, cid, parse_as_of("2025-09-25"))
     assert r.state is None and r.events == () and r.deadlines == ()
 
@@ -89,7 +76,7 @@ def test_replay_json_has_the_shape_of_case_show_json(
 ) -> None:
     """`audit replay --json` answers with the keys of `case show --json` (and the same
     values for a sound case), plus as_of and the head."""
-    cid = t.walk_licheng(app, clock, steps=8)
+    cid = walk_licheng(app, clock, steps=8)
     runner = CliRunner()
     shown = runner.invoke(cli, ["case", "show", cid, "--json", "--db", db_url])
     replayed = runner.invoke(cli, ["audit", "replay", cid, "--json", "--db", db_url])
@@ -117,7 +104,7 @@ def test_replay_cli_as_of_leaves_out_later_events(
 ) -> None:
     """`--as-of` on the command line: the determination recorded 2025-11-05
     (历城办法第十七条) is not there as of 2025-11-04."""
-    cid = t.walk_licheng(app, clock, steps=7)
+    cid = walk_licheng(app, clock, steps=7)
     out = CliRunner().invoke(
         cli, ["audit", "replay", cid, "--json", "--as-of", "2025-11-04", "--db", db_url]
     )

@@ -1,5 +1,5 @@
 """``audit verify`` detects tampering by someone who bypasses the insert-only triggers
-(issue 6), on SQLite and PostgreSQL: one changed byte in any stored field, a deleted, inserted
+on SQLite and PostgreSQL: one changed byte in any stored field, a deleted, inserted
 or reordered event, a truncated tail — each named with the first event where the case breaks.
 The event log is the record (历城办法第十四条 归档): a correction is a new event, never an edit.
 """
@@ -7,30 +7,19 @@ The event log is the record (历城办法第十四条 归档): a correction is a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from rongcuo.audit import testing as tamper
 from rongcuo.audit.api import verify
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2025, 9, 26, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def app(db_url: str, clock: FixedClock) -> Iterator[App]:
-    a = bootstrap(database_url=db_url, clock=clock, migrate=True)
-    yield a
-    a.close()
+from tests.support import tamper
+from tests.support.clone import clone_case_with_events
+from tests.support.walks import walk_licheng
 
 
 def _walk(app: App, clock: FixedClock, n: int, subject: str = "张三") -> list[str]:
@@ -38,7 +27,7 @@ def _walk(app: App, clock: FixedClock, n: int, subject: str = "张三") -> list[
 
 
 def walk_one(app: App, clock: FixedClock, subject: str) -> str:
-    return tamper.walk_licheng(app, clock, subject=subject)
+    return walk_licheng(app, clock, subject=subject)
 
 
 def _broken(app: App) -> dict[str, tuple[str, int | None]]:
@@ -210,7 +199,7 @@ def test_thousands_of_untouched_cases_verify_with_no_false_alarm(
     """2,000 complete cases (bulk-inserted copies of a real one, each with its own chain)
     verify clean (历城办法第十四条)."""
     template = walk_one(app, clock, "模板")
-    tamper.clone_case(app.store.engine, template, 2000)
+    clone_case_with_events(app.store.engine, template, 2000)
     report = verify(app, drift=False)
     assert report.cases == 2001
     assert report.findings == []
@@ -236,7 +225,7 @@ def test_parallel_verification_names_the_same_broken_cases(app: App, clock: Fixe
     """Split over two processes by case-id range, verify finds exactly what one process
     finds: a deleted event and a rewritten actor, among sound copies (历城办法第十四条)."""
     template = walk_one(app, clock, "模板")
-    ids = tamper.clone_case(app.store.engine, template, 300)
+    ids = clone_case_with_events(app.store.engine, template, 300)
     tamper.delete_event(app.store.engine, ids[10], 4)
     tamper.set_event_field(app.store.engine, ids[200], 9, "actor", "他人")
     one = verify(app, drift=False, workers=1)

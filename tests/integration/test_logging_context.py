@@ -92,7 +92,7 @@ def test_a_scheduler_job_logs_no_case_of_an_earlier_job_in_its_thread(
     from rongcuo.scheduler.config import SchedulerConfig
     from rongcuo.scheduler.runner import build_scheduler
     from rongcuo.scheduler.sweep import Sweeper
-    from rongcuo.scheduler.testing import licheng_to_determined
+    from tests.support.walks import licheng_to_determined
 
     rlog.configure()
     clock = FixedClock(cst("2025-09-28T10:00"))

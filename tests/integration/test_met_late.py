@@ -10,27 +10,24 @@ say so.  One made on 2025-07-03 itself is on time (the period ends at 24:00 CST 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
 
 from rongcuo.audit.api import export_case, replay
 from rongcuo.audit.replay import replayed_json
-from rongcuo.bootstrap import App, bootstrap
-from rongcuo.clock import CST, FixedClock
+from rongcuo.bootstrap import App
+from rongcuo.clock import CST
 from rongcuo.entrypoints.cli.render import show_text
-from rongcuo.scheduler.testing import licheng_to_determined
 from rongcuo.service.queries import case_document, case_view
+from tests.support.walks import licheng_to_determined
 
 NOW = datetime(2025, 7, 25, 10, tzinfo=CST)
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[App]:
-    a = bootstrap(db_url, clock=FixedClock(NOW), migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return NOW
 
 
 def _investigation(doc: dict[str, object]) -> dict[str, object]:

@@ -20,7 +20,7 @@ from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.scheduler import lease
-from rongcuo.scheduler.testing import licheng_to_determined
+from tests.support.walks import licheng_to_determined
 
 
 @pytest.fixture

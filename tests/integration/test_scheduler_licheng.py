@@ -16,7 +16,6 @@ of art. 19) are the definition's policy parameters.  Hand count:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,13 +24,14 @@ import sqlalchemy as sa
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.notify import DeliveryPolicy, Recipient, WebhookChannel, deliver_due
 from rongcuo.adapters.notify.outbox import OutboxMessage
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import CST, FixedClock
 from rongcuo.clock import parse_cst as cst
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import ACTOR, licheng_to_determined
 from rongcuo.service import handlers
 from rongcuo.service.commands import FireStep, OpenCase
+from tests.support.walks import SUPERVISOR as ACTOR
+from tests.support.walks import licheng_to_determined
 
 RECIPIENTS = {
     "default": [Recipient("email", "supervision@example.gov.cn")],
@@ -42,15 +42,8 @@ RECIPIENTS = {
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(cst("2025-09-28T10:00"))
-
-
-@pytest.fixture
-def app(db_url: str, clock: FixedClock) -> Iterator[App]:
-    a = bootstrap(db_url, clock=clock, migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return cst("2025-09-28T10:00")
 
 
 def sweep_at(app: App, clock: FixedClock, when: str) -> list[tuple[str, str]]:

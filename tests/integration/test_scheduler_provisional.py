@@ -10,20 +10,18 @@ adjusted working day, so the real due date is 2026-01-04.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.calendars import load_calendar
-from rongcuo.clock import FixedClock
 from rongcuo.clock import parse_cst as cst
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import licheng_to_determined
 from rongcuo.service.commands import RecomputeDeadlines
 from rongcuo.service.handlers.deadlines import EVENT_TYPE, recompute_provisional
+from tests.support.walks import licheng_to_determined
 
 
 @pytest.fixture
@@ -32,12 +30,14 @@ def full() -> WorkCalendar:
 
 
 @pytest.fixture
-def app(db_url: str, full: WorkCalendar) -> Iterator[App]:
-    only_2025 = WorkCalendar([y for y in [full.year(2025)] if y is not None])
-    a = bootstrap(db_url, clock=FixedClock(cst("2025-12-27T10:00")), calendar=only_2025,
-                  migrate=True)
-    yield a
-    a.close()
+def app_calendar(full: WorkCalendar) -> WorkCalendar:
+    """Only the 2025 file: dates in 2026 are provisional (暂定)."""
+    return WorkCalendar([y for y in [full.year(2025)] if y is not None])
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    return cst("2025-12-27T10:00")
 
 
 def _notice(app: App, cid: str) -> object:

@@ -8,8 +8,7 @@ Council publishes next year's holiday notice late in the year (procedures.md §8
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -18,28 +17,21 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from rongcuo.adapters.notify import Recipient
 from rongcuo.adapters.notify.outbox import OutboxMessage
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import CST, FixedClock
 from rongcuo.clock import parse_cst as cst
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.scheduler.config import SchedulerConfig, parse_config
 from rongcuo.scheduler.runner import build_scheduler, calendar_check, digest
-from rongcuo.scheduler.testing import licheng_to_determined
+from tests.support.walks import licheng_to_determined
 
 OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(cst("2025-09-28T10:00"))
-
-
-@pytest.fixture
-def app(db_url: str, clock: FixedClock) -> Iterator[App]:
-    a = bootstrap(db_url, clock=clock, migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return cst("2025-09-28T10:00")
 
 
 def outbox(app: App, kind: str) -> list[dict[str, object]]:

@@ -8,7 +8,6 @@ National Day block, Civil Code art. 203); overdue at 00:00 CST on 2025-10-10.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
@@ -18,20 +17,18 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.db.codec import jsonable
-from rongcuo.bootstrap import App, bootstrap
+from rongcuo.bootstrap import App
 from rongcuo.clock import CST, FixedClock
 from rongcuo.scheduler import sweep as sweep_mod
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import licheng_to_determined
+from tests.support.walks import licheng_to_determined
 
 AT = datetime(2025, 10, 10, 0, 5, tzinfo=CST)
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[App]:
-    a = bootstrap(db_url, clock=FixedClock(datetime(2025, 9, 28, 12, tzinfo=CST)), migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return datetime(2025, 9, 28, 12, tzinfo=CST)
 
 
 def overdue(app: App, cid: str) -> int:

@@ -13,17 +13,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as t
-from rongcuo.bootstrap import App, bootstrap
-from rongcuo.clock import CST, FixedClock, parse_cst
+from rongcuo.bootstrap import App
+from rongcuo.clock import CST, parse_cst
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import clone_case, licheng_to_determined
+from tests.support.clone import clone_case_rows_only
+from tests.support.walks import licheng_to_determined
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -31,17 +31,20 @@ SWEEP_AT = "2025-10-10T00:05"
 
 
 @pytest.fixture
-def app(pg_url: str) -> Iterator[App]:
-    a = bootstrap(pg_url, clock=FixedClock(datetime(2025, 9, 30, 12, tzinfo=CST)), migrate=True)
-    yield a
-    a.close()
+def app_url(pg_url: str) -> str:
+    return pg_url  # SKIP LOCKED between processes: PostgreSQL only
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    return datetime(2025, 9, 30, 12, tzinfo=CST)
 
 
 def seed(app: App, n: int) -> None:
     """One real case with its reminders recorded, cloned to ``n`` cases in all."""
     cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
     Sweeper(app).sweep(datetime(2025, 9, 30, 0, 1, tzinfo=CST))  # reminder:3 and reminder:1
-    clone_case(app.store.engine, cid, n - 1)
+    clone_case_rows_only(app.store.engine, cid, n - 1)
 
 
 def overdue_counts(app: App) -> tuple[int, int, int]:

@@ -7,7 +7,6 @@ escalation ladder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,17 +18,15 @@ from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
 from rongcuo.scheduler import sweep as sweep_mod
 from rongcuo.scheduler.sweep import Sweeper
-from rongcuo.scheduler.testing import licheng_to_determined
+from tests.support.walks import licheng_to_determined
 
 SCHEDULE = ["reminder:3", "reminder:1", "overdue", "escalation:1", "escalation:2"]
 START = datetime(2025, 9, 28, 12, tzinfo=CST)
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[App]:
-    a = bootstrap(db_url, clock=FixedClock(START), migrate=True)
-    yield a
-    a.close()
+def clock_start() -> datetime:
+    return START
 
 
 def notices(app: App, cid: str) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from rongcuo.domain.case import Event
-from rongcuo.domain.chain import format_recorded_at
+from rongcuo.domain.chain import canonical_fields_of, format_recorded_at
 
 EVENT_COLUMNS = (
     'id, case_id, seq, "trigger", type, "on", actor, article, data, workflow_id, '
@@ -56,20 +56,8 @@ class LoggedEvent:
     hash: str
 
     def hashed_fields(self) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "seq": self.seq,
-            "prev_hash": self.prev_hash,
-            "trigger": self.trigger,
-            "type": self.type,
-            "on": self.on,
-            "actor": self.actor,
-            "article": self.article,
-            "data": self.data,
-            "workflow_id": self.workflow_id,
-            "workflow_version": self.workflow_version,
-            "recorded_at": self.recorded_at,
-        }
+        """The fields :func:`rongcuo.domain.chain.event_hash` covers (without ``hash``)."""
+        return canonical_fields_of(self)
 
     def to_event(self) -> Event:
         return Event(

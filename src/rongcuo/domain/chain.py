@@ -46,7 +46,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 GENESIS = "0" * 64
 """``prev_hash`` of a case's first event."""
@@ -106,6 +106,55 @@ def canonical_fields(
             format_recorded_at(recorded_at) if isinstance(recorded_at, datetime) else recorded_at
         ),
     }
+
+
+class HashedRecord(Protocol):
+    """A stored event's record that carries the hashed fields as attributes (the store's
+    ``StoredEvent``, the auditors' ``LoggedEvent``)."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def trigger(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def on(self) -> date | str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def article(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def workflow_version(self) -> str: ...
+    @property
+    def recorded_at(self) -> datetime | str: ...
+
+
+def canonical_fields_of(record: HashedRecord) -> dict[str, Any]:
+    """:func:`canonical_fields` of a record: the one place the record types' hashed fields
+    are listed, so a stored and a logged event hash the same dict."""
+    return canonical_fields(
+        case_id=record.case_id,
+        seq=record.seq,
+        prev_hash=record.prev_hash,
+        trigger=record.trigger,
+        type=record.type,
+        on=record.on,
+        actor=record.actor,
+        article=record.article,
+        data=record.data,
+        workflow_id=record.workflow_id,
+        workflow_version=record.workflow_version,
+        recorded_at=record.recorded_at,
+    )
 
 
 def _reference_bytes(fields: Mapping[str, Any]) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 
 from rongcuo.adapters.db.codec import jsonable, state_from_row
 from rongcuo.domain.case import CaseState, Deadline, Event
-from rongcuo.domain.chain import canonical_fields
+from rongcuo.domain.chain import canonical_fields_of
 
 
 def utc(at: datetime | None) -> datetime | None:
@@ -50,22 +50,7 @@ class StoredEvent:
 
     def hashed_fields(self) -> dict[str, Any]:
         """The fields :func:`rongcuo.domain.chain.event_hash` covers, plus ``hash``."""
-        f = canonical_fields(
-            case_id=self.case_id,
-            seq=self.seq,
-            prev_hash=self.prev_hash,
-            trigger=self.trigger,
-            type=self.type,
-            on=self.on,
-            actor=self.actor,
-            article=self.article,
-            data=self.data,
-            workflow_id=self.workflow_id,
-            workflow_version=self.workflow_version,
-            recorded_at=self.recorded_at,
-        )
-        f["hash"] = self.hash
-        return f
+        return {**canonical_fields_of(self), "hash": self.hash}
 
     def to_dict(self) -> dict[str, Any]:
         d = self.hashed_fields()
