@@ -19,9 +19,11 @@ import time
 
 from rongcuo.bench.stateless import CONTEXT, RECORDED_AT, Row, StatelessWalker
 from rongcuo.bench.walk import licheng_walk
+from rongcuo.domain.case import deadline_changes
 from rongcuo.testing.workflows import licheng_engine
 
-PHASES = ("decode the row", "decide (guards, event, fold, deadlines)", "chain the event hash",
+PHASES = ("decode the row", "project the loaded state (--moved only)",
+          "decide (guards, event, fold, deadlines)", "chain the event hash",
           "encode the case row", "encode the event rows", "encode the deadline rows")
 
 
@@ -38,6 +40,8 @@ def phases(walker: StatelessWalker, first: Row, walks: int) -> dict[str, float]:
         for command in commands:
             t0 = clock()
             case = walker.decode(row)
+            ta = clock()
+            previous = engine.deadlines(case.state) if walker.only_moved else ()
             t1 = clock()
             d = engine.decide(case.state, command, CONTEXT)
             t2 = clock()
@@ -49,10 +53,15 @@ def phases(walker: StatelessWalker, first: Row, walks: int) -> dict[str, float]:
             t4 = clock()
             [store._event_params(r) for r in rows]
             t5 = clock()
-            [store._deadline_params(case.id, x, RECORDED_AT) for x in d.deadlines]
+            if walker.only_moved:
+                whole, moved = deadline_changes(previous, d.deadlines)
+                [store._deadline_params(case.id, x, RECORDED_AT) for x in whole]
+                [store._move_params(case.id, x, RECORDED_AT) for x in moved]
+            else:
+                [store._deadline_params(case.id, x, RECORDED_AT) for x in d.deadlines]
             t6 = clock()
             row = walker._next_row(row, params)
-            for i, (a, b) in enumerate(itertools.pairwise((t0, t1, t2, t3, t4, t5, t6))):
+            for i, (a, b) in enumerate(itertools.pairwise((t0, ta, t1, t2, t3, t4, t5, t6))):
                 ns[i] += b - a
         for phase, spent in zip(PHASES, ns, strict=True):
             per_walk[phase].append(spent / len(commands) / 1000)
