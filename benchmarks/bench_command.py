@@ -16,8 +16,9 @@ of three processes, run interleaved ``--runs`` times in an order rotated each ro
 with their medians, ranges and the ratios issue 16 states its targets in: ``case show`` at
 most 2x the bare import, and not growing with the number of definitions.  Then, from one
 ``python -X importtime`` run of ``case show`` on SQLite, the libraries it imports that it
-does not use, with their cumulative import time.  ``--profile`` also prints a pyinstrument
-profile of one ``case show`` process.
+does not use, with their cumulative import time, and the CPU each library (and the whole CLI)
+adds to the bare import.  ``--profile`` also prints a pyinstrument profile of one ``case
+show`` process.
 
 Every process runs in the same interpreter and environment as this script, on a scratch
 SQLite database (one Licheng case) under a temporary ``RONGCUO_HOME``.
@@ -51,6 +52,8 @@ NOT_NEEDED = {
     "apscheduler": "the scheduler's timer (only `scheduler run`)",
     "jinja2": "the HTML case file (only `audit export`)",
     "cryptography": "checkpoint signatures (only `audit checkpoint`)",
+    "rich": "structlog's pretty console (imported by structlog whenever it is installed)",
+    "pygments": "rich's syntax highlighter",
     "SpiffWorkflow": "the comparison benchmark",
     "pyinstrument": "a profiler",
     "rongcuo.bench": "the benchmark modules",
@@ -63,6 +66,30 @@ NEEDED_TODAY = {
     "yaml": "parses the definitions and calendars",
     "jsonschema": "validates the definitions",
 }
+
+
+# What each library adds to the bare import, imported the way `case show` imports it.
+MARGINAL = {
+    "alembic": "import alembic.command, alembic.config, alembic.runtime.migration, alembic.script",
+    "psycopg": "import psycopg",
+    "sqlmodel (pydantic)": "import sqlmodel",
+    "jsonschema": "import jsonschema",
+    "yaml": "import yaml",
+    "structlog (+ rich)": "import structlog",
+    "transitions": "import transitions",
+    "the whole CLI": "import rongcuo.entrypoints.cli.main",
+}
+
+
+def marginal(env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median CPU seconds each :data:`MARGINAL` import adds to ``import sqlalchemy, click``
+    (each measured next to a bare run, interleaved)."""
+    extra: dict[str, list[float]] = {k: [] for k in MARGINAL}
+    for _ in range(runs):
+        for name, stmt in MARGINAL.items():
+            bare = child_cpu(BARE, env)
+            extra[name].append(child_cpu([*BARE[:2], f"{BARE[2]}; {stmt}"], env) - bare)
+    return {k: statistics.median(v) for k, v in extra.items()}
 
 
 def rongcuo_argv() -> list[str]:
@@ -151,6 +178,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=9, help="interleaved runs of each process")
     p.add_argument("--profile", action="store_true", help="also profile one case show")
+    p.add_argument("--import-runs", type=int, default=5,
+                   help="runs of each library's marginal import cost (0: skip)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items()
@@ -189,6 +218,11 @@ def main() -> None:
               "(cumulative import time, one -X importtime run):")
         for name, ms, why in not_needed(found):
             print(f"  {name:<30} {ms:7.1f} ms  {why}")
+        if args.import_runs:
+            print(f"\nCPU each import adds to the bare import (median of {args.import_runs}, "
+                  "each next to a bare run):")
+            for name, sec in marginal(env, args.import_runs).items():
+                print(f"  {name:<24} +{sec * 1000:6.0f} ms")
         if args.profile:
             print()
             subprocess.run([sys.executable, "-m", "pyinstrument", "--show-all", "-r", "text",
