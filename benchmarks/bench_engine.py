@@ -24,35 +24,17 @@ from datetime import date, timedelta
 
 from transitions import Machine
 
+from rongcuo.bench.walk import licheng_walk
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.engine import Engine
 from rongcuo.domain.engine import machine as machine_mod
-from rongcuo.testing.workflows import OPEN_DATA, licheng_engine
+from rongcuo.testing.workflows import licheng_engine
 
 
 def lifecycle(start: date) -> list[Command]:
-    """A full Licheng case: 18 transitions, with pause, extension, review and correction."""
-    d = lambda n: start + timedelta(days=n)  # noqa: E731 - a local shorthand
-    c = lambda t, n, **data: Command(t, d(n), "bench", data)  # noqa: E731
-    return [
-        c("open", 0, **OPEN_DATA),
-        c("file", 2),
-        c("assign_investigator", 2, investigator="李四"),
-        c("assign_investigator", 2, investigator="王五"),
-        c("start_verification", 3),
-        c("pause_clock", 5),
-        c("resume_clock", 9),
-        c("extend_investigation", 20, days="10", approved_by="赵局"),
-        c("hear_statement", 22),
-        c("determine", 25, outcome="lighter", items="10.3,11.1"),
-        c("notify", 27, received_on=d(26).isoformat()),
-        c("request_review", 30),
-        c("decide_review", 40, result="upheld"),
-        c("order_correction", 41, days="20"),
-        c("extend_correction", 50, days="5", approved_by="赵局"),
-        c("complete_correction", 60),
-        c("archive", 61),
-    ]
+    """A full Licheng case: 17 commands, with pause, extension, review and correction (the
+    walk ``rongcuo bench compare`` measures too)."""
+    return licheng_walk(start)
 
 
 def run_case(eng: Engine, commands: Sequence[Command]) -> CaseState:
