@@ -59,3 +59,33 @@ def test_domain_never_reads_the_wall_clock() -> None:
             ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_legal_clock_reads_no_file_format_and_no_calendar_privates() -> None:
+    """The legal clock (``domain/calendar/``, ``domain/periods/``) imports no file-format
+    library — calendar files are parsed at the edge, in ``rongcuo.calendars`` — and the period
+    counting uses the calendar's public ordinal index, never a ``WorkCalendar`` private."""
+    offenders = []
+    for sub in ("calendar", "periods"):
+        for path in sorted((DOMAIN / sub).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [
+                    f"{sub}/{path.name}: {n}"
+                    for n in names
+                    if n.split(".")[0] in {"yaml", "jsonschema"}
+                ]
+                if (
+                    sub == "periods"
+                    and isinstance(node, ast.Attribute)
+                    and node.attr.startswith("_")
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in {"cal", "calendar"}
+                ):
+                    offenders.append(f"{sub}/{path.name}:{node.lineno}: {node.attr}")
+    assert offenders == []

@@ -33,6 +33,7 @@ from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
 from rongcuo.domain.case import CaseState, Deadline, TimerState
 from rongcuo.domain.chain import GENESIS, event_hash_of
 from rongcuo.domain.errors import DomainError
+from rongcuo.domain.periods import basis_holds
 
 _fromisoformat = date.fromisoformat
 
@@ -243,7 +244,9 @@ def portable_basis(basis: Mapping[str, Any]) -> dict[str, Any]:
 def _same_basis(raw: Any, value: Mapping[str, Any]) -> bool:
     """The stored basis matches when every field it recorded has the replayed value: a newer
     release may *add* explanation fields (the stored row was written by an older one), but no
-    recorded field may change; the calendar file's path is ignored (:func:`portable_basis`)."""
+    recorded field may change, read as the release that recorded it spelled bases
+    (:func:`rongcuo.domain.periods.basis_holds`); the calendar file's path is ignored
+    (:func:`portable_basis`)."""
     if isinstance(raw, str):
         # the store's own spelling first (SQLite keeps exactly this text); else parse it
         if raw == _store_text(value):
@@ -251,8 +254,7 @@ def _same_basis(raw: Any, value: Mapping[str, Any]) -> bool:
         raw = json.loads(raw)
     if not isinstance(raw, Mapping):
         return False
-    raw, value = portable_basis(raw), portable_basis(jsonable(value))
-    return all(k in value and value[k] == v for k, v in raw.items())
+    return basis_holds(portable_basis(raw), portable_basis(jsonable(value)))
 
 
 def _deadline_raw(d: Deadline) -> tuple[Any, ...]:
