@@ -69,6 +69,10 @@ class WorkCalendar:
     Immutable from the outside; internally it grows a cache window of years on demand.  The
     same year given twice is refused unless the two are identical (then the first is kept —
     the shipped file before an operator's identical copy).
+
+    ``index`` (read-only) is the ordinal fast path, :class:`WorkdayIndex`, that
+    :mod:`rongcuo.domain.periods` counts with; a plain attribute, not a property, because
+    every due date reads it once.
     """
 
     def __init__(self, years: Iterable[CalendarYear] = ()) -> None:
@@ -84,16 +88,11 @@ class WorkCalendar:
         self._loaded: frozenset[int] = frozenset(self._years)
         self._flags: dict[int, bytes] = {}
         self._names: dict[int, dict[date, str]] = {}
-        self._index = WorkdayIndex(self._year_flags, self._loaded)
+        self.index = WorkdayIndex(self._year_flags, self._loaded)
 
     @property
     def loaded_years(self) -> tuple[int, ...]:
         return tuple(sorted(self._years))
-
-    @property
-    def index(self) -> WorkdayIndex:
-        """The ordinal fast path (for :mod:`rongcuo.domain.periods`, which counts in ordinals)."""
-        return self._index
 
     def year(self, y: int) -> CalendarYear | None:
         return self._years.get(y)
@@ -136,14 +135,14 @@ class WorkCalendar:
             return d
         o = d.toordinal()
         if n > 0:
-            return date.fromordinal(self._index.add_workdays(o, n))
-        return date.fromordinal(self._index.workday_before(o, -n))
+            return date.fromordinal(self.index.add_workdays(o, n))
+        return date.fromordinal(self.index.workday_before(o, -n))
 
     def workdays_between(self, first: date, last: date) -> int:
         """How many working days lie in [first, last] (inclusive; 0 when last < first)."""
         if last < first:
             return 0
-        return self._index.workdays_between(first.toordinal(), last.toordinal())
+        return self.index.workdays_between(first.toordinal(), last.toordinal())
 
     def _year_flags(self, y: int) -> bytes:
         """One byte per day of year ``y`` (1 = working day), built once per year."""

@@ -52,17 +52,21 @@ def compute_due(
             "date that can be computed",
             code="period.out_of_range",
         ) from None
-    return DueDate(
-        due, provisional, _args=(start, rule, calendar, ps, extension_days), _build=_traced_basis
-    )
+    return _Counted(due, provisional, _args=(start, rule, calendar, ps, extension_days))
 
 
-def _traced_basis(args: DueArgs, dd: DueDate) -> dict[str, Any]:
-    """The basis of ``dd``: the counting re-run with a trace (only when someone reads it)."""
-    trace: dict[str, Any] = {}
-    start, rule, cal, ps, ext = args
-    compute(start, rule, cal, ps, ext, trace)
-    return build_basis(args, trace, dd)
+class _Counted(DueDate):
+    """A due date :func:`compute_due` counted: its basis re-runs the counting with a trace,
+    when someone first reads it."""
+
+    __slots__ = ()
+
+    def _make_basis(self) -> dict[str, Any]:
+        args: DueArgs = self._args  # type: ignore[assignment]  # always set by compute_due
+        trace: dict[str, Any] = {}
+        start, rule, cal, ps, ext = args
+        compute(start, rule, cal, ps, ext, trace)
+        return build_basis(args, trace, self)
 
 
 def _check_extension(rule: PeriodRule, extension_days: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -13,7 +13,7 @@ from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.legal_time import end_of_day
 from rongcuo.domain.periods.explain import explain as _explain
 
-__all__ = ["BasisBuilder", "DueArgs", "DueDate", "ExtensionFrom", "PauseOrd", "PeriodRule", "Unit"]
+__all__ = ["DueArgs", "DueDate", "ExtensionFrom", "PauseOrd", "PeriodRule", "Unit"]
 
 Unit = Literal["calendar", "working"]
 ExtensionFrom = Literal["original_last", "rolled_due"]
@@ -87,8 +87,6 @@ class PeriodRule:
 PauseOrd = tuple[int, int, Pause]
 # what a due date was computed from: re-run with a trace when its basis is first read
 DueArgs = tuple[date, PeriodRule, WorkCalendar, Sequence[PauseOrd], int]
-# builds the basis from those (given by periods.compute, which owns the counting to re-run)
-BasisBuilder = Callable[[DueArgs, "DueDate"], dict[str, Any]]
 
 
 class DueDate:
@@ -96,15 +94,16 @@ class DueDate:
 
     Immutable.  ``basis`` is built on first access (it re-runs the computation with a trace),
     so computing due dates in bulk stays fast.  ``explain(lang)`` renders it for people.
+    :func:`~rongcuo.domain.periods.compute_due` returns a subclass that knows how to re-run
+    the counting (:meth:`_make_basis`); one made from a stored basis carries it as given.
     """
 
-    __slots__ = ("_args", "_basis", "_build", "due", "provisional")
+    __slots__ = ("_args", "_basis", "due", "provisional")
 
     due: date
     provisional: bool
     _basis: dict[str, Any] | None
     _args: DueArgs | None
-    _build: BasisBuilder | None
 
     def __init__(
         self,
@@ -113,13 +112,11 @@ class DueDate:
         basis: dict[str, Any] | None = None,
         *,
         _args: DueArgs | None = None,
-        _build: BasisBuilder | None = None,
     ) -> None:
         object.__setattr__(self, "due", due)
         object.__setattr__(self, "provisional", provisional)
         object.__setattr__(self, "_basis", basis)
         object.__setattr__(self, "_args", _args)
-        object.__setattr__(self, "_build", _build)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("DueDate is immutable")
@@ -128,12 +125,13 @@ class DueDate:
     def basis(self) -> dict[str, Any]:
         """Start, rule, unit, n, years and sources, pauses, extensions, rollover, provisional."""
         if self._basis is None:
-            if self._args is None or self._build is None:  # pragma: no cover - no basis, no args
-                object.__setattr__(self, "_basis", {})
-            else:
-                object.__setattr__(self, "_basis", self._build(self._args, self))
+            object.__setattr__(self, "_basis", self._make_basis())
         basis: dict[str, Any] = self._basis  # type: ignore[assignment]
         return basis
+
+    def _make_basis(self) -> dict[str, Any]:
+        """The basis when none was given (overridden where the counting can be re-run)."""
+        return {}  # pragma: no cover - a DueDate is made either with a basis or by compute_due
 
     @property
     def ends_at(self) -> datetime:
