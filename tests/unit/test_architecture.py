@@ -29,9 +29,6 @@ FORBIDDEN_CALLS = ("now", "today", "utcnow", "time")
 # File formats belong to the edge (rongcuo.definitions parses YAML and runs the JSON Schema);
 # the domain receives built definitions.
 FORMAT_MODULES = ("yaml", "jsonschema")
-# The calendar-file reader still lives in domain/calendar.py until the calendar split moves it
-# to the edge; it is the one module allowed a format import meanwhile (and only while it has one).
-FORMAT_PENDING = {"calendar.py"}
 
 
 def _domain_files() -> list[Path]:
@@ -68,17 +65,13 @@ def test_domain_imports_no_io_framework() -> None:
 def test_domain_imports_no_file_format() -> None:
     """No YAML and no JSON Schema in the domain: definitions arrive built (issue: the domain
     imports no file format)."""
-    offenders, pending = [], set()
+    offenders: list[str] = []
     for path in _domain_files():
         for name in _imports(path):
             if not _hits(name, FORMAT_MODULES):
                 continue
-            if str(path.relative_to(DOMAIN)) in FORMAT_PENDING:
-                pending.add(str(path.relative_to(DOMAIN)))
-            else:
-                offenders.append(f"{path.relative_to(DOMAIN)}: {name}")
+            offenders.append(f"{path.relative_to(DOMAIN)}: {name}")
     assert offenders == []
-    assert pending == FORMAT_PENDING, "a pending module no longer imports a format: drop it"
 
 
 def test_domain_never_reads_the_wall_clock() -> None:
@@ -174,4 +167,34 @@ def test_the_package_never_imports_the_tests() -> None:
             for name in names:
                 if name == "tests" or name.startswith(("tests.", "conftest")):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert offenders == []
+
+
+def test_the_legal_clock_reads_no_file_format_and_no_calendar_privates() -> None:
+    """The legal clock (``domain/calendar/``, ``domain/periods/``) imports no file-format
+    library — calendar files are parsed at the edge, in ``rongcuo.calendars`` — and the period
+    counting uses the calendar's public ordinal index, never a ``WorkCalendar`` private."""
+    offenders = []
+    for sub in ("calendar", "periods"):
+        for path in sorted((DOMAIN / sub).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [
+                    f"{sub}/{path.name}: {n}"
+                    for n in names
+                    if n.split(".")[0] in {"yaml", "jsonschema"}
+                ]
+                if (
+                    sub == "periods"
+                    and isinstance(node, ast.Attribute)
+                    and node.attr.startswith("_")
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in {"cal", "calendar"}
+                ):
+                    offenders.append(f"{sub}/{path.name}:{node.lineno}: {node.attr}")
     assert offenders == []

@@ -60,6 +60,24 @@ def test_due_with_pause_and_extension(run: Runner) -> None:
     assert last_line(r) == "2025-11-10"
 
 
+def test_due_on_its_own_cites_no_procedures_article_for_a_pause_or_extension(
+    run: Runner,
+) -> None:
+    """The bare tool belongs to no procedure: a pause and an extension are explained and
+    recorded without any jurisdiction's article (the output docs/calendar.md shows); the Civil
+    Code's arts. 201 and 203 are still cited."""
+    args = ("calendar", "due", "2025-09-22", "10", "--unit", "working",
+            "--pause", "2025-09-30:2025-10-09", "--extend", "2")  # fmt: skip
+    r = run(*args, "--explain")
+    assert r.exit_code == 0, r.output
+    assert "中止 2025-09-30 至 2025-10-09（期间不计入）：自 2025-09-30 起不计算" in r.stdout
+    assert "延长 2 个工作日，延长的是同一期间" in r.stdout
+    assert "民法典第二百零一条" in r.stdout and "办法" not in r.stdout
+    basis = json.loads(run(*args, "--json").stdout)["basis"]
+    assert basis["cites"] == {"extension": None, "pause": None}
+    assert basis["extensions"]["article"] is None and basis["articles"]["pause"] is None
+
+
 def test_due_extension_from_is_a_setting(run: Runner) -> None:
     """--extension-from rolled_due counts the extension from the rolled date (10-09 + 30)."""
     r = run("calendar", "due", "2025-09-04", "30", "--unit", "calendar", "--extend", "30",

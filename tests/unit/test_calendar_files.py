@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rongcuo.calendars import import_calendar_file, load_calendar
-from rongcuo.domain.calendar import parse_calendar_text
+from rongcuo.calendars import import_calendar_file, load_calendar, parse_calendar_text
 from rongcuo.domain.errors import CalendarError
 
 SHIPPED = Path(__file__).resolve().parents[2] / "workflows" / "calendars"
@@ -126,11 +125,15 @@ def test_the_same_year_in_two_different_files_is_refused(tmp_path: Path) -> None
     b.mkdir()
     (a / "2027.yaml").write_text(GOOD_2027, encoding="utf-8")
     (b / "2027.yaml").write_text(GOOD_2027.replace("note: 春节调休", "note: 另一份"), "utf-8")
-    assert load_calendar([a, b]).loaded_years == (2027,)  # notes differ only: identical days
+    same = load_calendar([a, b])  # notes differ only: identical days
+    assert same.loaded_years == (2027,)
+    assert same.year(2027).filename == str(a / "2027.yaml")  # the first directory's copy is kept
     (b / "2027.yaml").write_text(GOOD_2027.replace("- {date: 2027-02-13, note: 春节调休}", ""))
     with pytest.raises(CalendarError) as exc:
         load_calendar([a, b])
     assert exc.value.code == "calendar.duplicate_year"
+    assert exc.value.details["files"] == [str(a / "2027.yaml"), str(b / "2027.yaml")]
+    assert str(b / "2027.yaml") in exc.value.message_en
 
 
 def test_import_copies_a_valid_file_atomically(tmp_path: Path) -> None:

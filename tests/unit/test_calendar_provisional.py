@@ -9,8 +9,8 @@ import chinese_calendar
 import pytest
 from holidays.calendars.chinese import _ChineseLunisolar
 
-from rongcuo.calendars import load_calendar
-from rongcuo.domain.calendar import LUNAR_TABLE, parse_calendar_text, statutory_holidays
+from rongcuo.calendars import load_calendar, parse_calendar_text
+from rongcuo.domain.calendar import LUNAR_TABLE, statutory_holidays
 from rongcuo.domain.errors import CalendarError
 from rongcuo.domain.periods import PeriodRule, compute_due
 

@@ -486,8 +486,9 @@ def test_extend_correction_moves_the_due_date(eng: Engine) -> None:
 
 def test_an_extension_is_explained_with_its_own_periods_article(eng: Engine) -> None:
     """A correction extension is 历城办法第二十条 ("可以申请延长整改期限"), an investigation
-    extension 第十七条: each due date's explanation cites its own (the legal clock used to cite
-    art. 17 for both)."""
+    extension 第十七条: each due date's explanation and basis cite its own (the legal clock used
+    to cite art. 17 for both), and a period that cannot be paused cites no pause article (it
+    used to cite art. 16 by default)."""
     from rongcuo.domain.periods import DueDate
 
     case, _ = run(eng, [
@@ -499,9 +500,11 @@ def test_an_extension_is_explained_with_its_own_periods_article(eng: Engine) -> 
     assert corr.due is not None
     text = DueDate(due=corr.due, provisional=False, basis=corr.basis).explain("zh")
     assert "延长 10 个自然日（历城办法第二十条）" in text and "第十七条" not in text
-    assert "(Licheng art. 20)" in DueDate(due=corr.due, provisional=False,
-                                          basis=corr.basis).explain("en")
-    assert corr.basis["cites"] == {"extension": "历城办法第二十条", "pause": "历城办法第十六条"}
+    assert "(历城办法第二十条)" in DueDate(due=corr.due, provisional=False,
+                                        basis=corr.basis).explain("en")
+    assert corr.basis["cites"] == {"extension": "历城办法第二十条", "pause": None}
+    assert corr.basis["extensions"]["article"] == "历城办法第二十条"
+    assert corr.basis["articles"]["pause"] is None
     verifying, _ = run(eng, [*LICHENG_TO_VERIFYING,
                              cmd("extend_investigation", "2025-06-20", days=10,
                                  approved_by="局长")])

@@ -146,11 +146,20 @@ def test_pause_after_original_end_but_inside_extended_period_counts() -> None:
     ],
 )
 def test_bad_pauses_are_refused(pauses: list[tuple[str, str]], code: str) -> None:
-    """A pause ending before it starts, starting before the period, or overlapping another."""
+    """A pause ending before it starts, starting before the period, or overlapping another;
+    the refusal cites the period's own pause article (历城办法第十六条 here)."""
     with pytest.raises(InvalidInput) as exc:
-        due("2025-03-03", 10, pauses=pauses)
+        due("2025-03-03", 10, pauses=pauses, pause_article="历城办法第十六条")
     assert exc.value.code == code
     assert exc.value.article == "历城办法第十六条"
+
+
+def test_a_bad_pause_of_a_rule_without_articles_cites_no_procedures_article() -> None:
+    """The bare legal clock assumes no jurisdiction: with no pause article given, a refused
+    pause names the problem and cites no procedure's article (not Licheng's by default)."""
+    with pytest.raises(InvalidInput) as exc:
+        due("2025-03-03", 10, pauses=[("2025-03-10", "2025-03-05")])
+    assert exc.value.code == "pause.reversed" and exc.value.article is None
 
 
 def test_negative_days_are_refused() -> None:
@@ -179,11 +188,16 @@ def test_extension_of_a_working_day_period_counts_working_days() -> None:
 
 
 def test_extension_above_the_cap_is_refused() -> None:
-    """Licheng art. 17: the extension may not exceed 30 days."""
+    """Licheng art. 17: the extension may not exceed 30 days; the refusal cites the period's
+    own extension article."""
+    art = "历城办法第十七条"
     with pytest.raises(InvalidInput) as exc:
-        due("2025-09-04", 30, ext=31, max_extension_days=30)
+        due("2025-09-04", 30, ext=31, max_extension_days=30, extension_article=art)
     assert exc.value.code == "period.extension_over_cap"
-    assert exc.value.article == "历城办法第十七条"
+    assert exc.value.article == art
+    with pytest.raises(InvalidInput) as bare:
+        due("2025-09-04", 30, ext=31, max_extension_days=30)
+    assert bare.value.code == "period.extension_over_cap" and bare.value.article is None
     assert due("2025-09-04", 30, ext=30, max_extension_days=30) == D("2025-11-03")
 
 
@@ -231,11 +245,12 @@ def test_basis_records_everything_needed_to_rederive_the_date() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_explanation_walks_through_the_count(lang: str) -> None:
-    """The explanation, in Chinese and English, names the start, the articles, the source,
-    the pause, the last day, the days rolled over and the due date."""
+    """The explanation, in Chinese and English, names the start, the articles (the Civil
+    Code's and the period's own pause article, as its definition cites it), the source, the
+    pause, the last day, the days rolled over and the due date."""
     text = compute_due(
         D("2025-09-01"),
-        PeriodRule("calendar", 30),
+        PeriodRule("calendar", 30, pause_article="历城办法第十六条"),
         CAL,
         pauses=[Pause(D("2025-09-10"), D("2025-09-12"))],
     ).explain(lang)
@@ -247,7 +262,7 @@ def test_explanation_walks_through_the_count(lang: str) -> None:
         assert "历城办法第十六条" in text
     else:
         assert "Civil Code art. 201" in text and "Civil Code art. 203" in text
-        assert "Licheng art. 16" in text
+        assert "(历城办法第十六条, not counted)" in text
 
 
 def test_provisional_explanation_says_so() -> None:
@@ -255,6 +270,28 @@ def test_provisional_explanation_says_so() -> None:
     r = compute_due(D("2026-12-20"), PeriodRule("working", 10), CAL)
     assert "暂定" in r.explain("zh")
     assert "provisional" in r.explain("en")
+
+
+def test_a_rule_without_articles_explains_pause_and_extension_citing_none() -> None:
+    """The bare clock (``rongcuo calendar due --pause/--extend``) knows no procedure: its basis
+    records no pause or extension article (null) and its explanation, in both languages, says
+    what was not counted and what was added without citing any jurisdiction's article — only
+    the Civil Code's (arts. 201, 203)."""
+    r = compute_due(
+        D("2025-09-01"), PeriodRule("calendar", 30), CAL,
+        pauses=[Pause(D("2025-09-10"), D("2025-09-12"))], extension_days=2,
+    )
+    b = r.basis
+    assert b["cites"] == {"extension": None, "pause": None}
+    assert b["extensions"]["article"] is None and b["articles"]["pause"] is None
+    assert b["articles"]["start_not_counted"] == "民法典第二百零一条"
+    zh, en = r.explain("zh"), r.explain("en")
+    assert "中止 2025-09-10 至 2025-09-12（期间不计入）" in zh
+    assert "延长 2 个自然日，延长的是同一期间" in zh
+    assert "Pause 2025-09-10 to 2025-09-12 (not counted)" in en
+    assert "Extended by 2 calendar days: the same period" in en
+    for text in (zh, en):
+        assert "办法" not in text and "Licheng" not in text and "None" not in text
 
 
 def test_due_date_is_immutable_and_copies_with_its_basis() -> None:

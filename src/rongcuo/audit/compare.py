@@ -21,6 +21,7 @@ from rongcuo.audit.findings import Finding
 from rongcuo.audit.log import DeadlineRaw, StoredCase
 from rongcuo.domain.case import CaseState, Deadline, TimerState
 from rongcuo.domain.chain import format_recorded_at
+from rongcuo.domain.periods import basis_holds
 
 if TYPE_CHECKING:
     from rongcuo.domain.engine import Engine
@@ -87,7 +88,9 @@ def portable_basis(basis: Mapping[str, Any]) -> dict[str, Any]:
 def same_basis(raw: Any, value: Mapping[str, Any]) -> bool:
     """The stored basis matches when every field it recorded has the replayed value: a newer
     release may *add* explanation fields (the stored row was written by an older one), but no
-    recorded field may change; the calendar file's path is ignored (:func:`portable_basis`)."""
+    recorded field may change, read as the release that recorded it spelled bases
+    (:func:`rongcuo.domain.periods.basis_holds`); the calendar file's path is ignored
+    (:func:`portable_basis`)."""
     if isinstance(raw, str):
         # the store's own spelling first (SQLite keeps exactly this text); else parse it
         if raw == JSON_TEXT(value):
@@ -95,8 +98,7 @@ def same_basis(raw: Any, value: Mapping[str, Any]) -> bool:
         raw = json.loads(raw)
     if not isinstance(raw, Mapping):
         return False
-    raw, value = portable_basis(raw), portable_basis(jsonable(value))
-    return all(k in value and value[k] == v for k, v in raw.items())
+    return basis_holds(portable_basis(raw), portable_basis(jsonable(value)))
 
 
 def _instant(at: Any) -> str | None:

@@ -150,11 +150,7 @@ class TimerSpec:
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""
-        from rongcuo.domain.periods import (  # the legal clock (issue 2)
-            ART_EXTENSION,
-            ART_PAUSE,
-            PeriodRule,
-        )
+        from rongcuo.domain.periods import PeriodRule  # the legal clock
 
         n = self.days if days is None else days
         if n is None:
@@ -167,9 +163,9 @@ class TimerSpec:
         cap = self.extension.max_days if self.extension else None
         return PeriodRule(
             unit=self.unit, days=n, rollover=self.rollover, max_extension_days=cap,
-            extension_article=(self.extension.article if self.extension is not None
-                               and self.extension.article else ART_EXTENSION),
-            pause_article=self.pause_article or ART_PAUSE,
+            # this definition's own articles, None where it names none (no clock default)
+            extension_article=self.extension.article if self.extension is not None else None,
+            pause_article=self.pause_article,
         )
 
     def notice_keys(self) -> tuple[str, ...]:

@@ -92,9 +92,9 @@ def command() -> None:
     "pauses",
     multiple=True,
     metavar="FROM:TO",
-    help="inclusive interval not counted (历城办法第十六条); repeatable",
+    help="inclusive interval not counted (e.g. appraisal time); repeatable",
 )
-@click.option("--extend", "extend", default="0", metavar="DAYS", help="days added (第十七条)")
+@click.option("--extend", "extend", default="0", metavar="DAYS", help="days added (an extension)")
 @click.option(
     "--extension-from",
     type=click.Choice(["original_last", "rolled_due"]),

@@ -1,9 +1,10 @@
-"""Calendar files on disk (the I/O edge of the legal clock).
+"""Calendar files on disk: find, read, load and import them (the I/O edge of the legal clock).
 
 ``load_calendar()`` reads every ``*.yaml`` file in :func:`rongcuo.paths.calendar_dirs` (the
 shipped ``workflows/calendars/`` first, then the operator's imported directory).  The same year
-in two files is an error unless the two are identical.  ``import_calendar_file()`` validates a
-file and copies it, atomically, into :func:`rongcuo.paths.imported_calendars_dir`.
+in two files is an error unless the two are identical (checked once, by
+:class:`~rongcuo.domain.calendar.WorkCalendar`).  ``import_calendar_file()`` validates a file
+and copies it, atomically, into :func:`rongcuo.paths.imported_calendars_dir`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rongcuo import paths
-from rongcuo.domain.calendar import CalendarYear, WorkCalendar, parse_calendar_text
+from rongcuo.calendars.calendar_yaml import parse_calendar_text
+from rongcuo.domain.calendar import CalendarYear, WorkCalendar
 from rongcuo.domain.errors import CalendarError
 
-__all__ = ["calendar_files", "import_calendar_file", "load_calendar", "read_calendar_file"]
+__all__ = [
+    "calendar_files",
+    "import_calendar_file",
+    "load_calendar",
+    "load_calendar_files",
+    "read_calendar_file",
+]
 
 
 def calendar_files(dirs: Sequence[Path] | None = None) -> list[Path]:
@@ -44,25 +52,9 @@ def read_calendar_file(path: Path) -> CalendarYear:
     return parse_calendar_text(text, str(path))
 
 
-def _collect(files: Sequence[Path]) -> dict[int, CalendarYear]:
-    years: dict[int, CalendarYear] = {}
-    for f in files:
-        cy = read_calendar_file(f)
-        old = years.get(cy.year)
-        if old is not None and old != cy:
-            raise CalendarError(
-                f"{cy.year}年有两份内容不同的日历文件：{old.filename} 与 {cy.filename}",
-                f"two different calendar files for {cy.year}: {old.filename} and {cy.filename}",
-                code="calendar.duplicate_year",
-                details={"year": cy.year, "files": [old.filename, cy.filename]},
-            )
-        years.setdefault(cy.year, cy)
-    return years
-
-
 def load_calendar(dirs: Sequence[Path] | None = None) -> WorkCalendar:
     """The working-day calendar from the calendar directories (default: paths.calendar_dirs())."""
-    return WorkCalendar(_collect(calendar_files(dirs)).values())
+    return load_calendar_files(calendar_files(dirs))
 
 
 def import_calendar_file(
@@ -84,8 +76,7 @@ def import_calendar_file(
     target = dest / f"{cy.year}.yaml"
     search = list(paths.calendar_dirs() if dirs is None else dirs)
     existing = [f for f in calendar_files(search) if f.resolve() != target.resolve()]
-    others = _collect(existing)
-    other = others.get(cy.year)
+    other = load_calendar_files(existing).year(cy.year)
     if other is not None and other != cy:
         raise CalendarError(
             f"{cy.year}年已有内容不同的日历文件 {other.filename}，不能导入 {path}",
@@ -107,9 +98,19 @@ def import_calendar_file(
                 code="calendar.import_conflict",
                 details={"year": cy.year, "existing": str(target)},
             )
+    _write_atomically(Path(path).read_bytes(), dest, target, cy.year)
+    return cy, target, True
+
+
+def load_calendar_files(files: Sequence[Path]) -> WorkCalendar:
+    """The working-day calendar of exactly these files, in this order."""
+    return WorkCalendar(read_calendar_file(f) for f in files)
+
+
+def _write_atomically(data: bytes, dest: Path, target: Path, year: int) -> None:
+    """Write ``target`` through a temporary file in ``dest`` and a rename (never half-written)."""
     dest.mkdir(parents=True, exist_ok=True)
-    data = Path(path).read_bytes()
-    fd, tmp = tempfile.mkstemp(prefix=f".{cy.year}.", suffix=".tmp", dir=dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{year}.", suffix=".tmp", dir=dest)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -119,4 +120,3 @@ def import_calendar_file(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return cy, target, True
