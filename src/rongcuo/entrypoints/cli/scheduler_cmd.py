@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -336,10 +337,14 @@ def run_cmd(
             sched.shutdown(wait=True)
 
         signal.signal(signal.SIGTERM, _stop)
-        click.echo(
-            f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
-            f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
-        )
+        rlog.get_logger("rongcuo.scheduler").info(
+            "scheduler.started", backend=app.store.dialect, node=config.node,
+            sweep_seconds=config.sweep_seconds, digest_at=config.digest_at.strftime("%H:%M"))
+        if sys.stderr.isatty():  # a person at a terminal; a log shipper gets JSON lines only
+            click.echo(
+                f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
+                f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
+            )
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             sched.start()
     finally:
