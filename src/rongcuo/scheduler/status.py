@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from rongcuo.adapters.db import tables as t
 from rongcuo.adapters.notify.outbox import OutboxMessage, as_utc
+from rongcuo.clock import CST
 from rongcuo.scheduler.tables import SchedulerNode
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -139,3 +140,31 @@ def read_status(app: App, now: datetime, max_lag_seconds: int) -> Status:
         status.oldest_pending_at = since.isoformat()
         status.pending_age_seconds = round(max((now - since).total_seconds(), 0.0), 1)
     return status
+
+
+def _cst(iso: str | None) -> str:
+    if iso is None:
+        return "-"
+    return datetime.fromisoformat(iso).astimezone(CST).strftime("%Y-%m-%d %H:%M:%S CST")
+
+
+def text_lines(st: Status) -> list[str]:
+    """The status for a person (``scheduler status`` without ``--json``), CST times."""
+    out = [] if st.nodes else ["尚无成功的扫描记录 / no successful sweep recorded yet"]
+    for n in st.nodes:
+        out.append(
+            f"节点 node {n.node}: 上次成功扫描 last sweep {_cst(n.last_sweep_at)} "
+            f"({n.age_seconds:.0f} s ago, pid {n.pid}), as of {_cst(n.swept_as_of)}: "
+            f"claimed {n.claimed}, recorded {n.recorded}, skipped {n.skipped}, "
+            f"{n.elapsed_ms} ms"
+        )
+    if st.due:
+        out.append(f"待记录通知 due notices: {st.due}，最早应于 oldest due {_cst(st.oldest_due_at)}"
+                   f"，滞后 lag {st.lag_seconds:.0f} s (bound {st.max_lag_seconds} s)")
+    else:
+        out.append(f"无待记录通知 nothing due: lag 0 s (bound {st.max_lag_seconds} s)")
+    pending, dead = st.outbox.get("pending", 0), st.outbox.get("dead", 0)
+    oldest = f"，最早 oldest {_cst(st.oldest_pending_at)}" if st.oldest_pending_at else ""
+    out.append(f"发件箱 outbox: pending {pending}{oldest}, dead {dead}, "
+               f"delivered {st.outbox.get('delivered', 0)}")
+    return out

@@ -388,31 +388,11 @@ def status_cmd(max_lag: int | None, as_json: bool, db: str | None,
         raise SystemExit(EXIT_LAGGING)
 
 
-def _cst(iso: str | None) -> str:
-    if iso is None:
-        return "-"
-    return datetime.fromisoformat(iso).astimezone(CST).strftime("%Y-%m-%d %H:%M:%S CST")
-
-
 def _print_status(st: Any) -> None:
-    if not st.nodes:
-        click.echo("尚无成功的扫描记录 / no successful sweep recorded yet")
-    for n in st.nodes:
-        click.echo(
-            f"节点 node {n.node}: 上次成功扫描 last sweep {_cst(n.last_sweep_at)} "
-            f"({n.age_seconds:.0f} s ago, pid {n.pid}), as of {_cst(n.swept_as_of)}: "
-            f"claimed {n.claimed}, recorded {n.recorded}, skipped {n.skipped}, "
-            f"{n.elapsed_ms} ms"
-        )
-    if st.due:
-        click.echo(f"待记录通知 due notices: {st.due}，最早应于 oldest due {_cst(st.oldest_due_at)}"
-                   f"，滞后 lag {st.lag_seconds:.0f} s (bound {st.max_lag_seconds} s)")
-    else:
-        click.echo(f"无待记录通知 nothing due: lag 0 s (bound {st.max_lag_seconds} s)")
-    pending, dead = st.outbox.get("pending", 0), st.outbox.get("dead", 0)
-    oldest = f"，最早 oldest {_cst(st.oldest_pending_at)}" if st.oldest_pending_at else ""
-    click.echo(f"发件箱 outbox: pending {pending}{oldest}, dead {dead}, "
-               f"delivered {st.outbox.get('delivered', 0)}")
+    from rongcuo.scheduler.status import text_lines
+
+    for line in text_lines(st):
+        click.echo(line)
     if not st.ok:
         click.echo(f"滞后超过上限：调度是否在运行？/ the lag passes the bound of "
                    f"{st.max_lag_seconds} s: is a scheduler running? (exit {EXIT_LAGGING})",
