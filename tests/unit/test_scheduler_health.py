@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -144,3 +145,23 @@ def test_a_held_back_repeat_is_counted_on_the_next_line_let_through() -> None:
     tick.t += 61
     again = record(9)
     assert limiter.filter(again) and again.repeated == 3  # type: ignore[attr-defined]
+
+
+def test_the_services_engine_keeps_statement_parameters_out_of_its_errors(
+    tmp_path: Path,
+) -> None:
+    """A job.failed line carries the error's text: the service's engine hides a failed
+    statement's parameters (a case's data, a reporter's name) from it."""
+    from rongcuo.bootstrap import bootstrap
+    from rongcuo.entrypoints.cli.scheduler_cmd import _app
+
+    bootstrap(str(tmp_path / "x.sqlite3")).close()
+    app = _app(str(tmp_path / "x.sqlite3"), service=True)
+    try:
+        with app.store.read() as conn:
+            conn.execute(sa.text("SELECT * FROM no_such_table WHERE x = :x"), {"x": "张某"})
+    except sa.exc.OperationalError as exc:
+        text = str(exc)
+    finally:
+        app.close()
+    assert "张某" not in text and "parameters hidden" in text

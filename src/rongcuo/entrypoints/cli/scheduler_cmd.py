@@ -26,10 +26,12 @@ from rongcuo import logging as rlog
 from rongcuo.clock import CST, Clock, SystemClock, parse_cst
 from rongcuo.domain.errors import InvalidInput
 
-# The service's PostgreSQL connections: a connection the server dropped (a restart) is
-# replaced before use rather than failing a job, and an unreachable server fails a connect
-# within seconds (libpq would otherwise wait for the operating system's TCP timeout).
-SERVICE_PG_OPTIONS: dict[str, Any] = {"pool_pre_ping": True,
+# The service's engine: a failed statement's parameters (a case's data) never appear in the
+# error text that a job.failed line carries.  PostgreSQL: a connection the server dropped (a
+# restart) is replaced before use rather than failing a job, and an unreachable server fails
+# a connect within seconds (libpq would otherwise wait for the system's TCP timeout).
+SERVICE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
+SERVICE_PG_OPTIONS: dict[str, Any] = {**SERVICE_OPTIONS, "pool_pre_ping": True,
                                       "connect_args": {"connect_timeout": 5}}
 
 
@@ -41,7 +43,8 @@ def _app(db: str | None, clock: Clock | None = None, *, service: bool = False) -
     pg = not is_sqlite(normalise_url(db or default_database_url()))
     # a database named with --db must exist (the embedded default is created on first use)
     return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None,
-                     engine_options=dict(SERVICE_PG_OPTIONS) if service and pg else None)
+                     engine_options=None if not service else
+                     dict(SERVICE_PG_OPTIONS if pg else SERVICE_OPTIONS))
 
 
 def parse_now(text: str) -> datetime:
