@@ -59,6 +59,27 @@ DIGEST_HORIZON_DAYS = 7
 TEST_PAUSE_ENV = "RONGCUO_TEST_SWEEP_PAUSE"
 
 
+# The service's engine: a failed statement's parameters (a case's data) never appear in the
+# error text that a job.failed line carries.  PostgreSQL: a connection the server dropped (a
+# restart) is replaced before use rather than failing a job, and an unreachable server fails
+# a connect within seconds (libpq would otherwise wait for the system's TCP timeout).
+SERVICE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
+SERVICE_PG_OPTIONS: dict[str, Any] = {**SERVICE_OPTIONS, "pool_pre_ping": True,
+                                      "connect_args": {"connect_timeout": 5}}
+
+
+def service_engine_options(url: str | None) -> dict[str, Any]:
+    """The engine options of ``scheduler run`` for ``url`` (default: the configured one)."""
+    from rongcuo.adapters.db.engine import is_sqlite, normalise_url
+    from rongcuo.paths import default_database_url
+
+    try:
+        pg = not is_sqlite(normalise_url(url or default_database_url()))
+    except (sa.exc.ArgumentError, ValueError):
+        pg = False  # not a URL at all: bootstrap refuses it by name
+    return dict(SERVICE_PG_OPTIONS if pg else SERVICE_OPTIONS)
+
+
 def make_sweeper(app: App, config: SchedulerConfig) -> Sweeper:
     """The sweeper for ``config`` (the test-only pause of :data:`TEST_PAUSE_ENV` if set)."""
     pause = os.environ.get(TEST_PAUSE_ENV)

@@ -26,25 +26,15 @@ from rongcuo import logging as rlog
 from rongcuo.clock import CST, Clock, SystemClock, parse_cst
 from rongcuo.domain.errors import InvalidInput
 
-# The service's engine: a failed statement's parameters (a case's data) never appear in the
-# error text that a job.failed line carries.  PostgreSQL: a connection the server dropped (a
-# restart) is replaced before use rather than failing a job, and an unreachable server fails
-# a connect within seconds (libpq would otherwise wait for the system's TCP timeout).
-SERVICE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
-SERVICE_PG_OPTIONS: dict[str, Any] = {**SERVICE_OPTIONS, "pool_pre_ping": True,
-                                      "connect_args": {"connect_timeout": 5}}
-
 
 def _app(db: str | None, clock: Clock | None = None, *, service: bool = False) -> Any:
-    from rongcuo.adapters.db.engine import is_sqlite, normalise_url
     from rongcuo.bootstrap import bootstrap
-    from rongcuo.paths import default_database_url
+    from rongcuo.scheduler.runner import service_engine_options
 
-    pg = not is_sqlite(normalise_url(db or default_database_url()))
+    options = service_engine_options(db) if service else None
     # a database named with --db must exist (the embedded default is created on first use)
     return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None,
-                     engine_options=None if not service else
-                     dict(SERVICE_PG_OPTIONS if pg else SERVICE_OPTIONS))
+                     engine_options=options)
 
 
 def parse_now(text: str) -> datetime:
