@@ -1,5 +1,15 @@
 """Structured logging (structlog).  Bind ``case_id``, ``actor`` and ``request_id`` with
-:func:`bind` at the entry points; every log line then carries them."""
+:func:`bind` at the entry points; every log line then carries them.
+
+The standard library's loggers (APScheduler's, SQLAlchemy's, Alembic's, ``warnings``) go
+through the same processors and renderer (:func:`configure` installs one handler on the root
+logger): every event is **one line** of JSON on stderr, an exception is a field
+(``exception``: its traceback as one string), never a multi-line traceback between the JSON
+lines that a log shipper cannot parse.  A library that repeats the same message (APScheduler's
+"skipped: maximum number of running instances reached" while a slow job runs) is let through
+once per :data:`REPEAT_WINDOW_SECONDS` per message; the next line that gets through says how
+many were held back (``repeated``).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +17,21 @@ import contextvars
 import logging
 import os
 import sys
+import threading
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import structlog
 
 _configured = False
+
+REPEAT_WINDOW_SECONDS = 60.0
+# Libraries whose INFO lines repeat what rongcuo logs itself (APScheduler: "Running job …",
+# "Job … executed successfully" for every run of every job): WARNING and above only.
+QUIET_LIBRARIES = ("apscheduler", "sqlalchemy", "alembic", "urllib3")
 
 
 class _CurrentStderr:
@@ -28,33 +45,109 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
+class RepeatLimiter(logging.Filter):
+    """Let a standard-library message (same logger, same unformatted template) through at most
+    once per ``window`` seconds; the next one let through carries ``repeated`` = how many were
+    held back.  Keyed by the template, not the formatted text, so "job X missed by 0:00:01"
+    and "… by 0:00:02" count as one message."""
+
+    def __init__(self, window: float = REPEAT_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.window, self._clock = window, clock
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, str(record.msg))
+        now = self._clock()
+        with self._lock:
+            last = self._seen.get(key)
+            if last is not None and now - last[0] < self.window:
+                self._seen[key] = (last[0], last[1] + 1)
+                return False
+            self._seen[key] = (now, 0)
+        if last is not None and last[1]:
+            record.repeated = last[1]
+        return True
+
+
+def _foreign_extras(
+    _logger: Any, _name: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """A standard-library record's ``repeated`` count; its text without the trailing newline
+    that ``warnings`` adds."""
+    if isinstance(event.get("event"), str):
+        event["event"] = event["event"].rstrip()
+    record = event.get("_record")
+    repeated = getattr(record, "repeated", None)
+    if repeated:
+        event["repeated"] = repeated
+    return event
+
+
+def _level(name: str | None) -> int:
+    text = (name or os.environ.get("RONGCUO_LOG_LEVEL", "WARNING")).upper()
+    return logging.getLevelNamesMapping().get(text, logging.WARNING)
+
+
 def configure(level: str | None = None, json: bool | None = None) -> None:
     """Configure structlog once: JSON lines to stderr by default (``RONGCUO_LOG_FORMAT=console``
-    for humans); level from ``RONGCUO_LOG_LEVEL`` (default WARNING, so CLI output stays clean)."""
+    for humans); level from ``RONGCUO_LOG_LEVEL`` (default WARNING, so CLI output stays clean).
+    The standard library's loggers are routed through the same renderer (module docstring)."""
     global _configured
     if _configured:
         return
-    level_name = (level or os.environ.get("RONGCUO_LOG_LEVEL", "WARNING")).upper()
+    threshold = _level(level)
     use_json = json if json is not None else os.environ.get("RONGCUO_LOG_FORMAT", "json") == "json"
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if use_json
         else structlog.dev.ConsoleRenderer()
     )
+    timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    # JSON: the traceback becomes one string field; the console renderer prints it itself
+    exc = [structlog.processors.format_exc_info] if use_json else []
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            timestamper,
+            *exc,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(level_name, logging.WARNING)
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
+    _route_stdlib(threshold, renderer, timestamper, exc)
     _configured = True
+
+
+def _route_stdlib(threshold: int, renderer: Any, timestamper: Any, exc: list[Any]) -> None:
+    """One handler on the root logger rendering each record like a structlog event."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            timestamper,
+            _foreign_extras,
+        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *exc, renderer],
+    )
+    handler = logging.StreamHandler(_CurrentStderr())
+    handler.setFormatter(formatter)
+    handler.addFilter(RepeatLimiter())
+    handler.set_name("rongcuo")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "rongcuo"]:
+        root.removeHandler(old)  # configured again (tests): never two handlers
+    root.addHandler(handler)
+    root.setLevel(threshold)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(threshold, logging.WARNING))
+    logging.captureWarnings(True)  # warnings.warn(...) → the py.warnings logger → one line
 
 
 def bind(**context: Any) -> None:

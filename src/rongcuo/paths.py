@@ -8,11 +8,20 @@ Settings come from the environment (the CLI's ``--db``/``--workflows`` options o
 * ``RONGCUO_WORKFLOWS_DIR`` — the definitions directory (default: the repository's
   ``workflows/``).
 * ``RONGCUO_DATABASE_URL`` — a SQLAlchemy URL; PostgreSQL for several processes.
+
+What rongcuo creates there is its owner's only, whatever the umask: folders 0700
+(:func:`make_private_dir`), the SQLite database 0600 (:func:`create_private_file`, before
+SQLite opens it, so its ``-wal`` and ``-shm`` — which SQLite creates with the database file's
+mode — are 0600 too).  An existing folder or file is never changed behind the operator's back:
+:func:`exposed` lists those open to other accounts, with the command that closes them
+(``rongcuo db upgrade`` prints it).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 _REPO_WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -50,3 +59,69 @@ def default_database_url() -> str:
     if env:
         return env
     return f"sqlite:///{data_dir() / 'rongcuo.sqlite3'}"
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` and its missing parents with mode 0700 (chmod after mkdir, so the umask
+    cannot widen or narrow it); folders that already exist are left as they are."""
+    if path.exists() and not path.is_dir():  # as mkdir(exist_ok=True) says it
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    missing: list[Path] = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue  # made by another process meanwhile: theirs to set
+        os.chmod(d, PRIVATE_DIR_MODE)
+
+
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty with mode 0600 unless it exists; True if it was created here."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)  # exactly 0600, whatever the umask took away
+    finally:
+        os.close(fd)
+    return True
+
+
+def exposed(database_file: Path | None) -> list[tuple[Path, int, str]]:
+    """The data folder and the SQLite database (with its -wal/-shm) where another account has
+    any access: ``(path, mode, the command that closes it)``."""
+    out: list[tuple[Path, int, str]] = []
+    home = data_dir()
+    candidates: list[tuple[Path, str]] = [(home, "700")]
+    if database_file is not None:
+        candidates.append((database_file.parent, "700"))
+        candidates += [(Path(str(database_file) + s), "600") for s in ("", *SQLITE_COMPANIONS)]
+    seen: set[Path] = set()
+    for path, fix in candidates:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            continue  # not there (yet): nothing to warn about
+        if path in seen or not mode & 0o077:
+            continue
+        if fix == "700" and path != home and path.parent != path and not _ours(path, home):
+            continue  # a folder of the operator's (/srv/data): only the database inside it
+        seen.add(path)
+        out.append((path, mode, f"chmod {fix} {path}"))
+    return out
+
+
+def _ours(folder: Path, home: Path) -> bool:
+    return folder == home or home in folder.parents

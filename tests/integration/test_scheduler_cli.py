@@ -7,14 +7,21 @@ The notice period is Licheng art. 17 (7 days after the decision).
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
+from rongcuo.adapters.db.engine import sqlite_file
 from rongcuo.adapters.notify import Recipient
 from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import CST, FixedClock
@@ -72,26 +79,37 @@ def test_bad_now_is_refused_with_a_message_naming_it(seeded: tuple[str, str]) ->
     assert "--now" in res.output and "10/10/2025" in res.output
 
 
+def _lock(url: str, command: str = "run") -> lease.SweepLock:
+    file = sqlite_file(url)
+    assert file is not None
+    return lease.SweepLock(lease.lock_path(file), command)
+
+
 def test_a_second_sweeper_on_sqlite_is_told_plainly_and_records_nothing(tmp_path: Path) -> None:
-    """SQLite allows one sweeper at a time: while another holds the lease, `scheduler sweep`
-    exits with a message saying so and pointing to PostgreSQL (exactly-once is kept)."""
+    """SQLite allows one sweeper at a time: while another holds the sweeper lock, `scheduler
+    sweep` exits 3 naming it (host:pid, its command, since when) and pointing to PostgreSQL,
+    and records nothing (exactly-once is kept); once it is let go, the sweep proceeds."""
     url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
     app = bootstrap(url, clock=FixedClock(datetime(2025, 9, 28, 10, tzinfo=CST)))
     licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
+    other = _lock(url)
+    other.acquire()
+    try:
+        with freeze_time("2025-10-09T16:05:00Z"):
+            res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
+                                           "--now", "2025-10-10T00:05"])
+        assert res.exit_code == 3
+        # the root prints both languages (JSON errors only when --json is on the real argv)
+        me = f"{socket.gethostname()}:{os.getpid()}"
+        assert f"另一个调度进程（{me}，rongcuo scheduler run，自 " in res.output
+        assert f"another sweeper ({me}, `rongcuo scheduler run`, since " in res.output
+        assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
+        assert "one.sqlite3-sweeper.lock" in res.output
+        assert not any(e.trigger == "notice" for e in app.store.case_events(
+            app.store.list_cases()[0].id))
+    finally:
+        other.release()
     with freeze_time("2025-10-09T16:05:00Z"):
-        lease.acquire(app.store.engine, "other-host:123:abcd", datetime.now(UTC),
-                      timedelta(minutes=5))
-        res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
-                                       "--now", "2025-10-10T00:05"])
-    assert res.exit_code == 3
-    # the root prints both languages (JSON errors only when --json is on the real argv)
-    assert "另一个调度进程（other-host:123:abcd）" in res.output
-    assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
-    assert "租约至 2025-10-10 00:10:00 CST" in res.output  # the lease's end, in CST
-    assert not any(e.trigger == "notice" for e in app.store.case_events(
-        app.store.list_cases()[0].id))
-    # once the other sweeper's lease has run out, the sweep proceeds
-    with freeze_time("2025-10-09T16:11:00Z"):
         res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
                                        "--now", "2025-10-10T00:05"])
     assert res.exit_code == 0, res.output
@@ -116,10 +134,9 @@ def test_a_sweep_in_the_future_is_refused(seeded: tuple[str, str]) -> None:
 def test_a_second_scheduler_service_on_sqlite_stops_at_start_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`scheduler run` on SQLite takes the sweeper lease before it starts: while another
+    """`scheduler run` on SQLite takes the sweeper lock before it starts: while another
     service holds it, the second stops at once with the message and exit 3 (docs, runbook)
-    rather than running on and finding the lease busy at every sweep; the holder keeps its
-    lease."""
+    rather than running on and finding it busy at every sweep; the holder keeps its lock."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     def must_not_start(self: BlockingScheduler, *a: object, **k: object) -> None:
@@ -127,29 +144,49 @@ def test_a_second_scheduler_service_on_sqlite_stops_at_start_up(
 
     monkeypatch.setattr(BlockingScheduler, "start", must_not_start)  # fail, never hang
     url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
-    app = bootstrap(url, clock=FixedClock(datetime(2025, 9, 28, 10, tzinfo=CST)))
-    now = datetime.now(UTC)
-    lease.acquire(app.store.engine, "other-host:123:abcd", now, timedelta(minutes=5))
-    res = CliRunner().invoke(cli, ["scheduler", "run", "--db", url, "--sweep-seconds", "5"])
-    assert res.exit_code == 3, res.output
-    assert "另一个调度进程（other-host:123:abcd）" in res.output
-    assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
-    assert "rongcuo scheduler: sqlite" not in res.output  # it never started
-    with pytest.raises(lease.SweeperBusy):  # still the other's
-        lease.acquire(app.store.engine, "third:1:x", now, timedelta(minutes=5))
-    app.close()
+    bootstrap(url).close()
+    holder = _lock(url)
+    holder.acquire()
+    try:
+        res = CliRunner().invoke(cli, ["scheduler", "run", "--db", url, "--sweep-seconds", "5"])
+        assert res.exit_code == 3, res.output
+        assert "另一个调度进程（" in res.output and "rongcuo scheduler run" in res.output
+        assert "SQLite allows one sweeper at a time - use PostgreSQL" in res.output
+        with pytest.raises(lease.SweeperBusy):  # still the holder's
+            _lock(url, "sweep").acquire()
+    finally:
+        holder.release()
 
 
-def test_the_service_lease_outlasts_a_long_sweep_interval() -> None:
-    """A service sweeping every 10 minutes holds its lease 20 (two intervals), never less
-    than 5, so no manual sweep slips in between two of its sweeps."""
-    from dataclasses import replace
-
-    from rongcuo.scheduler.config import SchedulerConfig
-    from rongcuo.scheduler.runner import lease_ttl
-
-    assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=600)) == timedelta(minutes=20)
-    assert lease_ttl(replace(SchedulerConfig(), sweep_seconds=60)) == timedelta(minutes=5)
+def test_a_killed_holder_of_the_sqlite_lock_blocks_nobody(tmp_path: Path) -> None:
+    """The SQLite sweeper lock is the kernel's: while a process holds it another is refused,
+    naming that process; the moment it is killed (SIGKILL, as by the OOM killer or an
+    operator's kill -9) the lock is free — no expiry to wait for, no stale holder."""
+    file = tmp_path / "one.sqlite3"
+    path = lease.lock_path(file)
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from rongcuo.scheduler.lease import SweepLock\n"
+         "SweepLock(Path(sys.argv[1]), 'sweep').acquire()\n"
+         "print('held', flush=True)\n"
+         "time.sleep(120)\n", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        with pytest.raises(lease.SweeperBusy) as busy:
+            lease.SweepLock(path).acquire()
+        assert busy.value.details["pid"] == child.pid
+        assert busy.value.details["command"] == "sweep"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(30)
+    took = lease.SweepLock(path)
+    took.acquire()  # at once: the kernel let go with the process
+    assert took.held and stat.S_IMODE(path.stat().st_mode) == 0o600
+    took.release()
 
 
 @pytest.mark.parametrize("job", ["sweep", "digest", "calendar-check"])
@@ -262,11 +299,12 @@ def test_a_recomputed_due_date_is_named_too() -> None:
     assert notice_label(data, None, "en") == "due date recomputed: notice, now due 2027-01-08"
 
 
-def test_a_service_that_fails_at_start_up_gives_its_lease_back(
+def test_a_service_that_fails_at_start_up_gives_its_lock_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A SQLite service that stops during start-up (a broken definition file, say) releases
-    the sweeper lease it took, so its restart is not refused as a 'second scheduler'."""
+    the sweeper lock it took, so a sweep (or its restart) is not refused as a 'second
+    scheduler' while this process lives on."""
     import rongcuo.scheduler.runner as runner
 
     url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
@@ -278,9 +316,8 @@ def test_a_service_that_fails_at_start_up_gives_its_lease_back(
     monkeypatch.setattr(runner, "build_scheduler", broken)
     res = CliRunner().invoke(cli, ["scheduler", "run", "--db", url])
     assert res.exit_code == 1 and "broken definition file" in str(res.exception)
-    app = bootstrap(url)
-    lease.acquire(app.store.engine, "the-restart:1:x", datetime.now(UTC), timedelta(minutes=5))
-    app.close()
+    with _lock(url, "sweep") as again:
+        assert again.held
 
 
 def test_digest_and_calendar_check_print_for_people_and_json_on_request(

@@ -8,6 +8,9 @@ and SMTP password come from the environment only (never a file that ends up in b
     delivery_seconds = 15       # the outbox delivery interval
     digest_at = "08:30"         # daily digest, China Standard Time
     batch_size = 100            # deadline rows claimed per transaction
+    node = "scheduler-a"        # this node's name in `scheduler status` (default: host name)
+    max_lag_seconds = 600       # `scheduler status` exits 7 when the oldest due notice is older
+    db_retry_max_seconds = 60   # while the database is out: retry after 1, 2, 4 … s, at most this
 
     [delivery]
     max_attempts = 6            # then the row is dead-lettered
@@ -34,6 +37,7 @@ and SMTP password come from the environment only (never a file that ends up in b
 from __future__ import annotations
 
 import os
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,6 +65,9 @@ class SchedulerConfig:
     delivery_seconds: int = 15
     digest_at: time = time(8, 30)
     batch_size: int = 100
+    node: str = field(default_factory=socket.gethostname)
+    max_lag_seconds: int = 600
+    db_retry_max_seconds: int = 60
     recipients: Mapping[str, tuple[Recipient, ...]] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     smtp: SmtpChannel | None = None
@@ -99,7 +106,8 @@ def _int(section: Mapping[str, Any], key: str, default: int, minimum: int = 1) -
 # not listed is refused by name — a typo such as ``sweep_secs`` must not silently fall back
 # to the default.
 KNOWN: dict[str, tuple[str, ...] | None] = {
-    "scheduler": ("sweep_seconds", "delivery_seconds", "digest_at", "batch_size"),
+    "scheduler": ("sweep_seconds", "delivery_seconds", "digest_at", "batch_size", "node",
+                  "max_lag_seconds", "db_retry_max_seconds"),
     "delivery": ("max_attempts", "base_delay_seconds", "max_delay_seconds"),
     "smtp": ("host", "port", "sender", "starttls", "username"),
     "recipients": None,
@@ -169,11 +177,20 @@ def parse_config(data: Mapping[str, Any], env: Mapping[str, str] | None = None) 
             "配置了 webhook 收件人，但未设置环境变量 RONGCUO_WEBHOOK_SECRET（用于 HMAC 签名）",
             "a webhook recipient is configured but RONGCUO_WEBHOOK_SECRET (the HMAC key) is unset",
         )
+    node = sched.get("node", socket.gethostname())
+    if not isinstance(node, str) or not node.strip() or len(node) > 200:
+        raise _bad(
+            f"配置项 node 必须是非空文本（不超过 200 字符），实际为 {node!r}",
+            f"setting node must be a non-empty text (at most 200 characters), got {node!r}",
+        )
     return SchedulerConfig(
         sweep_seconds=_int(sched, "sweep_seconds", 60),
         delivery_seconds=_int(sched, "delivery_seconds", 15),
         digest_at=digest_at,
         batch_size=_int(sched, "batch_size", 100),
+        node=node.strip(),
+        max_lag_seconds=_int(sched, "max_lag_seconds", 600),
+        db_retry_max_seconds=_int(sched, "db_retry_max_seconds", 60),
         recipients=recipients,
         delivery=DeliveryPolicy(
             max_attempts=_int(deliv, "max_attempts", 6),

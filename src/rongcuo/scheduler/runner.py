@@ -5,17 +5,23 @@ the record: the deadline rows and the event log are).  Each job reads the clock 
 its start, and works from that instant:
 
 * ``sweep`` — every ``sweep_seconds`` (default 60): :class:`~rongcuo.scheduler.sweep.Sweeper`;
-  on SQLite under the sweeper lease (one sweeper at a time; a second one logs and skips);
+  on SQLite under the sweeper lock (:mod:`.lease`; one sweeper at a time), then the node's
+  last successful sweep is recorded (:mod:`.status`);
 * ``deliver`` — every ``delivery_seconds``: the outbox delivery round (webhook, SMTP);
 * ``digest`` — daily at ``digest_at`` China Standard Time: one message per responsible body
   (the case's agency) listing its deadlines overdue or due within 7 days;
 * ``calendar-check`` — daily at 09:00 CST: from 1 November, warn when next year's calendar
   file is missing; when a new year has been loaded, recompute provisional due dates
   (:func:`rongcuo.service.handlers.deadlines.recompute_provisional`).
+
+Every job goes through one :class:`~rongcuo.scheduler.health.DatabaseGate`: a database out of
+reach is logged once (``db.unavailable``), retried with capped exponential backoff and logged
+once more when it answers (``db.recovered``); any other failure is one ``job.failed`` line.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -35,6 +41,8 @@ from rongcuo.adapters.notify.worker import deliver_due
 from rongcuo.clock import CST, Clock, SystemClock, today_cst
 from rongcuo.scheduler import lease
 from rongcuo.scheduler.config import SchedulerConfig
+from rongcuo.scheduler.health import DatabaseGate, Entry, is_unavailable, ping
+from rongcuo.scheduler.status import record_sweep
 from rongcuo.scheduler.sweep import Sweeper, SweepResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,30 +52,69 @@ T = TypeVar("T")
 
 log = rlog.get_logger("rongcuo.scheduler")
 
-LEASE_TTL = timedelta(minutes=5)
 DIGEST_HORIZON_DAYS = 7
 
+# Test-only: seconds the sweep pauses after claiming each batch (inside its transaction), so
+# the fault tests can kill a sweeper in the middle of its work.  Never set it in production.
+TEST_PAUSE_ENV = "RONGCUO_TEST_SWEEP_PAUSE"
 
-def lease_ttl(config: SchedulerConfig) -> timedelta:
-    """How long the service's SQLite lease lasts: at least two sweep intervals, so a running
-    service holds it without a gap (it renews at every sweep)."""
-    return max(LEASE_TTL, timedelta(seconds=2 * config.sweep_seconds))
+
+# The service's engine: a failed statement's parameters (a case's data) never appear in the
+# error text that a job.failed line carries.  PostgreSQL: a connection the server dropped (a
+# restart) is replaced before use rather than failing a job, and an unreachable server fails
+# a connect within seconds (libpq would otherwise wait for the system's TCP timeout).
+SERVICE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
+SERVICE_PG_OPTIONS: dict[str, Any] = {**SERVICE_OPTIONS, "pool_pre_ping": True,
+                                      "connect_args": {"connect_timeout": 5}}
+
+
+def service_engine_options(url: str | None) -> dict[str, Any]:
+    """The engine options of ``scheduler run`` for ``url`` (default: the configured one)."""
+    from rongcuo.adapters.db.engine import is_sqlite, normalise_url
+    from rongcuo.paths import default_database_url
+
+    try:
+        pg = not is_sqlite(normalise_url(url or default_database_url()))
+    except (sa.exc.ArgumentError, ValueError):
+        pg = False  # not a URL at all: bootstrap refuses it by name
+    return dict(SERVICE_PG_OPTIONS if pg else SERVICE_OPTIONS)
+
+
+def make_sweeper(app: App, config: SchedulerConfig) -> Sweeper:
+    """The sweeper for ``config`` (the test-only pause of :data:`TEST_PAUSE_ENV` if set)."""
+    pause = os.environ.get(TEST_PAUSE_ENV)
+    if pause:
+        from rongcuo.scheduler.pausing import PausingSweeper
+
+        return PausingSweeper(app, config.recipients, batch_size=config.batch_size,
+                              pause=float(pause))
+    return Sweeper(app, config.recipients, batch_size=config.batch_size)
 
 
 def run_sweep(
-    app: App, config: SchedulerConfig, now: datetime, *, holder: str | None = None
+    app: App,
+    config: SchedulerConfig,
+    now: datetime,
+    *,
+    lock: lease.SweepLock | None = None,
+    limit: int | None = None,
 ) -> SweepResult:
-    """One sweep at ``now``; on SQLite only while holding the sweeper lease."""
-    sweeper = Sweeper(app, config.recipients, batch_size=config.batch_size)
-    if app.store.dialect != "sqlite":
-        return sweeper.sweep(now)
-    me = holder or lease.holder_id()
-    lease.acquire(app.store.engine, me, lease.wall_now(), lease_ttl(config))  # SweeperBusy
+    """One sweep at ``now``, then record it as this node's last successful sweep.
+
+    On SQLite only under the sweeper lock: ``lock`` when the caller holds it for longer (the
+    service holds it for its whole life), else taken for this sweep and given back
+    (:class:`lease.SweeperBusy` when another process holds it)."""
+    sweeper = make_sweeper(app, config)
+    own = lease.lock_for(app) if lock is None else None
+    if own is not None:
+        own.acquire()  # SweeperBusy
     try:
-        return sweeper.sweep(now)
+        result = sweeper.sweep(now, limit=limit)
     finally:
-        if holder is None:  # a one-off sweep gives the lease back; the daemon keeps renewing it
-            lease.release(app.store.engine, me)
+        if own is not None:
+            own.release()
+    record_sweep(app, config.node, result)
+    return result
 
 
 def digest(app: App, config: SchedulerConfig, now: datetime) -> dict[str, int]:
@@ -172,32 +219,55 @@ def build_scheduler(
     config: SchedulerConfig,
     clock: Clock,
     scheduler: BaseScheduler | None = None,
-    holder: str | None = None,
+    lock: lease.SweepLock | None = None,
+    gate: DatabaseGate | None = None,
 ) -> BaseScheduler:
-    """The scheduler with its four jobs (in memory, defined in code).  ``holder`` names this
-    process in the SQLite sweeper lease (release it with :func:`lease.release` on exit)."""
+    """The scheduler with its four jobs (in memory, defined in code).  ``lock``: the SQLite
+    sweeper lock this process holds for its whole life (the caller releases it on exit);
+    without it each sweep takes and gives back its own.  ``gate``: the outage state the jobs
+    share (:class:`~rongcuo.scheduler.health.DatabaseGate`)."""
     sched = scheduler or BlockingScheduler(timezone=CST)
-    me = holder or lease.holder_id()
+    gate = gate or DatabaseGate(cap=config.db_retry_max_seconds)
     engines = app.preload()  # a broken definition stops the service here, not in a job
     log.info("scheduler.preloaded", engines=engines)
 
-    def job(name: str, run: Callable[[], T]) -> Callable[[], T]:
+    def job(name: str, run: Callable[[], T]) -> Callable[[], T | None]:
         # Jobs run in pooled executor threads: each run starts from an empty logging context
         # (nothing an earlier job bound there, e.g. a delivered message's case id) and binds
         # its actor, its name and a request id of its own.
-        def in_context() -> T:
+        def in_context() -> T | None:
             rlog.bind(actor="system:scheduler", job=name, request_id=rlog.new_request_id())
-            return run()
+            return guarded(name, run)
 
-        def isolated() -> T:
+        def isolated() -> T | None:
             return rlog.isolated(in_context)
 
         return isolated
 
+    def guarded(name: str, run: Callable[[], T]) -> T | None:
+        # Every failure ends here as one structured line: nothing reaches APScheduler's own
+        # handler (which would log a traceback per run and let the job fire at full rate).
+        entry = gate.enter()
+        if entry is Entry.SKIP:
+            return None  # the database is out and the next try is not due: say nothing
+        try:
+            if entry is Entry.PROBE:
+                ping(app.store.engine)
+                gate.answered(name)
+            return run()
+        except Exception as exc:
+            if is_unavailable(exc):
+                gate.failed(exc, name)
+            else:
+                if entry is Entry.PROBE:
+                    gate.abandon()
+                log.error("job.failed", error=str(exc), exc_info=True)
+            return None
+
     def sweep() -> None:
         now = clock.now()  # read once per run
         try:
-            res = run_sweep(app, config, now, holder=me)
+            res = run_sweep(app, config, now, lock=lock)
             log.info("job.sweep", recorded=len(res.notices), claimed=res.claimed)
         except lease.SweeperBusy as busy:
             log.warning("job.sweep.busy", message_zh=busy.message_zh,
@@ -210,7 +280,9 @@ def build_scheduler(
     calendar_job = job("calendar-check", lambda: calendar_check(app, config, clock.now()))
 
     # APScheduler times its triggers by the wall clock; the injected clock only gives each job
-    # its "now" (tests inject a FixedClock).  Start the interval jobs right away.
+    # its "now" (tests inject a FixedClock).  Start the interval jobs right away.  No job ever
+    # runs beside itself (max_instances=1): a sweep slower than its interval (a slow database)
+    # makes the next run wait, and the runs it missed are one run (coalesce), not a burst.
     first = SystemClock().now().astimezone(CST)
     common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "replace_existing": True}
     sched.add_job(sweep_job, IntervalTrigger(seconds=config.sweep_seconds, timezone=CST),

@@ -191,7 +191,7 @@ class Sweeper:
     ) -> tuple[list[tuple[str, str]], list[RecordedNotice], list[dict[str, Any]]]:
         """One batch in one unit of work: claim, lock the cases, decide, write, commit."""
         with self.app.unit_of_work() as uow:
-            claimed = self.store.claim_due_in(uow.conn, now, skip, size)
+            claimed = self._claim(uow.conn, now, skip, size)
             by_case: dict[str, list[str]] = {}
             for case_id, timer in claimed:
                 by_case.setdefault(case_id, []).append(timer)
@@ -208,6 +208,12 @@ class Sweeper:
             ]
             notices = self._write(uow, plans, now, one_by_one)
         return claimed, notices, [p.replanned for p in plans if p.replanned is not None]
+
+    def _claim(
+        self, conn: sa.Connection, now: datetime, skip: set[tuple[str, str]], limit: int
+    ) -> list[tuple[str, str]]:
+        """The batch's deadline rows, claimed in its transaction (see the module docstring)."""
+        return self.store.claim_due_in(conn, now, skip, limit)
 
     # -- one case -----------------------------------------------------------------------
     def _one_case(

@@ -1,9 +1,11 @@
 """SQLAlchemy engines for the two backends.
 
-SQLite (embedded default): WAL journal, ``synchronous=FULL`` (a committed transition survives
-a power cut), a 30 s busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for writers so two
-writers queue on the database lock instead of failing at commit.  Read-only units of work pass
-``execution_options(rongcuo_read=True)`` and use a deferred ``BEGIN``.
+SQLite (embedded default): the file is created 0600 in a folder created 0700 before SQLite
+first opens it (so its ``-wal`` and ``-shm`` are 0600 too: SQLite gives them the database
+file's mode; :mod:`rongcuo.paths`), WAL journal, ``synchronous=FULL`` (a committed
+transition survives a power cut), a 30 s busy timeout, foreign keys on, and ``BEGIN IMMEDIATE``
+for writers so two writers queue on the database lock instead of failing at commit.  Read-only
+units of work pass ``execution_options(rongcuo_read=True)`` and use a deferred ``BEGIN``.
 
 PostgreSQL: psycopg 3 (``postgresql+psycopg://``; a bare ``postgresql://`` URL is mapped to it),
 READ COMMITTED; the optimistic ``cases.version`` check serialises writers of one case.
@@ -18,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import NullPool
+
+from rongcuo.paths import create_private_file, make_private_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -50,8 +54,9 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     url = normalise_url(url)
     if is_sqlite(url):
         db = sa.make_url(url).database
-        if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        if db and db != ":memory:" and not db.startswith("file:"):
+            make_private_dir(Path(db).parent)
+            create_private_file(Path(db))  # an empty file is an empty SQLite database
         engine = sa.create_engine(
             url,
             poolclass=NullPool if kwargs.pop("null_pool", False) else None,

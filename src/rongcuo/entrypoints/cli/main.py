@@ -3,7 +3,8 @@
 Exit codes (chosen here only):
   0 success · 1 unexpected failure · 2 usage error (click) · 3 refused or invalid input
   (a :class:`~rongcuo.domain.errors.RongcuoError`) · 4 conflict (another writer was first,
-  or the expected version is stale) · 5 not found · 6 an audit found the record unsound
+  or the expected version is stale) · 5 not found · 6 an audit found the record unsound ·
+  7 the scheduler lags past its bound (``scheduler status``)
   (:mod:`rongcuo.entrypoints.cli.exit_codes`).
 """
 

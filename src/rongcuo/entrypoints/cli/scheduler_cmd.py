@@ -4,6 +4,8 @@
 * ``sweep [--now DATETIME] [--json]`` — one sweep, printing what it did;
 * ``deliver [--json]`` — one outbox delivery round;
 * ``outbox [--json]`` — the outbox by status, with the dead letters;
+* ``status [--max-lag SECONDS] [--json]`` — for monitoring: each node's last sweep, the lag of
+  the oldest due notice, the outbox backlog; exit 7 when the lag passes the bound;
 * ``digest [--json]`` / ``calendar-check [--json]`` — run one of the daily jobs now, saying
   what it queued or found.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,13 +25,17 @@ import click
 from rongcuo import logging as rlog
 from rongcuo.clock import CST, Clock, SystemClock, parse_cst
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.entrypoints.cli.exit_codes import EXIT_LAGGING
 
 
-def _app(db: str | None, clock: Clock | None = None) -> Any:
+def _app(db: str | None, clock: Clock | None = None, *, service: bool = False) -> Any:
     from rongcuo.bootstrap import bootstrap
+    from rongcuo.scheduler.runner import service_engine_options
 
+    options = service_engine_options(db) if service else None
     # a database named with --db must exist (the embedded default is created on first use)
-    return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None)
+    return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None,
+                     engine_options=options)
 
 
 def parse_now(text: str) -> datetime:
@@ -104,9 +111,11 @@ def sweep_cmd(
     now_text: str | None, limit: int | None, as_json: bool, db: str | None,
     config_path: str | None,
 ) -> None:
-    """One sweep: record every reminder, overdue mark and rung now due, and print them."""
+    """One sweep: record every reminder, overdue mark and rung now due, and print them.
+
+    On SQLite a sweep already running (the service, another `scheduler sweep`) makes this
+    one stop at once, naming it (exit 3); a sweeper that was killed holds nothing."""
     from rongcuo.scheduler.runner import run_sweep
-    from rongcuo.scheduler.sweep import Sweeper
 
     config = _config(config_path)
     app = _app(db)
@@ -120,12 +129,7 @@ def sweep_cmd(
         click.echo("注意：未配置收件人，通知只记入案卷、不发送 / note: no recipients configured "
                    "- notices are recorded, nobody is messaged", err=True)
     try:
-        if limit is not None:
-            res = Sweeper(app, config.recipients, batch_size=config.batch_size).sweep(
-                now, limit=limit
-            )
-        else:
-            res = run_sweep(app, config, now)
+        res = run_sweep(app, config, now, limit=limit)
     finally:
         app.close()
     if as_json:
@@ -283,11 +287,14 @@ def calendar_check_cmd(now_text: str | None, as_json: bool, db: str | None,
 def run_cmd(
     sweep_seconds: int | None, digest_at: str | None, db: str | None, config_path: str | None
 ) -> None:
-    """Run the scheduler until stopped (SIGTERM/SIGINT): sweep, deliver, digest, calendar."""
+    """Run the scheduler until stopped (SIGTERM/SIGINT): sweep, deliver, digest, calendar.
+
+    A database that goes away is logged once (db.unavailable), retried with backoff and
+    logged when it is back (db.recovered); the service keeps running."""
     from dataclasses import replace
     from datetime import time
 
-    from rongcuo.scheduler.runner import build_scheduler, lease_ttl
+    from rongcuo.scheduler.runner import build_scheduler
 
     config = _config(config_path)
     if sweep_seconds is not None:
@@ -305,33 +312,81 @@ def run_cmd(
     from rongcuo.scheduler import lease
 
     clock = SystemClock()
-    app = _app(db, clock)
+    app = _app(db, clock, service=True)
     rlog.bind(actor="system:scheduler")
-    holder = lease.holder_id()
-    sqlite = app.store.dialect == "sqlite"
-    if sqlite:
-        # SQLite: one scheduler at a time. Take the sweeper lease before anything starts, so
-        # a second service stops here, saying who holds it (SweeperBusy, exit 3), instead of
-        # running on and finding the lease busy at every sweep.
+    # SQLite: one scheduler at a time. Take the sweeper lock before anything starts, so a
+    # second service stops here, saying who holds it (SweeperBusy, exit 3), instead of running
+    # on and finding it busy at every sweep. The kernel releases it however this process ends.
+    lock = lease.lock_for(app, "run")
+    if lock is not None:
         try:
-            lease.acquire(app.store.engine, holder, lease.wall_now(), lease_ttl(config))
+            lock.acquire()
         except lease.SweeperBusy:
             app.close()
             raise
-    try:  # from here on the lease is ours: give it back however this ends
-        sched = build_scheduler(app, config, clock, holder=holder)  # a broken file stops here
+    try:  # from here on the lock is ours: give it back however this ends
+        sched = build_scheduler(app, config, clock, lock=lock)  # a broken file stops here
 
         def _stop(signum: int, _frame: Any) -> None:
             sched.shutdown(wait=True)
 
         signal.signal(signal.SIGTERM, _stop)
-        click.echo(
-            f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
-            f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
-        )
+        rlog.get_logger("rongcuo.scheduler").info(
+            "scheduler.started", backend=app.store.dialect, node=config.node,
+            sweep_seconds=config.sweep_seconds, digest_at=config.digest_at.strftime("%H:%M"))
+        if sys.stderr.isatty():  # a person at a terminal; a log shipper gets JSON lines only
+            click.echo(
+                f"rongcuo scheduler: {app.store.dialect}, sweep every {config.sweep_seconds}s, "
+                f"digest at {config.digest_at.strftime('%H:%M')} CST", err=True
+            )
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             sched.start()
     finally:
-        if sqlite:
-            lease.release(app.store.engine, holder)  # a restart (systemd) need not wait
+        if lock is not None:
+            lock.release()
         app.close()
+        rlog.get_logger("rongcuo.scheduler").info("scheduler.stopped")
+
+
+
+
+@command.command("status", epilog="Exit codes: 0 within the bound; 7 the lag passes it; 3 the "
+              "database cannot be read (its error is printed).")
+@click.option("--max-lag", "max_lag", type=click.IntRange(min=1), default=None,
+              metavar="SECONDS",
+              help="exit 7 when the oldest due notice is older than this (default: "
+              "max_lag_seconds in the config, 600)")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@config_option
+def status_cmd(max_lag: int | None, as_json: bool, db: str | None,
+               config_path: str | None) -> None:
+    """调度状态 / the scheduler's state, from the database: each node's last successful sweep,
+    how far behind the oldest unrecorded notice is (the lag), the outbox's backlog and dead
+    letters.  For a monitoring check: exit 0 while the lag is within the bound, 7 past it."""
+    from rongcuo.scheduler.status import read_status
+
+    config = _config(config_path)
+    bound = max_lag if max_lag is not None else config.max_lag_seconds
+    app = _app(db)
+    try:
+        st = read_status(app, app.clock.now(), bound)
+    finally:
+        app.close()
+    if as_json:
+        click.echo(json.dumps(st.to_dict(), ensure_ascii=False))
+    else:
+        _print_status(st)
+    if not st.ok:
+        raise SystemExit(EXIT_LAGGING)
+
+
+def _print_status(st: Any) -> None:
+    from rongcuo.scheduler.status import text_lines
+
+    for line in text_lines(st):
+        click.echo(line)
+    if not st.ok:
+        click.echo(f"滞后超过上限：调度是否在运行？/ the lag passes the bound of "
+                   f"{st.max_lag_seconds} s: is a scheduler running? (exit {EXIT_LAGGING})",
+                   err=True)
