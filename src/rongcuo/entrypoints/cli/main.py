@@ -110,6 +110,7 @@ def _register() -> None:
         case_cmd,
         db_cmd,
         demo_cmd,
+        doc_cmd,
         scheduler_cmd,
         workflows_cmd,
     )
@@ -121,6 +122,7 @@ def _register() -> None:
         db_cmd,
         scheduler_cmd,
         audit_cmd,
+        doc_cmd,
         bench_cmd,
         demo_cmd,
     ):
