@@ -271,3 +271,15 @@ def test_a_rendered_pdf_carries_the_reference_verify_reads(walked: Walked) -> No
     assert b"rongcuo-doc:" not in data  # not in the clear: compressed, as WeasyPrint writes it
     assert embedded_references(data) == [(r.document.case_id, r.document.event_seq, "notice")]
     assert zlib.crc32(data) == zlib.crc32(r.pdf.read_bytes())
+
+
+def test_the_same_document_renders_to_the_same_bytes(walked: Walked) -> None:
+    """No wall clock or random identifier in the PDF: rendering a document again gives the
+    same file, so its SHA-256 identifies the content."""
+    from rongcuo.adapters.documents import pdf as pdf_render
+    from rongcuo.testing.workflows import shipped_definition
+
+    r = next(r for r in walked.docs if r.document.kind == "review_decision")
+    renderer = DocumentRenderer(shipped_definition("licheng"))
+    html = renderer.html(r.document)
+    assert pdf_render.html_to_pdf(html, renderer.roots()) == r.pdf.read_bytes()

@@ -12,6 +12,7 @@ at the network is a broken template, not one to print without its picture).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,14 @@ def _weasy() -> Any:
     return weasyprint
 
 
-class RemoteResourceRefused(Exception):
-    """A URL the document layer will not fetch (raised through WeasyPrint as fatal)."""
+@functools.cache
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process: the fonts found through fontconfig
+    are loaded once instead of for every document (measured: ~20 % of a determination's
+    render; benchmarks/bench_documents.py)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def _fetcher_class() -> type:
@@ -69,7 +76,7 @@ def html_to_pdf(html: str, roots: Sequence[Path], *, variant: str | None = PDF_V
     base = roots[0].resolve().as_uri() + "/" if roots else None
     try:
         doc = weasy.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        out = doc.write_pdf(pdf_variant=variant)
+        out = doc.write_pdf(pdf_variant=variant, font_config=_font_config())
     except weasy.urls.FatalURLFetchingError as exc:
         refused = fetcher.refused[-1] if fetcher.refused else str(exc)
         raise DocumentError(
