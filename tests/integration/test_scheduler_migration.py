@@ -11,6 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
+# 0003_documents' tables too, so the models compared at the head are complete
+import rongcuo.adapters.documents.tables
 import rongcuo.scheduler.tables  # noqa: F401 - registers outbox and scheduler_leases
 from rongcuo.adapters.db import migrate
 from rongcuo.adapters.db.engine import make_engine
@@ -22,12 +24,13 @@ def test_0002_upgrades_from_0001_downgrades_and_matches_the_models(db_url: str) 
     try:
         migrate.upgrade(engine, "0001_initial")
         assert "outbox" not in sa.inspect(engine).get_table_names()
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, "0002_outbox")
         assert migrate.current_revisions(engine) == ("0002_outbox",)
         names = set(sa.inspect(engine).get_table_names())
         assert {"outbox", "scheduler_leases"} <= names
         idx = {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
         assert {"ix_outbox_status_next_attempt_at", "ix_outbox_case_id"} <= idx
+        migrate.upgrade(engine)  # later revisions (0003_documents) on top, then all models
         with engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
         migrate.downgrade(engine, "0001_initial")
