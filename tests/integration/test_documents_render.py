@@ -7,6 +7,7 @@ The renders are kept under ``tests/output/documents/`` (git-ignored) for a perso
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -54,10 +55,30 @@ class Walked:
     exports: dict[str, dict[str, Any]]
 
 
+def _output_folder(tmp: Path) -> Path:
+    """tests/output/documents/ for the first process of a run to build the fixture; under
+    pytest-xdist another worker building it too renders into its own temporary folder, so two
+    processes never write one file."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return OUT
+    with (OUT / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = OUT / f".rendering-{run}"
+        if stamp.exists():
+            return tmp / "output"
+        for old in OUT.glob(".rendering-*"):
+            old.unlink()
+        stamp.touch()
+        return OUT
+
+
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
     """Both cases walked through the service on SQLite, every document rendered once."""
     tmp = tmp_path_factory.mktemp("documents")
+    out = _output_folder(tmp)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RONGCUO_HOME", str(tmp / "home"))
         mp.delenv("RONGCUO_DATABASE_URL", raising=False)
@@ -69,7 +90,7 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
         for workflow, cid in cases.items():
             stored = load_stored(app, cid)
             renderer = DocumentRenderer(stored.definition)
-            folder = OUT / workflow
+            folder = out / workflow
             folder.mkdir(parents=True, exist_ok=True)
             for spec, seq in stored.issued_kinds(renderer.catalogue):
                 doc = stored.document(renderer.catalogue, spec.name, seq=seq)
@@ -84,7 +105,7 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
             P.png(case_files[workflow], folder / "case_file")
             exports[workflow] = json.loads(export_case(app, cid, "json", now=NOW))
         app.close()
-        yield Walked(docs, case_files, exports)
+    yield Walked(docs, case_files, exports)
 
 
 def test_every_document_of_both_procedures_is_rendered_in_both_formats(walked: Walked) -> None:
