@@ -105,6 +105,7 @@ def render_cmd(case_ref: str, kind: str, fmt: str, out: Path, seq: int | None,
         data = case_file_pdf(app, case_ref, now=app.clock.now(), unit=unit)
     else:
         stored = load_stored(app, case_ref)
+        rlog.bind(case_id=stored.case.id)
         renderer = DocumentRenderer(stored.definition, unit)
         document = stored.document(renderer.catalogue, kind, seq=seq)
         data = renderer.render(document, "pdf" if fmt == "pdf" else "docx").data
