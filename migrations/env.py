@@ -11,9 +11,12 @@ from rongcuo.adapters.db import tables
 from rongcuo.adapters.db.engine import make_engine
 from rongcuo.paths import default_database_url
 
-# later revisions' tables (0002_outbox, issue 5) join the same metadata for autogenerate
+# later revisions' tables (0002_outbox, issue 5; 0004_documents) join the same metadata for
+# autogenerate
 with contextlib.suppress(ImportError):
-    import rongcuo.scheduler.tables  # noqa: F401
+    import rongcuo.scheduler.tables
+with contextlib.suppress(ImportError):
+    import rongcuo.adapters.documents.tables  # noqa: F401
 
 config = context.config
 target_metadata = tables.metadata

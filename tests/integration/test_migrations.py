@@ -22,7 +22,9 @@ STORE_TABLES = {"cases", "events", "deadlines", "case_counters", "commands"}
 
 def _full_metadata() -> sa.MetaData:
     with contextlib.suppress(ImportError):  # later revisions' tables (issue 5) share it
-        import rongcuo.scheduler.tables  # noqa: F401
+        import rongcuo.scheduler.tables
+    with contextlib.suppress(ImportError):  # 0004_documents
+        import rongcuo.adapters.documents.tables  # noqa: F401
     return t.metadata
 
 

@@ -15,6 +15,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
+# 0004_documents' tables too, so the models compared at the head are complete
+import rongcuo.adapters.documents.tables
 import rongcuo.scheduler.tables  # noqa: F401 - registers outbox and scheduler_nodes
 from rongcuo.adapters.db import migrate
 from rongcuo.adapters.db.engine import make_engine
@@ -32,6 +34,9 @@ def test_0002_upgrades_from_0001_and_downgrades(db_url: str) -> None:
         assert {"outbox", "scheduler_leases"} <= names
         idx = {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
         assert {"ix_outbox_status_next_attempt_at", "ix_outbox_case_id"} <= idx
+        migrate.upgrade(engine)  # later revisions (0004_documents) on top, then all models
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
         migrate.downgrade(engine, "0001_initial")
         assert "outbox" not in sa.inspect(engine).get_table_names()
     finally:
@@ -54,7 +59,7 @@ def test_0003_upgrades_from_0002_keeps_the_outbox_and_matches_the_models(db_url:
                 "INSERT INTO outbox (dedupe_key, case_id, kind, channel, target, subject, "
                 "payload, status, attempts, next_attempt_at, created_at) VALUES ('k', 'c', "
                 "'overdue', 'email', 'a@b.c', 's', '{}', 'pending', 0, :at, :at)"), {"at": at})
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, "0003_scheduler_nodes")
         assert migrate.current_revisions(engine) == ("0003_scheduler_nodes",)
         names = set(sa.inspect(engine).get_table_names())
         assert "scheduler_nodes" in names and "scheduler_leases" not in names
@@ -63,6 +68,8 @@ def test_0003_upgrades_from_0002_keeps_the_outbox_and_matches_the_models(db_url:
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT dedupe_key FROM outbox")).scalars().all() == [
                 "k"]
+        migrate.upgrade(engine)  # later revisions on top, then every model matches
+        with engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
         migrate.downgrade(engine, "0002_outbox")
         names = set(sa.inspect(engine).get_table_names())

@@ -112,6 +112,7 @@ def _register() -> None:
         case_cmd,
         db_cmd,
         demo_cmd,
+        doc_cmd,
         scheduler_cmd,
         workflows_cmd,
     )
@@ -123,6 +124,7 @@ def _register() -> None:
         db_cmd,
         scheduler_cmd,
         audit_cmd,
+        doc_cmd,
         bench_cmd,
         demo_cmd,
     ):
