@@ -11,7 +11,10 @@ points choose exit codes and HTTP statuses; the domain never does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rongcuo.domain.messages import Message
 
 
 class RongcuoError(Exception):
@@ -43,6 +46,22 @@ class RongcuoError(Exception):
         self.article = article
         self.allowed = tuple(allowed)
         self.details = dict(details or {})
+
+    @classmethod
+    def of(
+        cls,
+        msg: Message,
+        /,
+        *,
+        article: str | None = None,
+        allowed: Sequence[str] = (),
+        details: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> Self:
+        """The error of catalogue message ``msg`` (:mod:`rongcuo.domain.messages`) with its
+        fields filled from ``params``; its code is the message's."""
+        zh, en = msg.render(params)
+        return cls(zh, en, code=msg.code, article=article, allowed=allowed, details=details)
 
     def message(self, lang: str = "zh") -> str:
         """The message in one language, with the article and the allowed alternatives."""

@@ -1,57 +1,51 @@
 """Checks on the free text a command records, made before anything is read or written.
 
-The limits are the sizes of the columns the text is stored in (:mod:`rongcuo.adapters.db.tables`):
-PostgreSQL refuses a longer value only at the insert (``StringDataRightTruncation``, after the
-case number was drawn), SQLite stores any length — so without this check the two backends
-would disagree on what may be recorded.
+The limits are :mod:`rongcuo.domain.limits` (the store's columns are sized from them).  The
+messages name the field as a case worker knows it, never a CLI option: an entry point adds
+its own hint (the CLI names ``--subject``; an HTTP client gets the JSON key in ``details``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from rongcuo.adapters.db import tables
+from rongcuo.domain import limits
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
+
+TOO_LONG = message(
+    "input.too_long",
+    "{label_zh}不能超过 {limit} 个字符（收到 {length} 个）",
+    "{label_en} must be at most {limit} characters (got {length})",
+)
+BLANK = message("input.blank", "{label_zh}不能为空", "{label_en} must not be blank")
 
 
 @dataclass(frozen=True)
 class TextField:
-    """A free-text input: its name, how a person knows it, and the column that stores it."""
+    """A free-text input: its name (the key a program sends), how a person knows it, and
+    its limit."""
 
     name: str
     label_zh: str
     label_en: str
-    column: sa.Column[str]
-
-    @property
-    def limit(self) -> int:
-        length = getattr(self.column.type, "length", None)
-        assert isinstance(length, int), f"{self.column} has no length"
-        return length
+    limit: int
 
 
-SUBJECT = TextField("subject", "容错纠错对象（--subject）", "the subject (--subject)",
-                    tables.cases.c.subject)
-AGENCY = TextField("agency", "执法机关（--agency）", "the agency (--agency)", tables.cases.c.agency)
-ACTOR = TextField("actor", "记录人（--by）", "who records the step (--by)", tables.events.c.actor)
-IDEMPOTENCY_KEY = TextField(
-    "idempotency_key",
-    "幂等键（--idempotency-key）",
-    "the idempotency key (--idempotency-key)",
-    tables.commands.c.idempotency_key,
-)
+SUBJECT = TextField("subject", "容错纠错对象", "the subject", limits.SUBJECT)
+AGENCY = TextField("agency", "执法机关", "the agency", limits.AGENCY)
+ACTOR = TextField("actor", "记录人", "who records the step", limits.ACTOR)
+IDEMPOTENCY_KEY = TextField("idempotency_key", "幂等键", "the idempotency key",
+                            limits.IDEMPOTENCY_KEY)
 
 
 def check_length(field: TextField, value: str) -> None:
-    """Refuse ``value`` when it is longer than ``field``'s column (in characters, as
+    """Refuse ``value`` when it is longer than ``field``'s limit (in characters, as
     PostgreSQL's ``varchar(n)`` counts them)."""
     if len(value) > field.limit:
-        raise InvalidInput(
-            f"{field.label_zh}不能超过 {field.limit} 个字符（收到 {len(value)} 个）",
-            f"{field.label_en} must be at most {field.limit} characters (got {len(value)})",
-            code="input.too_long",
+        raise InvalidInput.of(
+            TOO_LONG, label_zh=field.label_zh, label_en=field.label_en, limit=field.limit,
+            length=len(value),
             details={"field": field.name, "limit": field.limit, "length": len(value)},
         )
 
@@ -59,12 +53,8 @@ def check_length(field: TextField, value: str) -> None:
 def check_not_blank(field: TextField, value: str) -> None:
     """Refuse an empty or all-whitespace value: the record must say who or what it is."""
     if not value.strip():
-        raise InvalidInput(
-            f"{field.label_zh}不能为空",
-            f"{field.label_en} must not be blank",
-            code="input.blank",
-            details={"field": field.name},
-        )
+        raise InvalidInput.of(BLANK, label_zh=field.label_zh, label_en=field.label_en,
+                              details={"field": field.name})
 
 
 def check_command_text(

@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
+from rongcuo.domain import limits
+
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: INTEGER PK = rowid
 
@@ -37,8 +39,8 @@ class CaseRow(SQLModel, table=True):
     number: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, unique=True))
     workflow_id: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     workflow_version: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
-    subject: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
-    agency: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    subject: str = Field(sa_column=sa.Column(sa.String(limits.SUBJECT), nullable=False))
+    agency: str = Field(sa_column=sa.Column(sa.String(limits.AGENCY), nullable=False))
     opened_on: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
     state: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     facts: dict[str, Any] = Field(sa_column=sa.Column(JSONType, nullable=False))
@@ -71,13 +73,14 @@ class EventRow(SQLModel, table=True):
     trigger: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     type: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     on: date = Field(sa_column=sa.Column("on", sa.Date(), nullable=False))
-    actor: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    actor: str = Field(sa_column=sa.Column(sa.String(limits.ACTOR), nullable=False))
     article: str = Field(sa_column=sa.Column(sa.String(400), nullable=False))
     data: dict[str, Any] = Field(sa_column=sa.Column(JSONType, nullable=False))
     workflow_id: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     workflow_version: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
     recorded_at: datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
-    idempotency_key: str | None = Field(sa_column=sa.Column(sa.String(200), nullable=True))
+    idempotency_key: str | None = Field(
+        sa_column=sa.Column(sa.String(limits.IDEMPOTENCY_KEY), nullable=True))
     prev_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
 
@@ -122,7 +125,8 @@ class CaseCounterRow(SQLModel, table=True):
 class CommandRow(SQLModel, table=True):
     __tablename__ = "commands"
 
-    idempotency_key: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
+    idempotency_key: str = Field(
+        sa_column=sa.Column(sa.String(limits.IDEMPOTENCY_KEY), primary_key=True))
     fingerprint: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     case_id: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
     result: dict[str, Any] = Field(sa_column=sa.Column(JSONType, nullable=False))

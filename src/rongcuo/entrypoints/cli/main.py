@@ -29,14 +29,28 @@ def exit_code_for(err: RongcuoError) -> int:
     return EXIT_REFUSED
 
 
+# The option a case worker typed for a field a service message names (the service speaks of
+# fields, never of CLI options: an HTTP client gets the same message).
+FIELD_OPTIONS = {"subject": "--subject", "agency": "--agency", "actor": "--by",
+                 "idempotency_key": "--idempotency-key"}
+
+
+def _with_option(text: str, err: RongcuoError, lang: str) -> str:
+    option = FIELD_OPTIONS.get(str(err.details.get("field", "")))
+    if option is None:
+        return text
+    return f"{text}（{option}）" if lang == "zh" else f"{text} ({option})"
+
+
 def report_error(err: RongcuoError, *, as_json: bool = False, lang: str = "zh") -> None:
     """Print a refusal for a case worker: what, why, which article, what instead."""
     if as_json:
         click.echo(json.dumps(err.to_dict(), ensure_ascii=False), err=True)
     else:
-        click.echo(("错误：" if lang == "zh" else "Error: ") + err.message(lang), err=True)
-        other = err.message("en" if lang == "zh" else "zh")
-        click.echo(other, err=True)
+        first = _with_option(err.message(lang), err, lang)
+        click.echo(("错误：" if lang == "zh" else "Error: ") + first, err=True)
+        other_lang = "en" if lang == "zh" else "zh"
+        click.echo(_with_option(err.message(other_lang), err, other_lang), err=True)
 
 
 def _is_utf8(arg: str) -> bool:
