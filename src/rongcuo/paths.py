@@ -5,8 +5,9 @@ Settings come from the environment (the CLI's ``--db``/``--workflows`` options o
 * ``RONGCUO_HOME`` — data directory (default ``$XDG_DATA_HOME/rongcuo`` or
   ``~/.local/share/rongcuo``).  The embedded SQLite database is ``$RONGCUO_HOME/rongcuo.sqlite3``
   and imported calendar files go to ``$RONGCUO_HOME/calendars/``.
-* ``RONGCUO_WORKFLOWS_DIR`` — the definitions directory (default: the repository's
-  ``workflows/``).
+* ``RONGCUO_WORKFLOWS_DIR`` — the definitions directory (default: the shipped ``workflows/``:
+  inside the installed package, or the checkout's own folder for an editable install —
+  :func:`shipped`).
 * ``RONGCUO_DATABASE_URL`` — a SQLAlchemy URL; PostgreSQL for several processes.
 
 What rongcuo creates there is its owner's only, whatever the umask: folders 0700
@@ -24,7 +25,18 @@ import os
 import stat
 from pathlib import Path
 
-_REPO_WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+_PACKAGE = Path(__file__).resolve().parent
+# An installed wheel carries the repository's top-level data folders (``workflows/``,
+# ``migrations/``) inside the package, under ``_shipped/`` (setup.py copies them at build time);
+# a source checkout (an editable install, the tests) reads them where they are.
+_SHIPPED = _PACKAGE / "_shipped"
+_CHECKOUT = _PACKAGE.parents[1]
+
+
+def shipped(name: str) -> Path:
+    """The shipped data folder ``name`` (``workflows``, ``migrations``) of this installation."""
+    inside = _SHIPPED / name
+    return inside if inside.exists() else _CHECKOUT / name
 
 
 def data_dir() -> Path:
@@ -38,7 +50,7 @@ def data_dir() -> Path:
 
 def workflows_dir() -> Path:
     env = os.environ.get("RONGCUO_WORKFLOWS_DIR")
-    return Path(env) if env else _REPO_WORKFLOWS
+    return Path(env) if env else shipped("workflows")
 
 
 def shipped_calendars_dir() -> Path:

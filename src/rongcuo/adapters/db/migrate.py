@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
@@ -11,9 +10,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-ALEMBIC_INI = REPO_ROOT / "alembic.ini"
-MIGRATIONS_DIR = REPO_ROOT / "migrations"
+from rongcuo.paths import shipped
+
+MIGRATIONS_DIR = shipped("migrations")
+ALEMBIC_INI = MIGRATIONS_DIR.parent / "alembic.ini"  # a checkout's (an installed package: none)
 
 
 def alembic_config(url: str | None = None) -> Config:
