@@ -200,3 +200,31 @@ def _check_sqlite_file(file: Path, *, empty_ok: bool) -> None:
 
 def _has_tables(engine: sa.Engine) -> bool:
     return "events" in sa.inspect(engine).get_table_names()
+
+
+# -- database maintenance (``rongcuo db``): the schema is the composition root's business ----
+def sqlite_path(database_url: str | None) -> Path | None:
+    """The SQLite file behind ``database_url`` (or the default), None for another backend."""
+    return sqlite_file(normalise_url(database_url or default_database_url()))
+
+
+def upgrade_database(
+    database_url: str | None, revision: str = "heads"
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Migrate the database to ``revision``; the revisions before and after."""
+    engine = make_engine(normalise_url(database_url or default_database_url()))
+    try:
+        before = db_migrate.current_revisions(engine)
+        db_migrate.upgrade(engine, revision)
+        return before, db_migrate.current_revisions(engine)
+    finally:
+        engine.dispose()
+
+
+def database_revisions(database_url: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The database's revisions and the migrations' heads."""
+    engine = make_engine(normalise_url(database_url or default_database_url()))
+    try:
+        return db_migrate.current_revisions(engine), db_migrate.head_revisions()
+    finally:
+        engine.dispose()

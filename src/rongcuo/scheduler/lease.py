@@ -36,7 +36,7 @@ from rongcuo.clock import CST
 from rongcuo.service.errors import ServiceError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.bootstrap import App
+    from rongcuo.service.context import App
 
 LOCK_SUFFIX = "-sweeper.lock"
 

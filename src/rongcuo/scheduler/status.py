@@ -31,8 +31,8 @@ from rongcuo.clock import CST
 from rongcuo.scheduler.tables import SchedulerNode
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rongcuo.bootstrap import App
     from rongcuo.scheduler.sweep import SweepResult
+    from rongcuo.service.context import App
 
 NODES: sa.Table = SchedulerNode.__table__  # type: ignore[attr-defined]
 OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from rongcuo.documents.integrity import document_reference
 from rongcuo.documents.model import Document
 
 if TYPE_CHECKING:
-    from rongcuo.bootstrap import App
+    from rongcuo.service.context import App
 
 CASE_FILE = "case_file"
 TEMPLATE = "case_file.html.j2"

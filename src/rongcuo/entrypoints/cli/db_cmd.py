@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import click
 
-from rongcuo.adapters.db import migrate
-from rongcuo.adapters.db.engine import make_engine, normalise_url, sqlite_file
-from rongcuo.paths import default_database_url, exposed
-
-
-def _engine(db: str | None):  # type: ignore[no-untyped-def]
-    return make_engine(normalise_url(db or default_database_url()))
+from rongcuo.bootstrap import database_revisions, sqlite_path, upgrade_database
+from rongcuo.paths import exposed
 
 
 @click.group(name="db")
@@ -24,9 +19,9 @@ def command() -> None:
     """database maintenance (数据库迁移)"""
 
 
-def warn_exposed(url: str) -> int:
+def warn_exposed(url: str | None) -> int:
     """Print one warning per path other accounts can open (see the module docstring)."""
-    found = exposed(sqlite_file(url))
+    found = exposed(sqlite_path(url))
     for path, mode, fix in found:
         click.echo(
             f"警告：{path} 的权限为 {mode:04o}，本机其他账户可以访问（案卷记录及其中的个人信息）；"
@@ -44,15 +39,8 @@ def warn_exposed(url: str) -> int:
 def upgrade_cmd(db: str | None, revision: str) -> None:
     """Migrate the database to the latest revision (safe to run again).  Warns about a data
     folder or SQLite database that other accounts can read, with the chmod that fixes it."""
-    url = normalise_url(db or default_database_url())
-    warn_exposed(url)  # before make_engine creates anything: only what existed is reported
-    engine = _engine(db)
-    try:
-        before = migrate.current_revisions(engine)
-        migrate.upgrade(engine, revision)
-        after = migrate.current_revisions(engine)
-    finally:
-        engine.dispose()
+    warn_exposed(db)  # before anything is created: only what existed is reported
+    before, after = upgrade_database(db, revision)
     click.echo(f"{','.join(before) or '(empty)'} -> {','.join(after)}")
 
 
@@ -60,11 +48,6 @@ def upgrade_cmd(db: str | None, revision: str) -> None:
 @click.option("--db", default=None, metavar="URL")
 def current_cmd(db: str | None) -> None:
     """Print the database's revision and whether it is up to date."""
-    engine = _engine(db)
-    try:
-        cur = migrate.current_revisions(engine)
-        heads = migrate.head_revisions()
-    finally:
-        engine.dispose()
+    cur, heads = database_revisions(db)
     state = "up to date" if set(cur) == set(heads) else f"behind (head: {','.join(heads)})"
     click.echo(f"{','.join(cur) or '(empty)'} — {state}")

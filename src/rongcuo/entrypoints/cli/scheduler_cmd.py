@@ -158,12 +158,12 @@ def sweep_cmd(
 @config_option
 def deliver_cmd(as_json: bool, db: str | None, config_path: str | None) -> None:
     """One delivery round over the pending outbox rows."""
-    from rongcuo.adapters.notify import deliver_due
+    from rongcuo.service.outbox import deliver
 
     config = _config(config_path)
     app = _app(db)
     try:
-        rep = deliver_due(app.store.engine, config.channels(), app.clock, config.delivery)
+        rep = deliver(app, config.channels(), config.delivery)
     finally:
         app.close()
     if as_json:
@@ -185,31 +185,16 @@ def outbox_cmd(as_json: bool, requeue: tuple[int, ...], requeue_dead: bool,
     """The outbox by status, and the dead letters with their last error.  ``--requeue ID`` /
     ``--requeue-dead`` put dead letters back to pending with a fresh count of attempts (after
     the receiver is fixed); the recorded events are not touched."""
-    import sqlalchemy as sa
-
-    from rongcuo.adapters.notify.outbox import OutboxMessage
-    from rongcuo.adapters.notify.worker import outbox_counts, requeue_dead_letters
+    from rongcuo.service.outbox import outbox_report
+    from rongcuo.service.outbox import requeue as send_again
 
     app = _app(db)
     try:
         if requeue or requeue_dead:
-            done = requeue_dead_letters(
-                app.store.engine, None if requeue_dead else requeue, app.clock.now()
-            )
+            done = send_again(app, None if requeue_dead else requeue)
             click.echo(f"已重新排队 {len(done)} 条 / requeued {len(done)}: "
                        f"{', '.join(f'#{i}' for i in done) or '-'}", err=as_json)
-        counts = outbox_counts(app.store.engine)
-        tbl = OutboxMessage.__table__  # type: ignore[attr-defined]
-        with app.store.read() as conn:
-            dead = [
-                dict(r)
-                for r in conn.execute(
-                    sa.select(tbl.c.id, tbl.c.case_id, tbl.c.channel, tbl.c.target,
-                              tbl.c.subject, tbl.c.attempts, tbl.c.last_error)
-                    .where(tbl.c.status == "dead")
-                    .order_by(tbl.c.id)
-                ).mappings()
-            ]
+        counts, dead = outbox_report(app)
     finally:
         app.close()
     if as_json:
