@@ -241,14 +241,42 @@ def _wait(ok: Any, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def writers_race(url: str, writers: int = 8) -> dict[str, int] | None:
-    """Hook for "steps refused by conflict vs by guard under 8 writers" (the fault issue's
-    section 2, the integrator's): ``writers`` processes fire at once on one case (each a
-    different ``assign_investigator``; then each the same single-shot step) and the exits are
-    counted — 4 = refused by conflict, 3 = refused by a guard (with its article), 0 =
-    recorded.  It needs the re-decided steps of section 2 to be meaningful; until they are
-    merged it measures nothing and returns None."""
-    return None
+def writers_race(url: str, writers: int = 8) -> dict[str, int]:
+    """Steps refused by conflict vs by guard under ``writers`` writers (the fault issue's
+    section 2): ``writers`` ``rongcuo case fire`` processes started at once on one case, first
+    each filing it (a single-shot step: 历城办法第十四条 立案), then each assigning a different
+    investigator (第十六条).  Exits counted: 0 recorded, 3 refused by a rule (with its
+    article), 4 refused by conflict — which a step without an expected version never is: it
+    is re-decided on the fresh state."""
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import OpenCase
+
+    app = bootstrap(url, migrate=True)
+    cid = handlers.open_case(app, OpenCase(
+        workflow_id="licheng", subject="执法人员 race", agency="历城区市场监督管理局",
+        on=date(2025, 9, 26), actor="监督科", data={"matter": "并发"})).case_id
+    app.close()
+    counts = {"file_ok": 0, "file_guard": 0, "assign_ok": 0, "assign_guard": 0, "conflict": 0,
+              "other": 0}
+    env = {**os.environ, "RONGCUO_LOG_LEVEL": "ERROR"}
+    for step, sets in (("file", lambda i: []),
+                       ("assign_investigator", lambda i: ["--set", f"investigator=调查员{i}"])):
+        procs = [subprocess.Popen(["rongcuo", "case", "fire", cid, step, "--on", "2025-09-30",
+                                   "--by", "监督科", "--db", url, "--json", *sets(i)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for i in range(writers)]
+        for proc in procs:
+            code = proc.wait(300)
+            key = "file" if step == "file" else "assign"
+            if code == 0:
+                counts[f"{key}_ok"] += 1
+            elif code == 3:
+                counts[f"{key}_guard"] += 1
+            elif code == 4:
+                counts["conflict"] += 1
+            else:
+                counts["other"] += 1
+    return counts
 
 
 def main() -> None:
@@ -275,10 +303,13 @@ def main() -> None:
         print(f"  sweeps refused after a kill:   {r['refused']}   (must be 0)")
         print(f"  torn cases (audit verify):     {r['torn']}   (must be 0)")
         print(f"  notices recorded twice:        {r['twice']}   (must be 0)")
-        race = writers_race("", 8)
-        print("  conflict vs guard refusals, 8 writers: "
-              + ("not measured (needs section 2; hook: writers_race())" if race is None
-                 else f"{race}"))
+        with tempfile.TemporaryDirectory() as tmp, database(backend, args.admin_url,
+                                                            Path(tmp)) as url:
+            race = writers_race(url, 8)
+        print(f"  8 writers filing one case:     recorded {race['file_ok']}, refused by the "
+              f"rule {race['file_guard']} (must be 1 and 7)")
+        print(f"  8 writers, distinct assignments: recorded {race['assign_ok']} (must be 8)")
+        print(f"  refused by conflict:           {race['conflict']}   (must be 0)")
     if args.no_outage:
         return
     o = outage(args.outage_seconds, args.sweep_seconds)

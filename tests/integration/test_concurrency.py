@@ -20,7 +20,7 @@ from rongcuo.domain.chain import verify_chain
 from rongcuo.domain.errors import Refused
 
 AT = datetime(2025, 10, 9, 2, tzinfo=UTC)
-WORKERS = 6
+WORKERS = 8
 
 
 def _open(store: Store) -> str:
