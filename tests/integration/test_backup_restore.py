@@ -123,9 +123,10 @@ def test_a_backup_taken_while_the_scheduler_writes_restores_and_verifies(
     conf = tmp_path / "scheduler.toml"
     conf.write_text("[scheduler]\nbatch_size = 1\n", encoding="utf-8")
     env = {**os.environ, TEST_PAUSE_ENV: "0.4", "RONGCUO_DATABASE_URL": db_url}
+    log = (tmp_path / "scheduler.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "rongcuo.entrypoints.cli.main", "scheduler",
                              "run", "--db", db_url, "--config", str(conf)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 90
         while not notices(db_url) and time.monotonic() < deadline:
@@ -136,7 +137,9 @@ def test_a_backup_taken_while_the_scheduler_writes_restores_and_verifies(
         while total(notices(db_url)) < CASES * 5 and time.monotonic() < deadline:
             time.sleep(0.2)  # the service records the rest after the backup
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(60) == 0
+        code = proc.wait(60)
+        log.close()
+        assert code == 0, (tmp_path / "scheduler.log").read_text()[-3000:]
     finally:
         if proc.poll() is None:
             proc.kill()
