@@ -10,6 +10,7 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.repetition` — 重复失误 / 容错一次
 * :mod:`~rongcuo.domain.rules.windows` — 期间
 * :mod:`~rongcuo.domain.rules.facts` — 案件情形 and data
+* :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
 
 Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
 every guard's parameters against the definition), the engine (``RULES[name].check(call)``),
@@ -19,6 +20,7 @@ documentation (:func:`rule_table`).
 
 from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module registers its rules
     determination,
+    evaluation,
     facts,
     investigators,
     repetition,
