@@ -24,7 +24,9 @@ def _full_metadata() -> sa.MetaData:
     with contextlib.suppress(ImportError):  # later revisions' tables (issue 5) share it
         import rongcuo.scheduler.tables
     with contextlib.suppress(ImportError):  # 0004_documents
-        import rongcuo.adapters.documents.tables  # noqa: F401
+        import rongcuo.adapters.documents.tables
+    with contextlib.suppress(ImportError):  # 0009_obligations
+        import rongcuo.adapters.supervision.tables  # noqa: F401
     return t.metadata
 
 
