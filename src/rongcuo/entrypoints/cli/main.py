@@ -127,6 +127,9 @@ def _register() -> None:
         db_cmd,
         demo_cmd,
         doc_cmd,
+        obligations_cmd,
+        report_cmd,
+        risk_cmd,
         scheduler_cmd,
         workflows_cmd,
     )
@@ -141,6 +144,9 @@ def _register() -> None:
         doc_cmd,
         bench_cmd,
         demo_cmd,
+        report_cmd,
+        obligations_cmd,
+        risk_cmd,
     ):
         cli.add_command(mod.command)
 

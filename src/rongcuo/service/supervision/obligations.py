@@ -124,6 +124,18 @@ def _body(conn: sa.Connection, unit_id: str) -> Body:
     return body
 
 
+def list_bodies(app: App) -> list[Body]:
+    """Every registered body."""
+    with app.store.read() as conn:
+        return rows.load_bodies(conn)
+
+
+def current_settings(app: App) -> dict[str, Any]:
+    """The parameters the adopting body has set, by name."""
+    with app.store.read() as conn:
+        return rows.load_settings(conn)
+
+
 def register_body(app: App, cat: ObligationCatalogue, cmd: RegisterBody,
                   known_kinds: Sequence[str]) -> Body:
     """Register a body (its kinds decide what it owes)."""

@@ -1,0 +1,1 @@
+"""Report renderers: bar charts (matplotlib, Noto CJK) and Excel workbooks (openpyxl)."""
