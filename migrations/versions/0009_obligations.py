@@ -3,7 +3,8 @@
 Revision ID: 0009_obligations
 Revises: 0004_documents
 
-Tables as :mod:`rongcuo.adapters.supervision.tables` describes them.  The record tables —
+Tables as :mod:`rongcuo.adapters.supervision.tables` describes them, and an index on
+``events (type, "on")`` for the periodic reports.  The record tables —
 ``obligation_settings``, ``obligation_fulfilments``, ``obligation_notices``,
 ``case_classifications``, ``risk_points`` — are insert-only, as ``events`` is (0001_initial):
 SQLite BEFORE UPDATE / DELETE triggers, a PostgreSQL trigger function raising on UPDATE,
@@ -140,6 +141,8 @@ def _tables() -> None:
 
 def upgrade() -> None:
     _tables()
+    # every periodic report reads "the events of a kind in a period"
+    op.create_index("ix_events_type_on", "events", ["type", "on"])
     dialect = op.get_bind().dialect.name
     for table in INSERT_ONLY:
         text = MESSAGE.format(table=table)
@@ -172,6 +175,7 @@ def downgrade() -> None:
         else:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    op.drop_index("ix_events_type_on", table_name="events")
     for table in ("risk_points", "case_classifications", "obligation_notices",
                   "obligation_fulfilments", "obligation_periods", "obligation_settings",
                   "bodies"):

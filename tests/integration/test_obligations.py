@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -240,4 +240,42 @@ def test_a_body_of_an_unknown_kind_is_refused(app: App) -> None:
     with pytest.raises(InvalidInput) as err:
         _register(app, "x", "某单位", "enforcement_teams")
     assert err.value.code == "body.unknown_kind"
-    assert datetime.now(UTC)  # the wall clock is only read here, in the test
+    assert "enforcement_team" in err.value.message_zh  # the known kinds are listed
+
+
+def test_the_running_scheduler_sweeps_the_obligations(app: App, clock: FixedClock) -> None:
+    """`scheduler run` carries an obligations job when given the catalogue: started on
+    2027-01-01, it marks the county bureau's 2026 county-wide evaluations (none of two,
+    art. 6) overdue by itself, once, with an outbox message for 县司法局's recipients."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from rongcuo.adapters.notify import Recipient
+    from rongcuo.scheduler.config import SchedulerConfig
+    from rongcuo.scheduler.runner import build_scheduler
+
+    _register(app, BUREAU, "蒲县司法局", "county_justice_bureau")
+    clock.set(_cst(2027, 1, 1, 0, 5))
+    config = SchedulerConfig(sweep_seconds=1, recipients={
+        "县司法局": (Recipient("email", "sfj@example.gov.cn"),)})
+    sched = build_scheduler(app, config, clock, BackgroundScheduler(timezone=CST),
+                            obligations=CAT)
+    assert "obligations" in {j.id for j in sched.get_jobs()}
+    sched.get_job("obligations").modify(next_run_time=datetime.now(CST))
+    sched.start()
+    try:
+        import time
+
+        until = time.monotonic() + 20
+        while time.monotonic() < until and not _notices(app, "pu.county_evaluations", BUREAU):
+            time.sleep(0.2)
+    finally:
+        sched.shutdown(wait=True)
+    assert [n["notice"] for n in _notices(app, "pu.county_evaluations", BUREAU)] == ["overdue"]
+    from rongcuo.adapters.notify.outbox import OutboxMessage
+
+    box = OutboxMessage.__table__  # type: ignore[attr-defined]
+    with app.store.read() as conn:
+        msgs = conn.execute(sa.select(box.c.target, box.c.kind, box.c.subject)
+                            .where(box.c.kind == "overdue")).all()
+    assert [(m[0], m[1]) for m in msgs] == [("sfj@example.gov.cn", "overdue")]
+    assert "蒲县司法局" in msgs[0][2] and "已完成 0/2" in msgs[0][2]

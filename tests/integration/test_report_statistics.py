@@ -1,6 +1,6 @@
-"""`rongcuo report statistics` and `report tolerance` (蒲县统计制度第二条; 历城办法第十八条、第十九条):
-the workbook opens with openpyxl and every figure equals a count over the event log done here,
-independently of the report's queries."""
+"""`rongcuo report statistics` and `report tolerance` (蒲县统计制度第二条; 历城办法第十八条、
+第十九条): the workbook opens with openpyxl and every figure equals a count over the event
+log done here, independently of the report's queries."""
 
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ its start, and works from that instant:
 * ``deliver`` — every ``delivery_seconds``: the outbox delivery round (webhook, SMTP);
 * ``digest`` — daily at ``digest_at`` China Standard Time: one message per responsible body
   (the case's agency) listing its deadlines overdue or due within 7 days;
+* ``obligations`` — every ``max(sweep_seconds, 300)`` when the caller passes the obligations
+  catalogue: the bodies' obligations (:mod:`rongcuo.service.supervision.sweep`);
 * ``calendar-check`` — daily at 09:00 CST: from 1 November, warn when next year's calendar
   file is missing; when a new year has been loaded, recompute provisional due dates
   (:func:`rongcuo.service.handlers.deadlines.recompute_provisional`).
@@ -46,6 +48,7 @@ from rongcuo.scheduler.status import record_sweep
 from rongcuo.scheduler.sweep import Sweeper, SweepResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rongcuo.domain.obligations import ObligationCatalogue
     from rongcuo.service.context import App
 
 T = TypeVar("T")
@@ -221,6 +224,7 @@ def build_scheduler(
     scheduler: BaseScheduler | None = None,
     lock: lease.SweepLock | None = None,
     gate: DatabaseGate | None = None,
+    obligations: ObligationCatalogue | None = None,
 ) -> BaseScheduler:
     """The scheduler with its four jobs (in memory, defined in code).  ``lock``: the SQLite
     sweeper lock this process holds for its whole life (the caller releases it on exit);
@@ -278,6 +282,20 @@ def build_scheduler(
                                                       clock, config.delivery))
     digest_job = job("digest", lambda: digest(app, config, clock.now()))
     calendar_job = job("calendar-check", lambda: calendar_check(app, config, clock.now()))
+    if obligations is not None:
+        catalogue = obligations
+
+        def obligations_sweep() -> None:
+            from rongcuo.service.supervision.sweep import sweep_obligations
+
+            res = sweep_obligations(app, catalogue, clock.now(), config.recipients)
+            log.info("job.obligations", recorded=len(res.notices), opened=res.opened)
+
+        sched.add_job(job("obligations", obligations_sweep),
+                      IntervalTrigger(seconds=max(config.sweep_seconds, 300), timezone=CST),
+                      id="obligations", next_run_time=SystemClock().now().astimezone(CST)
+                      + timedelta(seconds=15), max_instances=1, coalesce=True,
+                      replace_existing=True)
 
     # APScheduler times its triggers by the wall clock; the injected clock only gives each job
     # its "now" (tests inject a FixedClock).  Start the interval jobs right away.  No job ever

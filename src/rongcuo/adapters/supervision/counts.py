@@ -27,20 +27,31 @@ def _window(q: Any, start: date, end: date, agency: str | None) -> Any:
     return q
 
 
-def _pairs(pairs: Sequence[tuple[str, str]]) -> Any:
-    return sa.or_(*(sa.and_(e.c.workflow_id == w, e.c.trigger == tr) for w, tr in pairs))
+Step = tuple[str, str, str]  # workflow, trigger, the event type its definition records
 
 
-def openings(conn: sa.Connection, start: date, end: date,
+def _pairs(steps: Sequence[Step]) -> Any:
+    """Events of these steps.  The event types come first so the database can use the index
+    on ``(type, "on")`` (revision 0009): "the events of a kind in a period" is every
+    periodic report's access path; the (workflow, trigger) test then keeps exactly the steps
+    asked for."""
+    return sa.and_(
+        e.c.type.in_(sorted({t for _, _, t in steps})),
+        sa.or_(*(sa.and_(e.c.workflow_id == w, e.c.trigger == tr) for w, tr, _ in steps)))
+
+
+def openings(conn: sa.Connection, start: date, end: date, steps: Sequence[Step],
              agency: str | None = None) -> list[tuple[str, str, int]]:
-    """(workflow, agency, cases opened) — each case's first event dated in the window."""
+    """(workflow, agency, cases opened) — each case's opening event dated in the window."""
+    if not steps:
+        return []
     q = (sa.select(e.c.workflow_id, c.c.agency, sa.func.count())
-         .select_from(e.join(c, c.c.id == e.c.case_id)).where(e.c.seq == 1)
+         .select_from(e.join(c, c.c.id == e.c.case_id)).where(_pairs(steps), e.c.seq == 1)
          .group_by(e.c.workflow_id, c.c.agency))
     return [(r[0], r[1], int(r[2])) for r in conn.execute(_window(q, start, end, agency))]
 
 
-def decisions(conn: sa.Connection, start: date, end: date, pairs: Sequence[tuple[str, str]],
+def decisions(conn: sa.Connection, start: date, end: date, pairs: Sequence[Step],
               agency: str | None = None) -> dict[str, tuple[str, str, str]]:
     """Each case's last decision in the window: case id → (workflow, agency, outcome).  A
     decision is an event of one of ``pairs`` (workflow, trigger) carrying an ``outcome``."""
@@ -57,7 +68,7 @@ def decisions(conn: sa.Connection, start: date, end: date, pairs: Sequence[tuple
     return out
 
 
-def steps(conn: sa.Connection, start: date, end: date, pairs: Sequence[tuple[str, str]],
+def steps(conn: sa.Connection, start: date, end: date, pairs: Sequence[Step],
           agency: str | None = None) -> list[tuple[str, str, int]]:
     """(workflow, agency, count) of the events of ``pairs`` in the window."""
     if not pairs:
@@ -81,10 +92,11 @@ def typed(conn: sa.Connection, start: date, end: date, types: Sequence[str],
 
 
 def scored(conn: sa.Connection, start: date, end: date, workflow: str, trigger: str,
-           agency: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+           event_type: str, agency: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(case id, agency, event data) of each scoring step in the window (a case-file
     evaluation's ``score``: its data holds the grade, the score and every deduction)."""
     q = (sa.select(e.c.case_id, c.c.agency, e.c.data)
          .select_from(e.join(c, c.c.id == e.c.case_id))
-         .where(e.c.workflow_id == workflow, e.c.trigger == trigger).order_by(e.c.id))
+         .where(e.c.type == event_type, e.c.workflow_id == workflow, e.c.trigger == trigger)
+         .order_by(e.c.id))
     return [(r[0], r[1], dict(r[2] or {})) for r in conn.execute(_window(q, start, end, agency))]

@@ -18,6 +18,10 @@
 * ``risk_points`` — body-level risk-point records (易错风险点, 问题症结, 警示提醒 and its
   recipients) with the cases they drew on; insert-only, a correction supersedes by a new row.
 
+The revision also indexes ``events`` on ``(type, "on")``: "the events of a kind in a period"
+(every decision, overdue mark, correction, score of a year) is the access path of every
+periodic report, and without it each figure scans the whole log.
+
 The insert-only tables refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) by database
 triggers, as ``events`` does.  Import this module wherever the full metadata is needed.
 """
@@ -26,10 +30,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from rongcuo.adapters.db.tables import BigId, JSONType, metadata
+from rongcuo.adapters.db.tables import BigId, JSONType, events, metadata
 
 INSERT_ONLY = ("obligation_settings", "obligation_fulfilments", "obligation_notices",
                "case_classifications", "risk_points")
+
+# on the events table of 0001_initial, declared here with the revision that creates it
+ix_events_type_on = sa.Index("ix_events_type_on", events.c.type, events.c.on)
 
 bodies = sa.Table(
     "bodies",

@@ -310,7 +310,10 @@ def run_cmd(
             app.close()
             raise
     try:  # from here on the lock is ours: give it back however this ends
-        sched = build_scheduler(app, config, clock, lock=lock)  # a broken file stops here
+        from rongcuo.definitions.obligation_files import load_obligations
+
+        sched = build_scheduler(app, config, clock, lock=lock,  # a broken file stops here
+                                obligations=load_obligations())
 
         def _stop(signum: int, _frame: Any) -> None:
             sched.shutdown(wait=True)

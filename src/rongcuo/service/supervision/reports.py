@@ -27,7 +27,8 @@ from rongcuo.adapters.supervision import counts
 from rongcuo.service.context import App
 from rongcuo.service.supervision.report_model import Chart, Report, Table
 
-EVALUATION = ("pu_casefile_evaluation", "score")
+# phase 2's contract: the evaluation's `score` step records `FileScored` with Score.to_data()
+EVALUATION = ("pu_casefile_evaluation", "score", "FileScored")
 NOT_AN_ERROR = "不作为执法错误认定"
 GRADES = ("优秀", "良好", "合格", "不合格")
 
@@ -36,9 +37,10 @@ GRADES = ("优秀", "良好", "合格", "不合格")
 class _Defs:
     """What the shipped definitions say about the steps the counts look for."""
 
-    decisions: set[tuple[str, str]] = field(default_factory=set)
-    closings: set[tuple[str, str]] = field(default_factory=set)
-    corrections: set[tuple[str, str]] = field(default_factory=set)
+    openings: set[tuple[str, str, str]] = field(default_factory=set)
+    decisions: set[tuple[str, str, str]] = field(default_factory=set)
+    closings: set[tuple[str, str, str]] = field(default_factory=set)
+    corrections: set[tuple[str, str, str]] = field(default_factory=set)
     outcomes: dict[str, str] = field(default_factory=dict)
     timers: dict[tuple[str, str], str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
@@ -50,12 +52,15 @@ def _defs(app: App) -> _Defs:
         out.titles.setdefault(d.id, d.title)
         final = set(d.final_states)
         for t in d.triggers.values():
+            step = (d.id, t.name, t.event)
+            if t.opens:
+                out.openings.add(step)
             if "outcome" in t.data:
-                out.decisions.add((d.id, t.name))
+                out.decisions.add(step)
             if any(tr.dest in final for tr in t.transitions):
-                out.closings.add((d.id, t.name))
+                out.closings.add(step)
             if t.event == "CorrectionCompleted":
-                out.corrections.add((d.id, t.name))
+                out.corrections.add(step)
         for o in d.outcomes.values():
             out.outcomes.setdefault(o.name, o.label_zh)
         for tm in d.timers.values():
@@ -74,12 +79,11 @@ def _core(app: App, start: date, end: date, unit: str | None,
           workflows: set[str] | None = None) -> Report:
     d = _defs(app)
 
-    def keep(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    def keep(pairs: set[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         return sorted(p for p in pairs if workflows is None or p[0] in workflows)
 
     with app.store.read() as conn:
-        opened = [r for r in counts.openings(conn, start, end, unit)
-                  if workflows is None or r[0] in workflows]
+        opened = counts.openings(conn, start, end, keep(d.openings), unit)
         decided = counts.decisions(conn, start, end, keep(d.decisions), unit)
         overdue = [r for r in counts.typed(conn, start, end, ["DeadlineOverdue"], unit)
                    if workflows is None or r[0] in workflows]
