@@ -77,9 +77,12 @@ def insert_setting(conn: sa.Connection, key: str, value: Any, on: date, actor: s
 
 # -- periods ----------------------------------------------------------------------------
 def period_rows(conn: sa.Connection, *, unit_id: str | None = None,
-                obligation: str | None = None) -> list[PeriodRow]:
+                obligation: str | None = None, ids: Sequence[str] | None = None
+                ) -> list[PeriodRow]:
     p = t.obligation_periods
     q = sa.select(p)
+    if ids is not None:
+        q = q.where(p.c.id.in_(list(ids)))
     if unit_id is not None:
         q = q.where(p.c.unit_id == unit_id)
     if obligation is not None:
@@ -194,14 +197,15 @@ def notice_rows(conn: sa.Connection, *, period_id: str | None = None) -> list[di
 
 
 # -- fulfilments recorded as case steps -------------------------------------------------
-def step_events(conn: sa.Connection, workflow: str, trigger: str,
+def step_events(conn: sa.Connection, workflow: str, trigger: str, event_type: str,
                 agencies: Sequence[str]) -> list[tuple[str, date, dict[str, Any]]]:
     """(agency, date, case facts) of each event ``trigger`` of ``workflow`` on a case whose
-    agency is one of ``agencies`` (a fulfilment the obligation counts by itself)."""
+    agency is one of ``agencies`` (a fulfilment the obligation counts by itself).  The event
+    type comes first: the index on ``events (type, "on")`` finds the few such events."""
     from rongcuo.adapters.db import tables as db
 
     e, c = db.events, db.cases
     q = (sa.select(c.c.agency, e.c.on, c.c.facts).select_from(e.join(c, c.c.id == e.c.case_id))
-         .where(e.c.workflow_id == workflow, e.c.trigger == trigger,
+         .where(e.c.type == event_type, e.c.workflow_id == workflow, e.c.trigger == trigger,
                 c.c.agency.in_(list(agencies))))
     return [(r[0], r[1], dict(r[2] or {})) for r in conn.execute(q)]

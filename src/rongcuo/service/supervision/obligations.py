@@ -9,7 +9,7 @@ is loaded at the edge (``rongcuo.definitions.obligation_files``) and passed in.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from rongcuo.adapters.supervision import obligations as rows
-from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.errors import DefinitionError, InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.obligations import (
     Body,
@@ -31,7 +31,8 @@ from rongcuo.domain.obligations import (
     preceding,
     standing,
 )
-from rongcuo.domain.obligations.plan import due_for
+from rongcuo.domain.obligations.periods import CALENDAR_KINDS
+from rongcuo.domain.obligations.plan import BAD_PERIOD, due_for
 from rongcuo.service.context import App
 from rongcuo.service.errors import CaseNotFound, InvalidRequest
 
@@ -51,6 +52,9 @@ BAD_DAYS = message("obligation.bad_days", "参数 {name} 须为正整数天数�
 BAD_PERIOD_KEY = message("obligation.bad_period_key",
                          "“{period}”不是“{title}”的周期（如 {example}）",
                          "'{period}' is not a period of '{title}' (e.g. {example})")
+NEEDS_REF = message("obligation.needs_reference",
+                    "“{title}”由具体事项引起，须写明所属事项的编号",
+                    "'{title}' is owed per occurrence: name the occurrence it counts for")
 NOT_OCCURRENCE = message("obligation.not_occurrence", "“{title}”按周期计算，不由某一事项引起",
                          "'{title}' is owed per period, not per occurrence")
 
@@ -163,12 +167,8 @@ def set_parameter(app: App, cat: ObligationCatalogue, cmd: SetParameter) -> Any:
     value: Any
     if periodic:
         value = cmd.value.strip()
-        from rongcuo.domain.obligations.periods import CALENDAR_KINDS
-
         if value not in CALENDAR_KINDS:
-            raise InvalidInput(f"参数 {cmd.name} 须为 year、half_year、quarter 或 month",
-                               f"parameter {cmd.name} must be year, half_year, quarter or month",
-                               code="obligation.bad_period", article=p.article)
+            raise InvalidInput.of(BAD_PERIOD, name=cmd.name, value=value, article=p.article)
     else:
         if not cmd.value.strip().isdigit() or int(cmd.value) < 1:
             raise InvalidInput.of(BAD_DAYS, name=cmd.name, value=cmd.value, article=p.article)
@@ -187,8 +187,7 @@ def fulfilment_period(ob: Obligation, on: date, given: str | None,
     kind = period_kind(ob, settings)
     if kind is None or kind == "occurrence":
         if given is None:
-            raise InvalidInput.of(BAD_PERIOD_KEY, period="", title=ob.title_zh,
-                                  example="该事项的编号")
+            raise InvalidInput.of(NEEDS_REF, title=ob.title_zh, article=ob.article)
         return given
     if given is not None:
         if parse_period(kind, given) is None:
@@ -216,7 +215,7 @@ def record_fulfilment(app: App, cat: ObligationCatalogue, cmd: RecordFulfilment)
             rows.insert_fulfilment(conn, obligation=ob.id, unit_id=body.unit_id,
                                    period_key=key, on=cmd.on, ref=cmd.ref, actor=cmd.actor,
                                    at=at)
-            replan(conn, cat, [period_id(ob.id, body.unit_id, key)], at)
+            replan(conn, cat, [period_id(ob.id, body.unit_id, key)], at, step_types(app))
 
         uow.after_write(write)
         uow.commit()
@@ -261,8 +260,25 @@ def _first_open(ob: Obligation, due: date, fulfilled_on: Sequence[date],
     return now_due[0] if now_due else nxt
 
 
+EventTypes = Callable[[str, str], str | None]
+
+
+def step_types(app: App) -> EventTypes:
+    """(workflow, trigger) → the event type its newest definition records; None when no such
+    procedure or step is defined (then no case can hold it, and nothing is queried)."""
+    def of(workflow: str, trigger: str) -> str | None:
+        try:
+            t = app.definition(workflow).triggers.get(trigger)
+        except DefinitionError:  # definition.not_found: no such procedure (yet)
+            return None
+        return t.event if t is not None else None
+
+    return of
+
+
 def fulfilments(conn: sa.Connection, cat: ObligationCatalogue, bodies: Sequence[Body],
-                settings: dict[str, Any]) -> dict[tuple[str, str, str], list[date]]:
+                settings: dict[str, Any], event_type: EventTypes
+                ) -> dict[tuple[str, str, str], list[date]]:
     """Every standing fulfilment's date by (obligation, unit, period): those recorded, and the
     case steps an obligation counts by itself (``fulfilled_by``: a round concluded, a report
     filed), so a fulfilment is never entered twice."""
@@ -274,8 +290,11 @@ def fulfilments(conn: sa.Connection, cat: ObligationCatalogue, bodies: Sequence[
             continue
         unit_of = {**{b.name: b.unit_id for b in owing}, **{b.unit_id: b.unit_id for b in owing}}
         for fb in ob.fulfilled_by:
+            kind_of_event = event_type(fb.workflow, fb.trigger)
+            if kind_of_event is None:
+                continue
             for agency, on, facts in rows.step_events(conn, fb.workflow, fb.trigger,
-                                                      list(unit_of)):
+                                                      kind_of_event, list(unit_of)):
                 if any(str(facts.get(k)) != str(v) for k, v in fb.facts):
                     continue
                 if fb.period_fact is not None:
@@ -291,12 +310,13 @@ def fulfilments(conn: sa.Connection, cat: ObligationCatalogue, bodies: Sequence[
 
 
 def replan(conn: sa.Connection, cat: ObligationCatalogue, ids: Sequence[str],
-           now: datetime) -> None:
+           now: datetime, event_type: EventTypes) -> None:
     """Re-plan period rows after their fulfilments changed (nothing recorded here)."""
-    found = [r for r in rows.period_rows(conn) if r.id in set(ids)]
+    found = rows.period_rows(conn, ids=ids)
     if not found:
         return
-    dates = fulfilments(conn, cat, rows.load_bodies(conn), rows.load_settings(conn))
+    dates = fulfilments(conn, cat, rows.load_bodies(conn), rows.load_settings(conn),
+                        event_type)
     recorded = rows.recorded_notices(conn, [r.id for r in found])
     out = []
     for r in found:

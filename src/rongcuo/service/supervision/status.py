@@ -17,7 +17,7 @@ from rongcuo.domain.legal_time import end_of_day
 from rongcuo.domain.obligations import ObligationCatalogue, owed_periods, standing
 from rongcuo.domain.obligations.plan import unset_parameters
 from rongcuo.service.context import App
-from rongcuo.service.supervision.obligations import fulfilments, period_id
+from rongcuo.service.supervision.obligations import fulfilments, period_id, step_types
 
 STATUS_ZH = {"open": "进行中", "met": "已完成", "overdue": "已逾期", "met_late": "逾期完成",
              "waiting": "待设定参数"}
@@ -51,7 +51,7 @@ def obligation_status(app: App, cat: ObligationCatalogue, as_of: date,
     with app.store.read() as conn:
         bodies = [b for b in rows.load_bodies(conn) if unit_id in (None, b.unit_id)]
         settings = rows.load_settings(conn)
-        got = fulfilments(conn, cat, bodies, settings)
+        got = fulfilments(conn, cat, bodies, settings, step_types(app))
         stored = {r.id: r for r in rows.period_rows(conn, unit_id=unit_id)}
         recorded = rows.recorded_notices(conn, list(stored))
     out: list[ObligationLine] = []

@@ -36,7 +36,8 @@ from rongcuo.domain.obligations import (
     standing,
 )
 from rongcuo.service.context import App
-from rongcuo.service.supervision.obligations import fulfilments, new_row
+from rongcuo.service.errors import ConcurrencyConflict
+from rongcuo.service.supervision.obligations import fulfilments, new_row, step_types
 
 ACTOR = "system:scheduler"
 log = rlog.get_logger("rongcuo.obligations")
@@ -110,7 +111,13 @@ def sweep_obligations(app: App, cat: ObligationCatalogue, now: datetime,
     result = ObligationSweep(now=now.isoformat())
     first = True
     while True:
-        claimed = _batch(app, cat, now, dict(recipients or {}), batch_size, first, result)
+        try:
+            claimed = _batch(app, cat, now, dict(recipients or {}), batch_size, first, result)
+        except ConcurrencyConflict:
+            # another sweeper recorded the same notice or opened the same period first
+            # (unique keys): nothing of this batch was written; the next sweep finds theirs
+            log.info("obligations.conflict")
+            break
         first = False
         if claimed < batch_size:
             break
@@ -126,7 +133,7 @@ def _batch(app: App, cat: ObligationCatalogue, now: datetime,
         conn = uow.conn
         bodies = {b.unit_id: b for b in rows.load_bodies(conn)}
         settings = rows.load_settings(conn)
-        got = fulfilments(conn, cat, list(bodies.values()), settings)
+        got = fulfilments(conn, cat, list(bodies.values()), settings, step_types(app))
         new: list[rows.PeriodRow] = []
         if materialise:
             existing = rows.period_keys(conn)
