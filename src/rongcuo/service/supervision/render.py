@@ -7,6 +7,11 @@ from rongcuo.adapters.reports.workbook import SheetData, WorkbookData, write
 from rongcuo.service.supervision.report_model import Chart, Report
 
 
+PARAM_LABELS = {"from": "期间起", "to": "期间止", "year": "年度", "unit": "机关",
+                "period": "报告期间", "workflows": "程序", "min_cases": "集中多发：最少件数",
+                "factor": "集中多发：平均分布的倍数", "basis": "依据", "note": "说明"}
+
+
 def bar_chart(report: Report, chart: Chart) -> BarChart:
     """The chart's data, read from its table (the chart shows what the table says)."""
     t = report.table(chart.table)
@@ -21,7 +26,7 @@ def chart_file(report: Report, key: str, fmt: str = "png") -> bytes:
 
 def workbook(report: Report) -> bytes:
     """The report as an .xlsx workbook with its charts embedded."""
-    params = [(k, v if not isinstance(v, list) else "、".join(map(str, v)))
+    params = [(PARAM_LABELS.get(k, k), v if not isinstance(v, list) else "、".join(map(str, v)))
               for k, v in report.params.items() if v is not None]
     return write(WorkbookData(
         title=report.title_zh,
