@@ -6,7 +6,6 @@ from rongcuo.adapters.reports.charts import BarChart, render
 from rongcuo.adapters.reports.workbook import SheetData, WorkbookData, write
 from rongcuo.service.supervision.report_model import Chart, Report
 
-
 PARAM_LABELS = {"from": "期间起", "to": "期间止", "year": "年度", "unit": "机关",
                 "period": "报告期间", "workflows": "程序", "min_cases": "集中多发：最少件数",
                 "factor": "集中多发：平均分布的倍数", "basis": "依据", "note": "说明"}
