@@ -283,20 +283,7 @@ def build_scheduler(
     digest_job = job("digest", lambda: digest(app, config, clock.now()))
     calendar_job = job("calendar-check", lambda: calendar_check(app, config, clock.now()))
     if obligations is not None:
-        catalogue = obligations
-
-        def obligations_sweep() -> None:
-            from rongcuo.service.supervision.sweep import sweep_obligations
-
-            res = sweep_obligations(app, catalogue, clock.now(), config.recipients)
-            log.info("job.obligations", recorded=len(res.notices), opened=res.opened)
-
-        sched.add_job(job("obligations", obligations_sweep),
-                      IntervalTrigger(seconds=max(config.sweep_seconds, 300), timezone=CST),
-                      id="obligations", next_run_time=SystemClock().now().astimezone(CST)
-                      + timedelta(seconds=15), max_instances=1, coalesce=True,
-                      replace_existing=True)
-
+        _obligations_job(sched, job, app, config, clock, obligations)
     # APScheduler times its triggers by the wall clock; the injected clock only gives each job
     # its "now" (tests inject a FixedClock).  Start the interval jobs right away.  No job ever
     # runs beside itself (max_instances=1): a sweep slower than its interval (a slow database)
@@ -313,6 +300,26 @@ def build_scheduler(
     sched.add_job(calendar_job, CronTrigger(hour=9, minute=0, timezone=CST),
                   id="calendar-check", next_run_time=first + timedelta(seconds=10), **common)
     return sched
+
+
+def _obligations_job(sched: BaseScheduler, job: Callable[[str, Callable[[], Any]], Any],
+                     app: App, config: SchedulerConfig, clock: Clock,
+                     catalogue: ObligationCatalogue) -> None:
+    """The bodies' obligations, swept like deadlines (:mod:`rongcuo.service.supervision.sweep`)
+    every ``max(sweep_seconds, 300)``: their notices fall at 00:00 CST, minutes late is soon
+    enough, and each run reads every body's periods."""
+
+    def obligations_sweep() -> None:
+        from rongcuo.service.supervision.sweep import sweep_obligations
+
+        res = sweep_obligations(app, catalogue, clock.now(), config.recipients)
+        log.info("job.obligations", recorded=len(res.notices), opened=res.opened)
+
+    sched.add_job(job("obligations", obligations_sweep),
+                  IntervalTrigger(seconds=max(config.sweep_seconds, 300), timezone=CST),
+                  id="obligations",
+                  next_run_time=SystemClock().now().astimezone(CST) + timedelta(seconds=15),
+                  max_instances=1, coalesce=True, replace_existing=True)
 
 
 def utc_of_cst_date(d: date) -> datetime:
