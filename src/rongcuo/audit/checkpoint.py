@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 
 FORMAT = "rongcuo-checkpoint/1"
 
@@ -116,37 +117,43 @@ def _public_pem(pub: Ed25519PublicKey) -> bytes:
     )
 
 
+BAD_KEY = message(
+    "audit.bad_key",
+    "无法读取{what_zh} {path}：{reason}",
+    "cannot read the {what_en} {path}: {reason}",
+)
+NOT_ED25519 = message(
+    "audit.bad_key/kind",
+    "{path} 不是 Ed25519 {what_zh}",
+    "{path} is not an Ed25519 {what_en}",
+)
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as exc:
-        raise InvalidInput(
-            f"无法读取签名私钥 {path}：{exc}",
-            f"cannot read the signing key {path}: {exc}",
-            code="audit.bad_key",
-        ) from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidInput(
-            f"{path} 不是 Ed25519 私钥", f"{path} is not an Ed25519 private key",
-            code="audit.bad_key",
-        )
+    key = _load_key(path, private=True)
+    assert isinstance(key, Ed25519PrivateKey)
     return key
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    key = _load_key(path, private=False)
+    assert isinstance(key, Ed25519PublicKey)
+    return key
+
+
+def _load_key(path: Path, *, private: bool) -> Ed25519PrivateKey | Ed25519PublicKey:
+    """The Ed25519 key in PEM file ``path``, or a refusal saying what is wrong with it."""
+    what: dict[str, Any] = ({"what_zh": "签名私钥", "what_en": "signing key"} if private
+            else {"what_zh": "公钥", "what_en": "public key"})
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
+        data = path.read_bytes()
+        key = (serialization.load_pem_private_key(data, password=None) if private
+               else serialization.load_pem_public_key(data))
     except (OSError, ValueError, TypeError) as exc:
-        raise InvalidInput(
-            f"无法读取公钥 {path}：{exc}",
-            f"cannot read the public key {path}: {exc}",
-            code="audit.bad_key",
-        ) from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise InvalidInput(
-            f"{path} 不是 Ed25519 公钥", f"{path} is not an Ed25519 public key",
-            code="audit.bad_key",
-        )
+        raise InvalidInput.of(BAD_KEY, path=path, reason=exc, **what) from exc
+    if not isinstance(key, Ed25519PrivateKey if private else Ed25519PublicKey):
+        what = ({"what_zh": "私钥", "what_en": "private key"} if private else what)
+        raise InvalidInput.of(NOT_ED25519, path=path, **what)
     return key
 
 

@@ -32,7 +32,7 @@ def exit_code_for(err: RongcuoError) -> int:
 # The option a case worker typed for a field a service message names (the service speaks of
 # fields, never of CLI options: an HTTP client gets the same message).
 FIELD_OPTIONS = {"subject": "--subject", "agency": "--agency", "actor": "--by",
-                 "idempotency_key": "--idempotency-key"}
+                 "idempotency_key": "--idempotency-key", "database": "--db"}
 
 
 def _with_option(text: str, err: RongcuoError, lang: str) -> str:
@@ -127,6 +127,7 @@ def _register() -> None:
         db_cmd,
         demo_cmd,
         doc_cmd,
+        messages_cmd,
         obligations_cmd,
         report_cmd,
         risk_cmd,
@@ -147,6 +148,7 @@ def _register() -> None:
         report_cmd,
         obligations_cmd,
         risk_cmd,
+        messages_cmd,
     ):
         cli.add_command(mod.command)
 

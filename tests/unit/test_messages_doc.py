@@ -1,0 +1,37 @@
+"""docs/messages.md is the catalogue (`rongcuo messages --markdown`), and every message is
+bilingual and keyed by its code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rongcuo.entrypoints.cli.main import cli
+from rongcuo.entrypoints.cli.messages_cmd import catalogue, catalogue_markdown
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "messages.md"
+
+
+def test_the_docs_page_is_the_catalogue() -> None:
+    assert DOC.read_text(encoding="utf-8") == catalogue_markdown(), (
+        "docs/messages.md is stale: rongcuo messages --markdown > docs/messages.md")
+
+
+def test_every_message_has_both_languages_and_its_code() -> None:
+    msgs = catalogue()
+    assert len(msgs) >= 30
+    for m in msgs:
+        assert m.zh.strip() and m.en.strip(), m.key
+        assert m.key.split("/")[0] == m.code
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in m.zh), m.key
+        assert "--" not in m.zh and "--" not in m.en, f"{m.key} names a CLI option"
+
+
+def test_the_command_prints_the_same_catalogue_as_json() -> None:
+    out = CliRunner().invoke(cli, ["messages", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert [r["key"] for r in rows] == [m.key for m in catalogue()]
+    assert {"key", "code", "message_zh", "message_en"} <= set(rows[0])
