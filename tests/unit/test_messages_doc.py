@@ -26,7 +26,8 @@ def test_every_message_has_both_languages_and_its_code() -> None:
         assert m.zh.strip() and m.en.strip(), m.key
         assert m.key.split("/")[0] == m.code
         assert any("\u4e00" <= ch <= "\u9fff" for ch in m.zh), m.key
-        assert "--" not in m.zh and "--" not in m.en, f"{m.key} names a CLI option"
+        if not m.module.startswith("rongcuo.entrypoints."):
+            assert "--" not in m.zh + m.en, f"{m.key} ({m.module}) names a CLI option"
 
 
 def test_the_command_prints_the_same_catalogue_as_json() -> None:

@@ -38,6 +38,36 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 
+MSG_AUDIT_BAD_CHECKPOINT = message(
+    "audit.bad_checkpoint",
+    "{source} 不是检查点文件：{zh}",
+    "{source} is not a checkpoint file: {en}",
+)
+
+MSG_AUDIT_KEY_EXISTS = message(
+    "audit.key_exists",
+    "密钥文件已存在，不会覆盖：{key_path}",
+    "key file already exists, not overwriting: {key_path}",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT = message(
+    "audit.bad_checkpoint/checkpoint",
+    "检查点文件 {source} 格式不对（应为 {FORMAT}）",
+    "checkpoint {source} has the wrong format (expected {FORMAT})",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT2 = message(
+    "audit.bad_checkpoint/checkpoint2",
+    "检查点文件 {source} 不是有效的 JSON：第 {lineno} 行：{msg2}",
+    "checkpoint {source} is not valid JSON: line {lineno}: {msg2}",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT3 = message(
+    "audit.bad_checkpoint/checkpoint3",
+    "检查点文件 {source} 缺少字段 {key}",
+    "checkpoint {source} lacks the field {key}",
+)
+
 FORMAT = "rongcuo-checkpoint/1"
 
 
@@ -90,10 +120,9 @@ def generate_keypair(key_path: Path, *, overwrite: bool = False) -> tuple[Path, 
     """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it."""
     pub_path = public_key_path(key_path)
     if not overwrite and (key_path.exists() or pub_path.exists()):
-        raise InvalidInput(
-            f"密钥文件已存在，不会覆盖：{key_path}",
-            f"key file already exists, not overwriting: {key_path}",
-            code="audit.key_exists",
+        raise InvalidInput.of(
+            MSG_AUDIT_KEY_EXISTS,
+            key_path=key_path,
         )
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
@@ -195,10 +224,11 @@ def make_checkpoint(
 
 
 def _not_a_checkpoint(source: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(
-        f"{source} 不是检查点文件：{zh}",
-        f"{source} is not a checkpoint file: {en}",
-        code="audit.bad_checkpoint",
+    return InvalidInput.of(
+        MSG_AUDIT_BAD_CHECKPOINT,
+        source=source,
+        zh=zh,
+        en=en,
     )
 
 
@@ -250,23 +280,24 @@ def parse_checkpoint(text: str | bytes, source: str = "checkpoint") -> dict[str,
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"检查点文件 {source} 不是有效的 JSON：第 {exc.lineno} 行：{exc.msg}",
-            f"checkpoint {source} is not valid JSON: line {exc.lineno}: {exc.msg}",
-            code="audit.bad_checkpoint",
+        raise InvalidInput.of(
+            MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT2,
+            source=source,
+            lineno=exc.lineno,
+            msg2=exc.msg,
         ) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(
-            f"检查点文件 {source} 格式不对（应为 {FORMAT}）",
-            f"checkpoint {source} has the wrong format (expected {FORMAT})",
-            code="audit.bad_checkpoint",
+        raise InvalidInput.of(
+            MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT,
+            source=source,
+            FORMAT=FORMAT,
         )
     for key in ("cases", "max_event_id", "global_head", "signature", "taken_at"):
         if key not in doc:
-            raise InvalidInput(
-                f"检查点文件 {source} 缺少字段 {key}",
-                f"checkpoint {source} lacks the field {key}",
-                code="audit.bad_checkpoint",
+            raise InvalidInput.of(
+                MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT3,
+                source=source,
+                key=key,
             )
     _check_shape(doc, source)
     return doc

@@ -18,10 +18,17 @@ from rongcuo import paths
 from rongcuo.definitions.schema import check_schema
 from rongcuo.definitions.yaml_source import jsonable, read_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.build import build_definition
 from rongcuo.domain.workflow.model import WorkflowDefinition
 from rongcuo.domain.workflow.problems import NO_LINES, Checker, Locator, Problem
 from rongcuo.domain.workflow.registry import DefinitionRegistry
+
+MSG_DEFINITION_INVALID = message(
+    "definition.invalid",
+    "工作流定义无效：\n{listing}",
+    "invalid workflow definition:\n{listing}",
+)
 
 NOT_DEFINITIONS = frozenset({"archive", "calendars", "schema", "templates"})
 
@@ -59,10 +66,9 @@ def parse_definition(text: str, filename: str) -> WorkflowDefinition:
     definition, problems = check_definition(text, filename)
     if definition is None:
         listing = "\n".join(str(p) for p in problems)
-        raise DefinitionError(
-            f"工作流定义无效：\n{listing}",
-            f"invalid workflow definition:\n{listing}",
-            code="definition.invalid",
+        raise DefinitionError.of(
+            MSG_DEFINITION_INVALID,
+            listing=listing,
             details={"problems": [p.__dict__ for p in problems]},
         )
     return definition
