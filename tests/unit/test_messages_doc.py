@@ -36,3 +36,25 @@ def test_the_command_prints_the_same_catalogue_as_json() -> None:
     rows = json.loads(out.output)
     assert [r["key"] for r in rows] == [m.key for m in catalogue()]
     assert {"key", "code", "message_zh", "message_en"} <= set(rows[0])
+
+
+def test_no_error_is_worded_outside_the_catalogue() -> None:
+    """An error raised with its Chinese and English texts written in place (rather than a
+    declared message) would be missing from the catalogue, docs/messages.md and `rongcuo
+    messages`: none is left in src/."""
+    import ast
+
+    src = Path(__file__).resolve().parents[2] / "src" / "rongcuo"
+    inline = []
+    for path in sorted(src.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and len(node.args) == 2
+                    and any(k.arg == "code" for k in node.keywords)):
+                continue
+            first = node.args[0]
+            text = (first.value if isinstance(first, ast.Constant) else "".join(
+                str(v.value) for v in getattr(first, "values", [])
+                if isinstance(v, ast.Constant)))
+            if isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+                inline.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert inline == [], inline
