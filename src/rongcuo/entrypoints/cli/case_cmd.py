@@ -121,7 +121,7 @@ def fire_cmd(
 @lang_option
 def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """Where CASE stands: state, deadlines, steps, what may be done next."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json(queries.case_document(view))
@@ -160,7 +160,7 @@ def list_cmd(
     # (--due-before "$D") must not silently mean "no filter"
     due = parse_date(due_before, "--due-before") if due_before is not None else None
     given_as_of = parse_date(as_of, "--as-of") if as_of is not None else None
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
         views = queries.list_cases(app, queries.CaseFilter(
             workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
@@ -177,7 +177,7 @@ def list_cmd(
 @lang_option
 def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """The timeline of CASE with the article behind each step."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json([queries.event_json(e) for e in view.events or ()])
