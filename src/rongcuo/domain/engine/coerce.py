@@ -110,7 +110,9 @@ def coerce(
         except InvalidInput as exc:
             problems.append(exc)
     if problems:
-        raise _all_of(spec, problems)
+        err = _all_of(spec, problems)
+        err.details.setdefault("workflow", definition.id)  # where its fields are listed
+        raise err
     outcome_correction_default(definition, spec, out)
     return out
 

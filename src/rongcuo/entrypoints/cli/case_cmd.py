@@ -91,7 +91,12 @@ def fire_cmd(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Record step TRIGGER on CASE (id or number) on the date it happened."""
+    """Record step TRIGGER on CASE (id or number) on the date it happened.
+
+    TRIGGER is the step's code or its Chinese label (file or 立案); enum values likewise
+    (outcome=exempted or outcome=容错免责).  What each step needs — every field with its
+    Chinese label, type, required mark and allowed values — is listed by
+    `rongcuo workflows show WORKFLOW --trigger TRIGGER`."""
     rlog.bind(actor=by)
     cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on), actor=by,
                    data=parse_sets(sets), idempotency_key=idempotency_key,
