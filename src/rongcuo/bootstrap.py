@@ -225,6 +225,20 @@ def _has_tables(engine: sa.Engine) -> bool:
     return "events" in sa.inspect(engine).get_table_names()
 
 
+def demo_database(*, reset: bool) -> Path:
+    """The demo's own SQLite file under the data directory (``rongcuo demo``), emptied first
+    unless ``reset`` is false: the demo never writes into the operator's database, and runs
+    any number of times (a fresh file has no earlier sample case to repeat)."""
+    from rongcuo.paths import SQLITE_COMPANIONS, demo_database_file
+
+    file = demo_database_file()
+    if reset:
+        for f in (file, *(file.with_name(file.name + x) for x in SQLITE_COMPANIONS)):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                f.unlink()
+    return file
+
+
 # -- database maintenance (``rongcuo db``): the schema is the composition root's business ----
 def sqlite_path(database_url: str | None) -> Path | None:
     """The SQLite file behind ``database_url`` (or the default), None for another backend."""

@@ -73,6 +73,14 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir() / 'rongcuo.sqlite3'}"
 
 
+DEMO_DATABASE = "demo.sqlite3"
+
+
+def demo_database_file() -> Path:
+    """The demo's own SQLite file (``rongcuo demo``): never the operator's database."""
+    return data_dir() / DEMO_DATABASE
+
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")

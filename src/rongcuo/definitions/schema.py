@@ -59,6 +59,10 @@ _DATA_FIELD = {
         "required": {"type": "boolean"},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "min": {"type": "integer"},
+        # the longest text accepted (characters; each item of a list)
+        "max_length": {"type": "integer", "minimum": 1, "maximum": 100000},
+        # an enum's values in Chinese: a case worker may type the label or the code
+        "labels": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         "label_zh": {"type": "string"},
         "label_en": {"type": "string"},
     },
@@ -219,7 +223,22 @@ SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["by"],
                         "additionalProperties": False,
-                        "properties": {"by": _NAMES, "from": _NAME},
+                        "properties": {
+                            "by": _NAMES,
+                            "from": _NAME,
+                            # the timer does not start when the start step leaves the fact
+                            # at one of these values (巴南办法第十六条)
+                            "unless": {
+                                "type": "object",
+                                "required": ["fact", "in", "article"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "fact": _NAME,
+                                    "in": {"type": "array", "minItems": 1},
+                                    "article": _ARTICLE,
+                                },
+                            },
+                        },
                     },
                     "stop": _NAMES,
                     "cancel": _NAMES,

@@ -235,6 +235,18 @@ class Engine:
             return []
         return list(self._allowed.get(case.state, ()))
 
+    def available_triggers(self, case: CaseState, on: date) -> list[str]:
+        """:meth:`allowed_triggers` less those whose guards would refuse on ``on`` (those
+        that read the step's data or the record are judged when the step is fired)."""
+        return [n for n, why in self.availability(case, on) if why is None]
+
+    def availability(self, case: CaseState, on: date) -> tuple[tuple[str, Refused | None], ...]:
+        """Each trigger open in the case's state, with why it would be refused on ``on``."""
+        from rongcuo.domain.engine.available import availability
+
+        open_now = tuple(self.allowed_triggers(case))
+        return availability(self.definition, case, on, open_now, self._due_for)
+
     # ---------------------------------------------------------------- folding
     def apply(self, case: CaseState | None, event: Event) -> CaseState:
         """Fold one event into the case (pure; what replay does)."""

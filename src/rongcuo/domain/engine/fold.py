@@ -90,7 +90,7 @@ class Fold:
             cur = timers.get(t.name)
             if cur is not None and is_active(cur):
                 timers[t.name] = _act_on(t, spec.name, cur, on, data)
-            if spec.name in t.start_on:
+            if spec.name in t.start_on and t.starts(facts):
                 timers[t.name] = _start(t, on, data)
                 if t.days_from_data:
                     facts["timer_days"] = _timer_days(t, facts, data)
@@ -247,9 +247,13 @@ def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
         )
     name, notice = data["timer"], data["notice"]
     t = case.timers[name]
+    # reminders a late sweep found stale (the deadline had passed) are recorded as skipped
+    # with the overdue mark: never owed again
+    skipped = tuple(k for k in data.get("skipped") or () if k not in t.notices)
     t = TimerState(
         t.name, t.started_on, "overdue" if notice == "overdue" else t.status, t.pauses,
-        t.paused_since, t.extensions, t.stopped_on, t.due_override, (*t.notices, notice),
+        t.paused_since, t.extensions, t.stopped_on, t.due_override,
+        (*t.notices, *skipped, notice),
     )
     timers = dict(case.timers)
     timers[name] = t

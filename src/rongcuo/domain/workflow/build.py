@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ def build_definition(doc: Mapping[str, Any], chk: Checker) -> WorkflowDefinition
         )
     timers = build_timers(doc.get("timers") or {}, params, triggers, chk)
     outcomes, catalogue = _catalogue(doc.get("catalogue"), chk)
+    _outcome_labels(triggers, outcomes)
     in_force = doc["in_force"]
     definition = WorkflowDefinition(
         id=doc["id"],
@@ -128,13 +130,51 @@ def _data_fields(path: Path, t: Mapping[str, Any], chk: Checker) -> dict[str, Da
             tuple(f.get("values", ())),
             f.get("min"),
             f.get("label_zh", ""),
+            f.get("max_length"),
+            tuple((str(c), str(lab)) for c, lab in (f.get("labels") or {}).items()),
+            f.get("label_en", ""),
         )
         for k, f in (t.get("data") or {}).items()
     }
     for k, f in fields.items():
         if f.type == "enum" and not f.values:
             chk.error((*path, "data", k), "枚举字段缺少取值", f"enum field '{k}' lists no values")
+        _check_value_labels(path, k, f, chk)
+        if f.max_length is not None and f.type not in ("str", "list"):
+            chk.error((*path, "data", k, "max_length"), "只有文字（str、list）字段可设长度上限",
+                      f"field '{k}': max_length applies to str and list fields only")
     return fields
+
+
+def _check_value_labels(path: Path, key: str, f: DataField, chk: Checker) -> None:
+    """An enum's labels name its own values, each label once and never another value's
+    code: one word names one value (a case worker may type either)."""
+    where = (*path, "data", key, "labels")
+    if f.value_labels and f.type != "enum":
+        chk.error(where, "只有枚举字段可设取值标签", f"field '{key}': labels apply to enums only")
+    seen: dict[str, str] = {}
+    for code, lab in f.value_labels:
+        if code not in f.values:
+            chk.error(where, f"{code} 不是该字段的取值", f"field '{key}': '{code}' is not a value")
+        if lab in seen or (lab in f.values and lab != code):
+            chk.error(where, f"标签“{lab}”指向多个取值",
+                      f"field '{key}': label '{lab}' names more than one value")
+        seen[lab] = code
+
+
+def _outcome_labels(triggers: dict[str, TriggerSpec], outcomes: Mapping[str, Outcome]) -> None:
+    """An enum field whose values are catalogue outcomes takes their Chinese labels (one
+    vocabulary per definition: ``容错免责`` names ``exempted`` wherever it is typed)."""
+    for name, spec in list(triggers.items()):
+        fields = dict(spec.data)
+        for k, f in spec.data.items():
+            if f.type != "enum" or not f.values or not all(v in outcomes for v in f.values):
+                continue
+            given = dict(f.value_labels)
+            labels = tuple((v, given.get(v) or outcomes[v].label_zh) for v in f.values)
+            fields[k] = replace(f, value_labels=labels)
+        if fields != dict(spec.data):
+            triggers[name] = replace(spec, data=fields)
 
 
 def _transitions(

@@ -102,7 +102,12 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
         reminders=reminders,
         escalation=rungs,
         on_expiry=on_expiry,
+        start_unless=_start_unless(t["start"].get("unless")),
     )
+
+
+def _start_unless(raw: Mapping[str, Any] | None) -> tuple[str, tuple[Any, ...]] | None:
+    return None if not raw else (str(raw["fact"]), tuple(raw["in"]))
 
 
 def _period_days(tm: _Timer, period: Mapping[str, Any]) -> tuple[int | None, str | None]:

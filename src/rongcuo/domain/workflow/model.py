@@ -56,6 +56,19 @@ class DataField:
     values: tuple[str, ...] = ()
     min: int | None = None
     label_zh: str = ""
+    max_length: int | None = None  # characters of a text (each item of a list); None: limits
+    value_labels: tuple[tuple[str, str], ...] = ()  # (code, Chinese label) of an enum's values
+    label_en: str = ""
+
+    def value_label(self, code: str) -> str:
+        """The Chinese label of one of an enum's values (the code when it has none)."""
+        return dict(self.value_labels).get(code, code)
+
+    def code_for(self, given: str) -> str | None:
+        """The code ``given`` names: a value itself or its Chinese label (None: neither)."""
+        if given in self.values:
+            return given
+        return next((c for c, lab in self.value_labels if lab == given), None)
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,16 @@ class TimerSpec:
     reminders: tuple[int, ...]  # working days before due (policy)
     escalation: tuple[Rung, ...]  # policy
     on_expiry: str | None  # a trigger fired on expiry; None: escalate only
+    # (fact, values): the timer does not start when the start step leaves the fact at one of
+    # these values (巴南办法第十六条: a procedure the 局党组 starts has no proposal window)
+    start_unless: tuple[str, tuple[Any, ...]] | None = None
+
+    def starts(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the timer starts, given the facts as its start step leaves them."""
+        if self.start_unless is None:
+            return True
+        fact, values = self.start_unless
+        return facts.get(fact) not in values
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""

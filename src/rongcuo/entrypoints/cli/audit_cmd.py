@@ -91,7 +91,9 @@ def replay_cmd(case_ref: str, as_of: str | None, as_json: bool, db: str | None) 
     app = _app(db)
     r = replay(app, case_ref, _as_of(as_of))
     engine = app.engine_for(r.case.workflow_id, r.case.workflow_version)
-    allowed = engine.allowed_triggers(r.state) if r.state and not r.state.closed else []
+    from rongcuo.service.queries import allowed_now
+
+    allowed = list(allowed_now(app, r.state))
     doc = replayed_json(r, allowed)
     states = {k: v.label_zh for k, v in engine.definition.states.items()}
     if as_json:

@@ -91,7 +91,12 @@ def fire_cmd(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Record step TRIGGER on CASE (id or number) on the date it happened."""
+    """Record step TRIGGER on CASE (id or number) on the date it happened.
+
+    TRIGGER is the step's code or its Chinese label (file or 立案); enum values likewise
+    (outcome=exempted or outcome=容错免责).  What each step needs — every field with its
+    Chinese label, type, required mark and allowed values — is listed by
+    `rongcuo workflows show WORKFLOW --trigger TRIGGER`."""
     rlog.bind(actor=by)
     cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on), actor=by,
                    data=parse_sets(sets), idempotency_key=idempotency_key,
@@ -121,7 +126,7 @@ def fire_cmd(
 @lang_option
 def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """Where CASE stands: state, deadlines, steps, what may be done next."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json(queries.case_document(view))
@@ -160,7 +165,7 @@ def list_cmd(
     # (--due-before "$D") must not silently mean "no filter"
     due = parse_date(due_before, "--due-before") if due_before is not None else None
     given_as_of = parse_date(as_of, "--as-of") if as_of is not None else None
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
         views = queries.list_cases(app, queries.CaseFilter(
             workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
@@ -177,7 +182,7 @@ def list_cmd(
 @lang_option
 def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """The timeline of CASE with the article behind each step."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json([queries.event_json(e) for e in view.events or ()])

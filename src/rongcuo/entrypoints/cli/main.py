@@ -19,6 +19,7 @@ from rongcuo import logging as rlog
 from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
+from rongcuo.entrypoints.cli.usage import bilingual
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StaleVersion
 
 MSG_INPUT_NOT_UTF8 = message(
@@ -59,6 +60,19 @@ def report_error(err: RongcuoError, *, as_json: bool = False, lang: str = "zh") 
         click.echo(("错误：" if lang == "zh" else "Error: ") + first, err=True)
         other_lang = "en" if lang == "zh" else "zh"
         click.echo(_with_option(err.message(other_lang), err, other_lang), err=True)
+        hint = _fields_hint(err)
+        if hint:
+            click.echo(hint, err=True)
+
+
+def _fields_hint(err: RongcuoError) -> str:
+    """Where a refused step's fields are listed (the CLI's own command; the service names
+    no command)."""
+    workflow, trigger = err.details.get("workflow"), err.details.get("trigger")
+    if not (workflow and trigger and err.code.startswith("input.")):
+        return ""
+    cmd = f"rongcuo workflows show {workflow} --trigger {trigger}"
+    return f"查看该步骤的字段 / the step's fields: {cmd}"
 
 
 def _is_utf8(arg: str) -> bool:
@@ -92,7 +106,15 @@ def refuse_undecodable(args: list[str]) -> None:
 
 
 class RongcuoGroup(click.Group):
-    """Turns domain/service errors into clear messages and stable exit codes."""
+    """Turns domain/service errors into clear messages and stable exit codes, and click's
+    own usage errors into Chinese and English (:mod:`.usage`)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise bilingual(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         # The sub-command's own arguments, read before click consumes them, decide how a
@@ -105,6 +127,8 @@ class RongcuoGroup(click.Group):
             rlog.configure()  # the refusal below is logged before the root callback runs
             refuse_undecodable(args)
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a sub-command's options, an unknown command
+            raise bilingual(exc) from None
         except RongcuoError as err:
             as_json = "--json" in args
             lang = "zh"

@@ -109,14 +109,69 @@ def _show(d: WorkflowDefinition) -> dict[str, Any]:
     }
 
 
+_TYPES = {"str": ("文字", "text"), "int": ("整数", "whole number"),
+          "date": ("日期 YYYY-MM-DD", "date YYYY-MM-DD"), "enum": ("选项", "one of"),
+          "list": ("名单（逗号分隔）", "list, comma-separated"),
+          "bool": ("是/否（true/false）", "yes/no (true/false)"),
+          "items": ("认定目录条.项（逗号分隔，如 10.2）", "catalogue items (e.g. 10.2)")}
+
+
+def _field_json(f: Any) -> dict[str, Any]:
+    return {"name": f.name, "label_zh": f.label_zh, "type": f.type, "required": f.required,
+            "values": [{"code": v, "label_zh": f.value_label(v)} for v in f.values],
+            "max_length": f.max_length, "min": f.min}
+
+
+def trigger_fields(d: WorkflowDefinition, trigger: str) -> dict[str, Any]:
+    """What one step needs: each field with its Chinese label, type, required mark, allowed
+    values (code and label) and limits."""
+    from rongcuo.domain.engine.vocabulary import trigger_named
+
+    t = d.triggers[trigger_named(d, trigger)]
+    return {"workflow": d.id, "version": d.version, "trigger": t.name,
+            "label_zh": t.label_zh, "label_en": t.label_en, "article": t.article,
+            "from": list(t.sources), "fields": [_field_json(f) for f in t.data.values()]}
+
+
+def trigger_text(info: dict[str, Any]) -> str:
+    lines = [f"{info['label_zh']}（{info['trigger']}）  [{info['article']}]",
+             f"可在状态 / from: {', '.join(info['from']) or '(new)'}",
+             "字段 / fields (--set KEY=VALUE；* 必填 required):"]
+    if not info["fields"]:
+        lines.append("  （无 / none）")
+    for f in info["fields"]:
+        zh, en = _TYPES.get(f["type"], (f["type"], f["type"]))
+        mark = "*" if f["required"] else " "
+        extra = ""
+        if f["values"]:
+            extra = "  可选 / values: " + "、".join(
+                v["code"] if v["label_zh"] == v["code"] else f"{v['code']}（{v['label_zh']}）"
+                for v in f["values"])
+        if f["max_length"]:
+            extra += f"  至多 {f['max_length']} 字 / at most {f['max_length']} characters"
+        if f["min"] is not None:
+            extra += f"  不小于 / at least {f['min']}"
+        lines.append(f" {mark}{f['name']:<20} {f['label_zh'] or f['name']}  {zh} / {en}{extra}")
+    return "\n".join(lines)
+
+
 @command.command("show")
 @click.argument("workflow_id")
 @click.option("--version", "version", default=None, help="A pinned version (default: newest).")
+@click.option("--trigger", "trigger", default=None, metavar="T",
+              help="one step's fields: label, type, required, allowed values (code or 中文)")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @_DIR_OPTION
-def show_cmd(workflow_id: str, version: str | None, as_json: bool, directory: Path | None) -> None:
-    """Show one definition: identity, states, triggers, timers."""
+def show_cmd(workflow_id: str, version: str | None, trigger: str | None, as_json: bool,
+             directory: Path | None) -> None:
+    """Show one definition: identity, states, triggers, timers (--trigger T: one step's
+    fields)."""
     d = load_definitions(directory).get(workflow_id, version)
+    if trigger is not None:
+        fields = trigger_fields(d, trigger)
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2) if as_json
+                   else trigger_text(fields))
+        return
     info = _show(d)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))

@@ -24,7 +24,8 @@ from rongcuo import logging as rlog
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command, Decision
-from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.engine.vocabulary import trigger_named
+from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
@@ -100,21 +101,29 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     def attempt() -> CommitResult:
         case = load_case(app, cmd.case_ref)
         rlog.bind(case_id=case.id, actor=cmd.actor)
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        # a step named by its Chinese label (立案) is the step whose code (file) is recorded
+        try:
+            trigger = trigger_named(engine.definition, cmd.trigger,
+                                    tuple(engine.available_triggers(case.state, cmd.on)))
+        except Refused:
+            if not case.state.closed:
+                raise
+            trigger = cmd.trigger  # a closed case says so, whatever was typed
         idem = (Idempotency.for_command(cmd.idempotency_key, op="fire", case=case.id,
-                                        trigger=cmd.trigger, on=cmd.on, actor=cmd.actor,
+                                        trigger=trigger, on=cmd.on, actor=cmd.actor,
                                         data=dict(cmd.data))
                 if cmd.idempotency_key else None)
         if (first := command_result(app.store, idem)) is not None:
             return first
         expect_version(case, cmd.expected_version)
-        engine = app.engine_for(case.workflow_id, case.workflow_version)
         allowed = () if case.state.closed else engine.allowed_triggers(case.state)
         check_not_future(app, cmd.on, allowed)
-        context = gather_context(app, engine.definition, cmd.trigger,
+        context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
         decision = engine.decide(
-            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+            case.state, Command(trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
         with app.unit_of_work() as uow:
             uow.append(case.head, decision, idempotency=idem)
             result = uow.commit()[0]
