@@ -17,6 +17,7 @@ from typing import Any
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, DeadlineRecord, StoredEvent
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Deadline, met_late_on
+from rongcuo.domain.corrections import Links, links
 from rongcuo.domain.errors import RongcuoError
 from rongcuo.service.context import App
 from rongcuo.service.handlers.cases import load_case
@@ -146,10 +147,18 @@ def case_document(view: CaseView, *, with_events: bool = True) -> dict[str, Any]
         "facts": dict(case.state.facts),
         "deadlines": [deadline_json(d, view) for d in view.deadlines],
     }
+    out["withdrawn"] = case.state.withdrawn
     if with_events and view.events is not None:
-        out["events"] = [event_json(e) for e in view.events]
+        linked = correction_links(view.events)
+        out["events"] = [{**event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
+                          "voided_by": linked.voided_by.get(e.seq)} for e in view.events]
         out["allowed"] = list(view.allowed)
     return out
+
+
+def correction_links(events: Sequence[StoredEvent]) -> Links:
+    """Which event each amendment supersedes and each voiding voids (by seq)."""
+    return links([(e.seq, e.trigger, e.data) for e in events])
 
 
 def history(app: App, ref: str) -> Sequence[StoredEvent]:

@@ -15,11 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
+from rongcuo.domain.corrections import WITHDRAW
 from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
 
-__all__ = ["Fold", "apply_notice"]
+__all__ = ["Fold", "apply_notice", "apply_withdrawal"]
 
 _Plan = tuple[TriggerSpec, tuple[TimerSpec, ...]]
 _Route = tuple[str, frozenset[str]]  # the first transition's destination, every reachable one
@@ -47,6 +48,8 @@ class Fold:
         :class:`Event` for each one."""
         if trigger == NOTICE_TRIGGER:
             return apply_notice(case, data)
+        if trigger == WITHDRAW:
+            return apply_withdrawal(case, on)
         plan = self._plans.get(trigger)
         if plan is None:
             plan = self._plan(trigger)
@@ -235,5 +238,20 @@ def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
     # overdue mark).  Steps stay ordered among themselves.
     return CaseState(
         case.workflow_id, case.workflow_version, case.state, case.facts, timers,
-        case.last_on, case.closed,
+        case.last_on, case.closed, case.withdrawn,
     )
+
+
+def apply_withdrawal(case: CaseState | None, on: date) -> CaseState:
+    """误录撤回: the case is closed as withdrawn on ``on`` (its state as it stood, every
+    running period cancelled: nothing is owed on a case that should never have been opened)."""
+    if case is None:
+        raise InvalidInput(
+            "案件历史必须以启动事件开始",
+            "a history must start with open",
+            code="replay.bad_start",
+        )
+    timers = {n: close_timer(t, on, "cancelled") if is_active(t) else t
+              for n, t in case.timers.items()}
+    return CaseState(case.workflow_id, case.workflow_version, case.state, case.facts, timers,
+                     on, True, True)

@@ -183,3 +183,8 @@ def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
             echo_json([queries.event_json(e) for e in view.events or ()])
         else:
             click.echo(history_text(view, lang))
+
+
+from rongcuo.entrypoints.cli import correct_cmd as _correct  # noqa: E402  (adds to the group)
+
+_correct.register(command)
