@@ -38,11 +38,13 @@ from rongcuo.domain.messages import message
 __all__ = [
     "AMEND",
     "CORRECTION_TRIGGERS",
+    "LABELS",
     "TYPES",
     "VOID",
     "WITHDRAW",
     "Effective",
     "Links",
+    "describe",
     "effective_history",
     "has_corrections",
     "links",
@@ -217,3 +219,26 @@ def links(events: Sequence[tuple[int, str, Mapping[str, Any]]]) -> Links:
         elif trigger == WITHDRAW:
             withdrawn = seq
     return Links(sup, void, withdrawn)
+
+
+def describe(trigger: str, data: Mapping[str, Any], zh: bool) -> str:
+    """What the correction did, in words: the step it names, what changed, why, who approved."""
+    parts: list[str] = []
+    if trigger in (AMEND, VOID):
+        parts.append(f"序号 {data.get('target')}（{data.get('trigger')}）" if zh
+                     else f"seq {data.get('target')} ({data.get('trigger')})")
+    if trigger == AMEND:
+        was = data.get("was") or {}
+        if was.get("on") != data.get("on"):
+            parts.append(f"日期 {was.get('on')} → {data.get('on')}" if zh
+                         else f"date {was.get('on')} → {data.get('on')}")
+        old = was.get("data") or {}
+        for k, v in (data.get("set") or {}).items():
+            if k in old:
+                parts.append(f"{k}：{old[k]} → {v}" if zh else f"{k}: {old[k]} → {v}")
+    if trigger == WITHDRAW:
+        parts.append("案件编号保留，不再重用" if zh else "the number is kept, never reused")
+    parts.append(("理由：" if zh else "reason: ") + str(data.get("reason", "")))
+    if data.get("approved_by"):
+        parts.append(("批准：" if zh else "approved by ") + str(data["approved_by"]))
+    return ("；" if zh else "; ").join(parts)

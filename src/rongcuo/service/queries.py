@@ -43,6 +43,7 @@ class CaseFilter:
     state: str | None = None
     due_before: date | None = None
     overdue_as_of: date | None = None
+    withdrawn: bool = False  # True: only the cases withdrawn as opened by mistake
 
 
 def _definition(app: App, case: CaseRecord) -> Any:
@@ -104,7 +105,8 @@ def _as_row(case_id: str, d: Deadline) -> DeadlineRecord:
 def list_cases(app: App, f: CaseFilter) -> list[CaseView]:
     """The cases matching ``f``, each with its deadlines (two queries, whatever the count)."""
     cases = app.store.list_cases(workflow_id=f.workflow_id, state=f.state,
-                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of)
+                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of,
+                                 withdrawn=f.withdrawn)
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
     if cases:
         for d in app.store.deadlines(case_ids=list(rows)):

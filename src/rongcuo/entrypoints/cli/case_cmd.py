@@ -142,6 +142,8 @@ def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
 @click.option(
     "--as-of", default=None, metavar="DATE", help="the date for --overdue (default: today CST)"
 )
+@click.option("--withdrawn", is_flag=True,
+              help="only the cases withdrawn as opened by mistake (left out otherwise)")
 @db_option
 @json_option
 @lang_option
@@ -151,6 +153,7 @@ def list_cmd(
     due_before: str | None,
     overdue: bool,
     as_of: str | None,
+    withdrawn: bool,
     db: str | None,
     as_json: bool,
     lang: str,
@@ -163,7 +166,8 @@ def list_cmd(
     with app_for(db) as app:
         overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
         views = queries.list_cases(app, queries.CaseFilter(
-            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
+            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of,
+            withdrawn=withdrawn))
         if as_json:
             echo_json([queries.case_document(v, with_events=False) for v in views])
         else:
