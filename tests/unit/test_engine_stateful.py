@@ -1,7 +1,9 @@
 """Random commands at random dates against the Licheng definition (hypothesis, stateful).
 
 Every refused command names its rule (a stable code, bilingual message) and changes nothing;
-replaying the accepted events (through JSON) rebuilds the same state and the same deadlines.
+replaying the accepted events (through JSON) rebuilds the same state and the same deadlines —
+also when some of them are corrections (issue 15: amend, void, withdraw), and when steps and
+notices follow a correction.
 """
 
 from __future__ import annotations
@@ -47,7 +49,19 @@ REFUSAL_CODES = {
     "timer.already_ended",
     "notice.duplicate",
     "notice.timer_not_running",
+    # corrections (issue 15)
+    "case.withdrawn",
+    "correction.already_voided",
+    "correction.opening_void",
+    "correction.opening_identity",
+    "correction.breaks_later_step",
+    "correction.dependent_step",
+    "correction.route_changed",
+    "correction.withdraw_closed",
+    "guard.conditions_not_met",
+    "guard.timer_days_limit",
 }
+TODAY = date(2031, 1, 1)
 
 
 def _data(trigger: str, on: date, draw: Any) -> dict[str, Any]:
@@ -101,7 +115,7 @@ class LichengCases(RuleBasedStateMachine):
             assert repr(self.case) == snapshot and self.case is before
             return
         except InvalidInput as err:
-            assert err.code.startswith("input."), err.code
+            assert err.code.startswith(("input.", "correction.")), err.code
             assert repr(self.case) == snapshot
             return
         if decision is None:
@@ -152,6 +166,38 @@ class LichengCases(RuleBasedStateMachine):
                 self._attempt(lambda d=d: ENGINE.expire(self.case, d.timer, on))
                 return
 
+    def _step_seqs(self) -> list[int]:
+        return [i for i, e in enumerate(self.events, 1) if e.trigger in DEF.triggers]
+
+    @rule(shift=st.integers(min_value=-3, max_value=3), data=st.data())
+    def amend(self, shift: int, data: st.DataObject) -> None:
+        """更正 a random step: its date moved a little, and/or new data for its fields."""
+        seq = data.draw(st.sampled_from(self._step_seqs()))
+        ev = self.events[seq - 1]
+        sets = _data(ev.trigger, ev.on, data.draw) if data.draw(st.booleans()) else {}
+        on = ev.on + timedelta(days=shift) if shift or not sets else None
+        self._attempt(lambda: ENGINE.amend(
+            self.events, seq, on=on, sets=sets, actor="复核人", reason="录入有误",
+            approved_by=None, today=TODAY))
+
+    @rule(data=st.data())
+    def void(self, data: st.DataObject) -> None:
+        """撤销 a random step (refused while a later step depends on it), mostly a recent one."""
+        seqs = self._step_seqs()
+        seq = data.draw(st.sampled_from(seqs[-2:] if data.draw(st.booleans()) else seqs))
+        self._attempt(lambda: ENGINE.void(self.events, seq, actor="复核人", reason="未发生",
+                                          approved_by=None, today=TODAY))
+
+    @rule(step=st.integers(min_value=0, max_value=5), often=st.integers(min_value=0, max_value=4))
+    def withdraw(self, step: int, often: int) -> None:
+        """误录撤回 (one draw in five: a withdrawn case takes no more steps)."""
+        if often:
+            return
+        assert self.case.last_on is not None
+        on = self.case.last_on + timedelta(days=step)
+        self._attempt(lambda: ENGINE.withdraw(self.events, on=on, actor="复核人",
+                                              reason="误录", approved_by=None))
+
     @invariant()
     def replay_rebuilds_state_and_timers(self) -> None:
         stored = [
@@ -164,7 +210,7 @@ class LichengCases(RuleBasedStateMachine):
 
     @invariant()
     def closed_only_in_final_states(self) -> None:
-        assert self.case.closed == DEF.states[self.case.state].final
+        assert self.case.closed == (DEF.states[self.case.state].final or self.case.withdrawn)
         if self.case.closed:
             assert ENGINE.allowed_triggers(self.case) == []
 

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rongcuo.audit.log import LoggedEvent, StoredCase
 from rongcuo.clock import CST
+from rongcuo.domain import corrections as cx
 from rongcuo.domain.case import CaseState, Deadline, met_late_on, window_closed_on
 
 STATUS_ZH = {
@@ -217,9 +218,13 @@ def build_case_file(
     outcomes = _outcome_labels(definition)
     steps: list[dict[str, Any]] = []
     notices: list[dict[str, Any]] = []
+    linked = cx.links([(ev.seq, ev.trigger, ev.data) for ev in events])
     for ev in events:
-        kind = notice_kind(ev)
-        details = _details(ev, kind, outcomes, states, timers)
+        correction = ev.trigger in cx.CORRECTION_TRIGGERS
+        kind = None if correction else notice_kind(ev)
+        details = ([{"key": "correction", "label": "更正内容",
+                     "value": cx.describe(ev.trigger, ev.data, True)}] if correction
+                   else _details(ev, kind, outcomes, states, timers))
         row = {
             "seq": ev.seq,
             "event_id": ev.id,
@@ -228,14 +233,17 @@ def build_case_file(
             "recorded_at_cst": _cst(ev.recorded_at),
             "trigger": ev.trigger,
             "type": ev.type,
-            "step_zh": triggers.get(ev.trigger)
+            "step_zh": (cx.LABELS[ev.trigger][0] if correction else triggers.get(ev.trigger))
             or (NOTICE_ZH.get(kind, "") if kind else "")
             or ev.type,
             "actor": ev.actor,
             "article": ev.article,
             "details": details,
-            "kind": kind or "step",
+            "kind": "correction" if correction else (kind or "step"),
             "hash": ev.hash,
+            # 更正/撤销: the original stays in the file, struck through, linked by seq
+            "superseded_by": linked.superseded_by.get(ev.seq),
+            "voided_by": linked.voided_by.get(ev.seq),
         }
         steps.append(row)
         if kind:
@@ -292,6 +300,8 @@ def build_case_file(
             "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
             "outcome": outcome,
             "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
+            "withdrawn": bool(case_state.withdrawn) if case_state is not None
+            else case.withdrawn,
         },
         "workflow": {
             "id": case.workflow_id,

@@ -50,3 +50,41 @@ class RecomputeDeadlines:
 
     on: date
     actor: str
+
+
+@dataclass(frozen=True)
+class AmendStep:
+    """更正: step ``seq`` of a case happened on ``on`` (None: the date stays) and/or with the
+    step data ``data`` (only the fields given change), not as recorded.  ``actor`` asks for
+    the correction; ``approved_by`` approved it (the four-eyes rule: not the entry's author —
+    once users exist, a ``head``)."""
+
+    case_ref: str
+    seq: int
+    reason: str
+    actor: str
+    on: date | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class VoidStep:
+    """撤销: step ``seq`` of a case never happened."""
+
+    case_ref: str
+    seq: int
+    reason: str
+    actor: str
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawCase:
+    """误录撤回: the case was opened by mistake; close it as withdrawn on ``on``."""
+
+    case_ref: str
+    on: date
+    reason: str
+    actor: str
+    approved_by: str | None = None

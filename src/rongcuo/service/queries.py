@@ -17,6 +17,7 @@ from typing import Any
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, DeadlineRecord, StoredEvent
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import CaseState, Deadline, met_late_on
+from rongcuo.domain.corrections import Links, links
 from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.domain.messages import message
 from rongcuo.service.context import App
@@ -43,6 +44,7 @@ class CaseFilter:
     state: str | None = None
     due_before: date | None = None
     overdue_as_of: date | None = None
+    withdrawn: bool = False  # True: only the cases withdrawn as opened by mistake
 
 
 def _definition(app: App, case: CaseRecord) -> Any:
@@ -155,7 +157,8 @@ def list_cases(app: App, f: CaseFilter) -> list[CaseView]:
     Closed cases owe no deadline: they are never listed as due or overdue."""
     states = _filter_states(app, f)
     cases = app.store.list_cases(workflow_id=f.workflow_id, states=states,
-                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of)
+                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of,
+                                 withdrawn=f.withdrawn)
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
     if cases:
         for d in app.store.deadlines(case_ids=list(rows)):
@@ -198,10 +201,18 @@ def case_document(view: CaseView, *, with_events: bool = True) -> dict[str, Any]
         "facts": dict(case.state.facts),
         "deadlines": [deadline_json(d, view) for d in view.deadlines],
     }
+    out["withdrawn"] = case.state.withdrawn
     if with_events and view.events is not None:
-        out["events"] = [event_json(e) for e in view.events]
+        linked = correction_links(view.events)
+        out["events"] = [{**event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
+                          "voided_by": linked.voided_by.get(e.seq)} for e in view.events]
         out["allowed"] = list(view.allowed)
     return out
+
+
+def correction_links(events: Sequence[StoredEvent]) -> Links:
+    """Which event each amendment supersedes and each voiding voids (by seq)."""
+    return links([(e.seq, e.trigger, e.data) for e in events])
 
 
 def history(app: App, ref: str) -> Sequence[StoredEvent]:

@@ -221,6 +221,17 @@ class Store(BatchWrites, Queries):
         finally:
             cur.close()
 
+    def correct_rows_in(
+        self, conn: sa.Connection, case_id: str, state: CaseState, timers: Sequence[str]
+    ) -> None:
+        """After a correction (issue 15), inside the caller's write transaction: drop the
+        deadline rows of timers the corrected history no longer has (a voided step started
+        them) and set the case row's ``withdrawn`` mark from ``state``."""
+        d = t.deadlines
+        conn.execute(d.delete().where(d.c.case_id == case_id, d.c.timer.not_in(list(timers))))
+        if state.withdrawn:
+            conn.execute(t.cases.update().where(t.cases.c.id == case_id).values(withdrawn=True))
+
     # -- reads ------------------------------------------------------------------------
     def load_case(self, ref: str) -> CaseRecord | None:
         """A case by stable id or by readable number; None when there is none (one

@@ -47,6 +47,9 @@ class CaseRow(SQLModel, table=True):
     timers: dict[str, Any] = Field(sa_column=sa.Column(JSONType, nullable=False))
     last_on: date | None = Field(sa_column=sa.Column(sa.Date(), nullable=True))
     closed: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False))
+    # 误录撤回 (issue 15): the projection of a correction.withdraw event, like ``closed``
+    withdrawn: bool = Field(sa_column=sa.Column(sa.Boolean(), nullable=False,
+                                                server_default=sa.false()))
     version: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
     last_seq: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
     last_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))

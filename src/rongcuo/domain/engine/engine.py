@@ -9,12 +9,14 @@ destination (:mod:`.fold`); the deadlines are projected from the new state
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from rongcuo.domain import corrections as cx
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Deadline, Decision, Event
+from rongcuo.domain.engine import corrected
 from rongcuo.domain.engine.coerce import coerce
 from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, NOTICE_TYPES, jsonable
 from rongcuo.domain.engine.fold import Fold
@@ -157,6 +159,8 @@ class Engine:
         """Refuse (``Refused`` / ``InvalidInput``) or return the events of ``command``."""
         self._check_version(case)
         allowed = () if case.closed else self._allowed.get(case.state, ())
+        if case.withdrawn:
+            raise Refused.of(cx.WITHDRAWN, on=case.last_on.isoformat() if case.last_on else "")
         if case.closed:
             raise Refused.of(
                 MSG_CASE_CLOSED,
@@ -260,8 +264,32 @@ class Engine:
         return self._fold.apply_fields(case, trigger, on, data)
 
     def replay(self, events: Iterable[Event]) -> CaseState:
-        """Rebuild a case from its events alone."""
+        """Rebuild a case from its events alone (its corrections applied: see
+        :mod:`rongcuo.domain.corrections`)."""
+        events = list(events)
+        if cx.has_corrections(events):
+            return corrected.replay(self, events)
         return self._fold.replay(events)
+
+    # ---------------------------------------------------------------- corrections
+    def amend(self, events: Sequence[Event], seq: int, *, on: date | None,
+              sets: Mapping[str, Any], actor: str, reason: str, approved_by: str | None,
+              today: date) -> Decision:
+        """更正 step ``seq`` (see :func:`.corrected.amend`); ``events``: the case's log."""
+        return corrected.amend(self, events, seq, on=on, sets=sets, actor=actor,
+                               reason=reason, approved_by=approved_by, today=today)
+
+    def void(self, events: Sequence[Event], seq: int, *, actor: str, reason: str,
+             approved_by: str | None, today: date) -> Decision:
+        """撤销 step ``seq`` (see :func:`.corrected.void`)."""
+        return corrected.void(self, events, seq, actor=actor, reason=reason,
+                              approved_by=approved_by, today=today)
+
+    def withdraw(self, events: Sequence[Event], *, on: date, actor: str, reason: str,
+                 approved_by: str | None) -> Decision:
+        """误录撤回 the case (see :func:`.corrected.withdraw`)."""
+        return corrected.withdraw(self, events, on=on, actor=actor, reason=reason,
+                                  approved_by=approved_by)
 
     # ---------------------------------------------------------------- projection
     def deadlines(self, case: CaseState) -> tuple[Deadline, ...]:

@@ -15,10 +15,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
+from rongcuo.domain.corrections import WITHDRAW
 from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
+
+MSG_REPLAY_BAD_START_2 = message(
+    "replay.bad_start",
+    "案件历史必须以启动事件开始",
+    "a history must start with open",
+)
 
 MSG_REPLAY_BAD_START = message(
     "replay.bad_start",
@@ -44,7 +51,7 @@ MSG_REPLAY_BAD_START_FOLD = message(
     "a case history must start with '{opener}'",
 )
 
-__all__ = ["Fold", "apply_notice"]
+__all__ = ["Fold", "apply_notice", "apply_withdrawal"]
 
 _Plan = tuple[TriggerSpec, tuple[TimerSpec, ...]]
 _Route = tuple[str, frozenset[str]]  # the first transition's destination, every reachable one
@@ -72,6 +79,8 @@ class Fold:
         :class:`Event` for each one."""
         if trigger == NOTICE_TRIGGER:
             return apply_notice(case, data)
+        if trigger == WITHDRAW:
+            return apply_withdrawal(case, on)
         plan = self._plans.get(trigger)
         if plan is None:
             plan = self._plan(trigger)
@@ -263,5 +272,18 @@ def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
     # overdue mark).  Steps stay ordered among themselves.
     return CaseState(
         case.workflow_id, case.workflow_version, case.state, case.facts, timers,
-        case.last_on, case.closed,
+        case.last_on, case.closed, case.withdrawn,
     )
+
+
+def apply_withdrawal(case: CaseState | None, on: date) -> CaseState:
+    """误录撤回: the case is closed as withdrawn on ``on`` (its state as it stood, every
+    running period cancelled: nothing is owed on a case that should never have been opened)."""
+    if case is None:
+        raise InvalidInput.of(
+            MSG_REPLAY_BAD_START_2,
+        )
+    timers = {n: close_timer(t, on, "cancelled") if is_active(t) else t
+              for n, t in case.timers.items()}
+    return CaseState(case.workflow_id, case.workflow_version, case.state, case.facts, timers,
+                     on, True, True)

@@ -147,6 +147,8 @@ def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
 @click.option(
     "--as-of", default=None, metavar="DATE", help="the date for --overdue (default: today CST)"
 )
+@click.option("--withdrawn", is_flag=True,
+              help="only the cases withdrawn as opened by mistake (left out otherwise)")
 @db_option
 @json_option
 @lang_option
@@ -156,6 +158,7 @@ def list_cmd(
     due_before: str | None,
     overdue: bool,
     as_of: str | None,
+    withdrawn: bool,
     db: str | None,
     as_json: bool,
     lang: str,
@@ -168,7 +171,8 @@ def list_cmd(
     with app_for(db, existing=True) as app:
         overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
         views = queries.list_cases(app, queries.CaseFilter(
-            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
+            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of,
+            withdrawn=withdrawn))
         if as_json:
             echo_json([queries.case_document(v, with_events=False) for v in views])
         else:
@@ -188,3 +192,8 @@ def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
             echo_json([queries.event_json(e) for e in view.events or ()])
         else:
             click.echo(history_text(view, lang))
+
+
+from rongcuo.entrypoints.cli import correct_cmd as _correct  # noqa: E402  (adds to the group)
+
+_correct.register(command)

@@ -7,5 +7,6 @@
 """
 
 from rongcuo.service.handlers.cases import allowed_triggers, fire, load_case, open_case
+from rongcuo.service.handlers.corrections import amend, void, withdraw
 
-__all__ = ["allowed_triggers", "fire", "load_case", "open_case"]
+__all__ = ["allowed_triggers", "amend", "fire", "load_case", "open_case", "void", "withdraw"]
