@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, meta, nodes, select_autoescape
 
 from rongcuo import paths
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import Catalogue, apply_override, parse_catalogue
+from rongcuo.documents.kinds import Catalogue, apply_override, issuing_of, parse_catalogue
 from rongcuo.documents.model import CONTEXT_KEYS
 
 Format = Literal["pdf", "docx"]
@@ -79,7 +79,8 @@ def load_catalogue(definition: Any, unit: str | None = None) -> Catalogue:
                             f"workflow {definition.id} has no document catalogue ({shipped})",
                             code="document.no_catalogue")
     cat = parse_catalogue(_read_yaml(shipped), str(shipped), workflow=str(definition.id),
-                          triggers=tuple(definition.triggers))
+                          triggers=tuple(definition.triggers),
+                          issuing=issuing_of(definition.triggers))
     unit = unit or cat.issuer.unit
     if unit != cat.issuer.unit:
         from dataclasses import replace
