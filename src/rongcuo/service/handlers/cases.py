@@ -27,6 +27,7 @@ from rongcuo.domain.case import Command, Decision
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
+from rongcuo.service.documents import issue_step_documents
 from rongcuo.service.errors import CaseNotFound
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
@@ -110,7 +111,10 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
                                  case_id=case.id)
         decision = engine.decide(
             case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        command = Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data))
         with app.unit_of_work() as uow:
+            # the documents the step issues: numbered, rendered, hashed into its event
+            decision = issue_step_documents(uow, engine, case, command, decision)
             uow.append(case.head, decision, idempotency=idem)
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
@@ -119,6 +123,8 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     # a step that names the version it expects is never re-decided: stale is the answer
     result = attempt() if cmd.expected_version is not None else retrying(attempt)
     log.info("case.fired", trigger=cmd.trigger, on=cmd.on.isoformat(), state=result.state)
+    for hook in app.step_hooks:  # after COMMIT: the step stands whatever a hook does
+        hook(app, result, cmd.trigger)
     return result
 
 
