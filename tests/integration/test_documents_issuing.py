@@ -171,3 +171,54 @@ def test_verify_document_accepts_an_issued_pdf_and_rejects_one_changed_byte(
     assert record.sha256 in altered.output
     unknown = run(cli, ["audit", "verify-document", str(other), "--db", app.database_url])
     assert unknown.exit_code == 6 and "未签发" in unknown.output
+
+
+DUTY = ("determine", "2025-09-15",
+        {"outcome": "duty_fulfilled", "items": ["9.1"], "correction_required": False})
+
+
+def _determine_many(url: str, count: int, barrier: Any, out: Any) -> None:
+    """One process: ``count`` Licheng cases walked to verification, then — both processes at
+    once — each determined through the service (the number drawn in the step's transaction)."""
+    from rongcuo.bootstrap import bootstrap
+    from rongcuo.clock import FixedClock
+
+    clock = FixedClock(cst_morning("2025-09-01"))
+    app = bootstrap(url, clock=clock)
+    cases = [walk(app, clock, subject=f"当事人{i}") for i in range(count)]
+    clock.set(cst_morning(DUTY[1]))
+    barrier.wait()
+    got = []
+    for cid in cases:
+        r = handlers.fire(app, FireStep(cid, DUTY[0], on=date.fromisoformat(DUTY[1]),
+                                        actor="监督科", data=DUTY[2]))
+        doc = next(d for d in r.events[-1].data["documents"] if d["format"] == "pdf")
+        got.append(int(doc["number"].split("〕")[1].rstrip("号")))
+    app.close()
+    out.put(got)
+
+
+@pytest.mark.postgres
+def test_two_processes_determining_at_once_get_distinct_consecutive_numbers(
+    pg_url: str,
+) -> None:
+    """Two processes determine four cases each at the same moment on PostgreSQL (第十七条): the
+    eight 认定决定书 carry 济历城监容〔2025〕1号 … 8号, each once, each process's rising."""
+    import multiprocessing as mp
+
+    from rongcuo.bootstrap import bootstrap
+    from rongcuo.clock import FixedClock
+
+    bootstrap(pg_url, clock=FixedClock(cst_morning("2025-09-01")), migrate=True).close()
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_determine_many, args=(pg_url, 4, barrier, out))
+             for _ in range(2)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert sorted(results[0] + results[1]) == list(range(1, 9))
+    assert all(r == sorted(r) for r in results)
