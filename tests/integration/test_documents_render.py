@@ -56,6 +56,8 @@ class Walked:
     docs: list[Rendered]
     case_files: dict[str, Path]
     exports: dict[str, dict[str, Any]]
+    # what archiving recorded, before anything asked for the case file: (seq, sha256, last seq)
+    case_file_rows: dict[str, tuple[int, str, int]]
 
 
 def _output_folder(tmp: Path) -> Path:
@@ -90,7 +92,7 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
                         migrate=True)
         app.step_hooks.append(on_step_committed)  # archiving issues the case file
         cases = {"licheng": walk_licheng_full(app, clock), "banan": walk_banan(app, clock)}
-        docs, case_files, exports = [], {}, {}
+        docs, case_files, exports, rows = [], {}, {}, {}
         for workflow, cid in cases.items():
             stored = load_stored(app, cid)
             renderer = DocumentRenderer(stored.definition)
@@ -106,13 +108,16 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
                 docs.append(Rendered(workflow, doc, pdf_path, docx_path,
                                      P.png(pdf_path, folder / spec.name),
                                      tuple(renderer.catalogue.kinds)))
+            kept = [d for d in stored.issued if d.kind == "case_file"]
+            assert len(kept) == 1, kept  # issued by the archiving step's hook
+            rows[workflow] = (kept[0].event_seq, kept[0].sha256, stored.last_seq)
             case_files[workflow] = folder / "case_file.pdf"
             case_files[workflow].write_bytes(issue_case_file(app, cid, export_for(app))[0])
             P.png(case_files[workflow], folder / "case_file")
             last = app.store.case_events(cid)[-1].recorded_at
             exports[workflow] = json.loads(export_case(app, cid, "json", now=last))
         app.close()
-    yield Walked(docs, case_files, exports)
+    yield Walked(docs, case_files, exports, rows)
 
 
 def test_every_document_of_both_procedures_is_rendered_in_both_formats(walked: Walked) -> None:
@@ -319,3 +324,14 @@ def test_the_same_document_renders_to_the_same_bytes(walked: Walked) -> None:
     renderer = DocumentRenderer(shipped_definition("licheng"))
     html = renderer.html(r.document)
     assert pdf_render.html_to_pdf(html, renderer.roots()) == r.pdf.read_bytes()
+
+
+def test_archiving_issued_the_case_file_and_recorded_its_hash(walked: Walked) -> None:
+    """历城办法第十四条 归档 and 巴南办法第十七条 办结: the step that archives the case issues its
+    case file — recorded with the archiving step's seq and the SHA-256 of the very PDF that
+    `doc render CASE case_file` gives back."""
+    from rongcuo.documents.integrity import sha256_hex
+
+    for workflow, (seq, digest, last) in walked.case_file_rows.items():
+        assert seq == last, workflow
+        assert sha256_hex(walked.case_files[workflow].read_bytes()) == digest, workflow
