@@ -13,8 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from rongcuo import logging as rlog
+from rongcuo.domain.errors import RongcuoError
 from rongcuo.service.case_file import Export, archives, issue_case_file
 from rongcuo.service.context import App
+
+log = rlog.get_logger("rongcuo.documents")
 
 
 def export_for(app: App) -> Export:
@@ -28,6 +32,13 @@ def export_for(app: App) -> Export:
 
 
 def on_step_committed(app: Any, result: Any, trigger: str) -> None:
-    """Issue the case file once the step that archives the case is committed."""
-    if archives(app, result, trigger):
+    """Issue the case file once the step that archives the case is committed.  The step
+    stands whatever happens here: a failure is logged, and ``doc render CASE case_file``
+    issues the file later."""
+    if not archives(app, result, trigger):
+        return
+    try:
         issue_case_file(app, result.case_id, export_for(app))
+    except (RongcuoError, OSError) as exc:
+        log.warning("documents.case_file_not_issued", error=type(exc).__name__,
+                    code=getattr(exc, "code", None))
