@@ -115,10 +115,14 @@ def _value(v: Any, outcomes: Mapping[str, str]) -> str:
 
 
 def _documents(v: Any) -> str:
-    """The issued PDFs an event lists: ``determination 济历城监容〔2025〕1号 <sha256>``."""
+    """The issued PDFs an event lists: ``determination 济历城监容〔2025〕1号 91e20a32 3e17…``."""
     if not isinstance(v, list):
         return str(v)
-    return "；".join(f"{d.get('kind')} {d.get('number') or ''} {d.get('sha256')}".replace("  ", " ")
+    def grouped(h: Any) -> str:  # in groups of eight, so a printed cell can wrap it
+        return " ".join(str(h)[i:i + 8] for i in range(0, len(str(h)), 8))
+
+    return "；".join(" ".join(x for x in (str(d.get("kind")), d.get("number") or "",
+                                          grouped(d.get("sha256"))) if x)
                     for d in v if isinstance(d, Mapping) and d.get("format") == "pdf")
 
 
