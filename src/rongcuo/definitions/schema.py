@@ -182,6 +182,8 @@ SCHEMA: dict[str, Any] = {
                     "article": _ARTICLE,
                     "event": {"type": "string", "pattern": "^[A-Z][A-Za-z]*$"},
                     "opens": {"type": "boolean"},
+                    # the official documents the step issues (docs/documents.md)
+                    "documents": {"type": "array", "items": _NAME, "uniqueItems": True},
                     "from": _NAMES,
                     "to": _NAME,
                     "guards": {"type": "array", "items": _GUARD},

@@ -88,3 +88,18 @@ class WithdrawCase:
     reason: str
     actor: str
     approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliverDocument:
+    """Record that issued document ``kind`` of a case was served (送达): how, to whom, and
+    the date it was received — the date the periods that run from receipt start on
+    (历城办法第十九条: 15 days to request a review "自收到认定决定之日起")."""
+
+    case_ref: str
+    kind: str
+    received_on: date
+    method: str
+    received_by: str
+    actor: str
+    idempotency_key: str | None = None

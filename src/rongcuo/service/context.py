@@ -35,6 +35,9 @@ class App:
     _calendar: Any = None
     _definitions: Any = None
     _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
+    # run after a step is committed, ``hook(app, result, trigger)``: what an entry point adds
+    # from a layer the service may not import (the audit's issuing of the archived case file)
+    step_hooks: list[Callable[[Any, Any, str], None]] = field(default_factory=list)
     # one context may serve concurrent requests (the HTTP server's threads): building an
     # engine or loading a file happens once, under this lock
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

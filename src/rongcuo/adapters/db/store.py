@@ -305,10 +305,14 @@ class Store(BatchWrites, Queries):
     def case_events(self, case_id: str) -> list[StoredEvent]:
         """A case's events in ``seq`` order."""
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
-            ).mappings()
-            return [StoredEvent.from_row(r) for r in rows]
+            return self.case_events_in(conn, case_id)
+
+    def case_events_in(self, conn: sa.Connection, case_id: str) -> list[StoredEvent]:
+        """A case's events in ``seq`` order, read in the caller's transaction."""
+        rows = conn.execute(
+            sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
+        ).mappings()
+        return [StoredEvent.from_row(r) for r in rows]
 
     def iter_events(self, *, after_id: int = 0, batch: int = 2000) -> Iterator[StoredEvent]:
         """Every event with ``id > after_id`` in global order (``id``), streamed.

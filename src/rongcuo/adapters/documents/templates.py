@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, meta, nodes, select_autoescape
 
 from rongcuo import paths
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import Catalogue, apply_override, parse_catalogue
+from rongcuo.documents.kinds import Catalogue, apply_override, issuing_of, parse_catalogue
 from rongcuo.documents.model import CONTEXT_KEYS
 from rongcuo.domain.messages import message
 
@@ -103,7 +103,8 @@ def load_catalogue(definition: Any, unit: str | None = None) -> Catalogue:
             shipped=shipped,
         )
     cat = parse_catalogue(_read_yaml(shipped), str(shipped), workflow=str(definition.id),
-                          triggers=tuple(definition.triggers))
+                          triggers=tuple(definition.triggers),
+                          issuing=issuing_of(definition.triggers))
     unit = unit or cat.issuer.unit
     if unit != cat.issuer.unit:
         from dataclasses import replace

@@ -118,6 +118,7 @@ def _trigger(
         data=data_fields,
         guards=_guards(t.get("guards", []), (*path, "guards"), chk),
         facts=_facts(name, path, t, data_fields, chk),
+        documents=tuple(t.get("documents") or ()),
     )
 
 

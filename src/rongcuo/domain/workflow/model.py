@@ -118,6 +118,9 @@ class TriggerSpec:
     data: Mapping[str, DataField]
     guards: tuple[GuardSpec, ...]
     facts: tuple[FactOp, ...]
+    # the official documents the step issues (kinds of the workflow's document catalogue;
+    # ``case_file``: the archived case file) — data for the document layer, no rule
+    documents: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -225,3 +225,28 @@ def export_cmd(
 
     app = _app(db)
     _write(export_case(app, case_ref, fmt, now=app.clock.now(), as_of=_as_of(as_of)), out)
+
+
+@command.command("verify-document")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output")
+@_db_option
+def verify_document_cmd(file: Path, as_json: bool, db: str | None) -> None:
+    """Which case, step and number a presented PDF is; or that it was never issued by this
+    system, or was altered after issue (then exit 6).  Reads only."""
+    from rongcuo.service.document_queries import verify_file
+
+    result = verify_file(_app(db), file.read_bytes())
+    d = result.document
+    if as_json:
+        click.echo(json.dumps({
+            "status": result.status, "sha256": result.sha256, "claimed": result.claimed,
+            "case_id": d.case_id if d else None, "case_number": d.case_number if d else None,
+            "event_seq": d.event_seq if d else None, "kind": d.kind if d else None,
+            "number": d.number if d else None, "issued_sha256": d.sha256 if d else None,
+        }, ensure_ascii=False))
+    else:
+        click.echo(result.message("zh"))
+        click.echo(result.message("en"))
+    if not result.ok:
+        sys.exit(EXIT_AUDIT_FAILED)

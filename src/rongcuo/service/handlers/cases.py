@@ -29,6 +29,7 @@ from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
+from rongcuo.service.documents import issue_step_documents
 from rongcuo.service.errors import CaseNotFound
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
@@ -98,6 +99,8 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     """Record one step on the date it happened."""
     check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key)
 
+    fired = [cmd.trigger]  # the step's code, once a Chinese label (立案) has been read
+
     def attempt() -> CommitResult:
         case = load_case(app, cmd.case_ref)
         rlog.bind(case_id=case.id, actor=cmd.actor)
@@ -122,9 +125,12 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
-        decision = engine.decide(
-            case.state, Command(trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        command = Command(trigger, cmd.on, cmd.actor, dict(cmd.data))
+        fired[:] = [trigger]
+        decision = engine.decide(case.state, command, context)
         with app.unit_of_work() as uow:
+            # the documents the step issues: numbered, rendered, hashed into its event
+            decision = issue_step_documents(uow, engine, case, command, decision)
             uow.append(case.head, decision, idempotency=idem)
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
@@ -132,7 +138,9 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
 
     # a step that names the version it expects is never re-decided: stale is the answer
     result = attempt() if cmd.expected_version is not None else retrying(attempt)
-    log.info("case.fired", trigger=cmd.trigger, on=cmd.on.isoformat(), state=result.state)
+    log.info("case.fired", trigger=fired[0], on=cmd.on.isoformat(), state=result.state)
+    for hook in app.step_hooks:  # after COMMIT: the step stands whatever a hook does
+        hook(app, result, fired[0])
     return result
 
 
