@@ -134,7 +134,9 @@ def _apply_facts(
     facts = dict(before)
     for op in spec.facts:
         value = op.value
-        if isinstance(value, str) and value.startswith("$"):
+        if isinstance(value, dict):
+            value = record_value(value, on, data)
+        elif isinstance(value, str) and value.startswith("$"):
             key = value[1:]
             if key == "on":
                 value = on.isoformat()
@@ -149,6 +151,25 @@ def _apply_facts(
         else:
             facts[op.fact] = [v for v in facts.get(op.fact, ()) if v != value]
     return facts
+
+
+def record_value(template: Mapping[str, Any], on: date, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A structured record (C4) written into a list fact: each field of ``template`` is a
+    literal, ``$on`` (the step's date) or ``$field`` (the step's data; a field not given is
+    None, so every record of one step has the same keys).  Dates are kept as ISO text and
+    tuples as lists, so the record is the same after a JSON round trip (replay)."""
+    out: dict[str, Any] = {}
+    for k, part in template.items():
+        v: Any = part
+        if isinstance(part, str) and part.startswith("$"):
+            ref = part[1:]
+            v = on.isoformat() if ref == "on" else data.get(ref)
+        if isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
 
 
 def _act_on(

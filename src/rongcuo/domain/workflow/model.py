@@ -19,7 +19,7 @@ from rongcuo.domain.errors import DefinitionError
 if TYPE_CHECKING:
     from rongcuo.domain.periods import PeriodRule
 
-DataType = Literal["str", "int", "date", "enum", "list", "bool", "items"]
+DataType = Literal["str", "int", "date", "enum", "list", "bool", "items", "key"]
 
 
 @dataclass(frozen=True)
