@@ -20,10 +20,13 @@ class Worker:
     def __init__(self, db: str, workflow: str, by: str = "办案人员") -> None:
         self.db, self.workflow, self.by = db, workflow, by
         self.runner = CliRunner()
+        self.outputs: list[str] = []  # everything every command printed (logs go to stderr)
 
-    def run(self, *args: str, ok: bool = True) -> Result:
+    def run(self, *args: str, ok: bool = True, stdin: str | None = None) -> Result:
         with freeze_time(TODAY):
-            res = self.runner.invoke(cli, [*args, "--db", self.db], catch_exceptions=False)
+            res = self.runner.invoke(cli, [*args, "--db", self.db], input=stdin,
+                                     catch_exceptions=False)
+        self.outputs.append(res.stdout + res.stderr)
         if ok:
             assert res.exit_code == 0, res.output
         return res
@@ -37,11 +40,11 @@ class Worker:
         return str(res.stdout.strip().splitlines()[-1]) if ok else res
 
     def fire(self, case: str, trigger: str, on: str, *sets: str, ok: bool = True,
-             extra: tuple[str, ...] = ()) -> Result:
+             extra: tuple[str, ...] = (), stdin: str | None = None) -> Result:
         args = ["case", "fire", case, trigger, "--on", on, "--by", self.by, *extra]
         for s in sets:
             args += ["--set", s]
-        return self.run(*args, ok=ok)
+        return self.run(*args, ok=ok, stdin=stdin)
 
     def refused(self, case: str, trigger: str, on: str, *sets: str) -> dict[str, Any]:
         """The refusal of a step (``--json``): its code, article and messages; nothing stored."""
@@ -49,7 +52,9 @@ class Worker:
         res = self.fire(case, trigger, on, *sets, ok=False, extra=("--json",))
         assert res.exit_code != 0, res.output
         assert len(self.show(case)["events"]) == before
-        err = dict(json.loads(res.stderr))
+        # the refusal is the JSON line with "error" (log lines may share stderr)
+        lines = [json.loads(x) for x in res.stderr.splitlines() if x.startswith("{")]
+        err = dict(next(x for x in reversed(lines) if "error" in x))
         err["code"] = err.pop("error")
         return err
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
+from rongcuo.domain.engine.common import ACCESS_TRIGGER, NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
 
@@ -47,6 +47,8 @@ class Fold:
         :class:`Event` for each one."""
         if trigger == NOTICE_TRIGGER:
             return apply_notice(case, data)
+        if trigger == ACCESS_TRIGGER and case is not None:
+            return case  # an access record: the case does not change, last_on does not move
         plan = self._plans.get(trigger)
         if plan is None:
             plan = self._plan(trigger)

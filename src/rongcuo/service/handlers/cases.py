@@ -28,6 +28,7 @@ from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
 from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
@@ -108,10 +109,14 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, cmd.trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
+        data, stage = step_data(app, engine.definition, cmd.trigger, cmd.data,
+                                          cmd.reporter, case.id)
         decision = engine.decide(
-            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+            case.state, Command(cmd.trigger, cmd.on, cmd.actor, data), context)
         with app.unit_of_work() as uow:
             uow.append(case.head, decision, idempotency=idem)
+            if stage is not None:
+                uow.after_write(stage)  # the encrypted identity, in the step's transaction
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
                             case.opened_on)
