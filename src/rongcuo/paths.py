@@ -9,6 +9,8 @@ Settings come from the environment (the CLI's ``--db``/``--workflows`` options o
   inside the installed package, or the checkout's own folder for an editable install —
   :func:`shipped`).
 * ``RONGCUO_DATABASE_URL`` — a SQLAlchemy URL; PostgreSQL for several processes.
+* ``RONGCUO_REPORTER_KEY_FILE`` — the key of the reporters' identities (default
+  ``$RONGCUO_HOME/reporter.key``, created 0600 on first use).
 
 What rongcuo creates there is its owner's only, whatever the umask: folders 0700
 (:func:`make_private_dir`), the SQLite database 0600 (:func:`create_private_file`, before
@@ -64,6 +66,13 @@ def imported_calendars_dir() -> Path:
 def calendar_dirs() -> list[Path]:
     """Shipped calendars first, then the operator's imported ones (which may add years)."""
     return [shipped_calendars_dir(), imported_calendars_dir()]
+
+
+def reporter_key_file() -> Path:
+    """The key file of the reporters' identities (AES-256-GCM): ``RONGCUO_REPORTER_KEY_FILE``,
+    default ``$RONGCUO_HOME/reporter.key`` — a file, never a database row."""
+    env = os.environ.get("RONGCUO_REPORTER_KEY_FILE")
+    return Path(env) if env else data_dir() / "reporter.key"
 
 
 def default_database_url() -> str:

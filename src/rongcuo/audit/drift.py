@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rongcuo.service.context import App
 
 NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-decide
+ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity revealed)
 
 
 def _context(ev: LoggedEvent) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
             # later steps follow from a history the new release would not have produced:
             # the first difference is the finding (as verify names the first broken event)
             break
-        if ev.trigger != NOTICE_TRIGGER:
+        if ev.trigger not in (NOTICE_TRIGGER, ACCESS_TRIGGER):
             spec = new.definition.triggers.get(ev.trigger)
             if spec is None:
                 report(ev, "drift.trigger_removed",

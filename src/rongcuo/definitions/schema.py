@@ -55,7 +55,7 @@ _DATA_FIELD = {
     "required": ["type"],
     "additionalProperties": False,
     "properties": {
-        "type": {"enum": ["str", "int", "date", "enum", "list", "bool", "items"]},
+        "type": {"enum": ["str", "int", "date", "enum", "list", "bool", "items", "key"]},
         "required": {"type": "boolean"},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "min": {"type": "integer"},

@@ -41,6 +41,19 @@ class FireStep:
     data: Mapping[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
     expected_version: int | None = None
+    # a reporter's identity (信访举报人): never step data, never an event; kept encrypted
+    # apart and referred to by the step's ``reporter_ref`` (repr=False: never in a log line)
+    reporter: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class RevealReporter:
+    """Read a reporter's identity; the reading is itself recorded as an event of the case."""
+
+    case_ref: str
+    report_id: str
+    actor: str
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from rongcuo.domain import limits
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.matter_key import normalise_key
 from rongcuo.domain.messages import message
 from rongcuo.domain.strict import iso_date, whole_number
 from rongcuo.domain.workflow.model import DataField, DataType, TriggerSpec, WorkflowDefinition
@@ -193,6 +194,18 @@ def _text(f: DataField, raw: Any, ctx: FieldContext) -> str:
         raise ctx.bad(f.name, "应为文字", "must be text")
     _check_length(f, raw.strip(), f.max_length or limits.TEXT_FIELD, ctx)
     return raw.strip()
+
+
+@coercer("key")
+def _key(f: DataField, raw: Any, ctx: FieldContext) -> str:
+    """A normalised comparison key (C16, 贵安新区办法第十二条 "同一工作、同一问题"):
+    :func:`rongcuo.domain.matter_key.normalise_key`."""
+    if not isinstance(raw, str):
+        raise ctx.bad(f.name, "应为文字", "must be text")
+    key = normalise_key(raw)
+    if not key:
+        raise ctx.bad(f.name, "去掉空格和标点后为空", "is empty once spaces and punctuation go")
+    return key
 
 
 @coercer("int")

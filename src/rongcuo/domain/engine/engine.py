@@ -18,7 +18,14 @@ from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Deadline, Decision, Event
 from rongcuo.domain.engine import corrected
 from rongcuo.domain.engine.coerce import coerce
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, NOTICE_TYPES, jsonable
+from rongcuo.domain.engine.common import (
+    ACCESS_TRIGGER,
+    ACCESS_TYPE,
+    NEW,
+    NOTICE_TRIGGER,
+    NOTICE_TYPES,
+    jsonable,
+)
 from rongcuo.domain.engine.fold import Fold
 from rongcuo.domain.engine.machine import compiled_machine, fire
 from rongcuo.domain.engine.projection import Projection
@@ -103,6 +110,8 @@ MSG_CASE_WRONG_VERSION = message(
     "案件属于 {workflow_id} {workflow_version}，不能用 {id} {version} 处理",
     "the case is pinned to {workflow_id} {workflow_version}, not {id} {version}",
 )
+# a policy, not an article of the sources (历城办法第二十二条 requires the feedback only)
+ACCESS_BASIS = "举报人身份保密（政策，非来源条文）"
 
 __all__ = ["Engine"]
 
@@ -303,6 +312,16 @@ class Engine:
     def notice_schedule(self, spec: TimerSpec, due: date) -> list[tuple[str, datetime]]:
         """Every notice of a timer with the instant it falls due (CST), in time order."""
         return self.projection.notice_schedule(spec, due)
+
+    def record_access(self, case: CaseState, on: date, actor: str,
+                      data: Mapping[str, Any]) -> Decision:
+        """Record that confidential data kept outside the events was read (a reporter's
+        identity revealed): an event of its own, on an open or a closed case, that changes
+        nothing of the case.  ``data`` holds references only, never what was read."""
+        self._check_version(case)
+        event = Event(ACCESS_TRIGGER, ACCESS_TYPE, on, actor, ACCESS_BASIS,
+                      {k: jsonable(v) for k, v in data.items()})
+        return Decision(events=(event,), state=case, deadlines=self.projection.deadlines(case))
 
     # ---------------------------------------------------------------- scheduler API
     def record_notice(

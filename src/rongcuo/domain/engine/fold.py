@@ -16,7 +16,7 @@ from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
 from rongcuo.domain.corrections import WITHDRAW
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
+from rongcuo.domain.engine.common import ACCESS_TRIGGER, NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
@@ -81,6 +81,8 @@ class Fold:
             return apply_notice(case, data)
         if trigger == WITHDRAW:
             return apply_withdrawal(case, on)
+        if trigger == ACCESS_TRIGGER and case is not None:
+            return case  # an access record: the case does not change, last_on does not move
         plan = self._plans.get(trigger)
         if plan is None:
             plan = self._plan(trigger)
@@ -169,7 +171,9 @@ def _apply_facts(
     facts = dict(before)
     for op in spec.facts:
         value = op.value
-        if isinstance(value, str) and value.startswith("$"):
+        if isinstance(value, dict):
+            value = record_value(value, on, data)
+        elif isinstance(value, str) and value.startswith("$"):
             key = value[1:]
             if key == "on":
                 value = on.isoformat()
@@ -184,6 +188,25 @@ def _apply_facts(
         else:
             facts[op.fact] = [v for v in facts.get(op.fact, ()) if v != value]
     return facts
+
+
+def record_value(template: Mapping[str, Any], on: date, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A structured record (C4) written into a list fact: each field of ``template`` is a
+    literal, ``$on`` (the step's date) or ``$field`` (the step's data; a field not given is
+    None, so every record of one step has the same keys).  Dates are kept as ISO text and
+    tuples as lists, so the record is the same after a JSON round trip (replay)."""
+    out: dict[str, Any] = {}
+    for k, part in template.items():
+        v: Any = part
+        if isinstance(part, str) and part.startswith("$"):
+            ref = part[1:]
+            v = on.isoformat() if ref == "on" else data.get(ref)
+        if isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
 
 
 def _act_on(

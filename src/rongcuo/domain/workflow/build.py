@@ -243,14 +243,19 @@ def _facts(
             "set" if "set" in f else "add" if "add" in f else "remove"
         )
         value = f["to"] if op == "set" else f["value"]
-        if isinstance(value, str) and (m := _REF.match(value)):
-            ref = m.group(1)
-            if ref != "on" and ref not in data_fields:
-                chk.error(
-                    (*path, "facts", i),
-                    "引用了未声明的数据字段",
-                    f"trigger '{name}': fact refers to undeclared data field '${ref}'",
-                )
+        # a record (C4): a mapping of fields, each a literal or a ``$field`` reference
+        parts = list(value.values()) if isinstance(value, Mapping) else [value]
+        for part in parts:
+            if isinstance(part, str) and (m := _REF.match(part)):
+                ref = m.group(1)
+                if ref != "on" and ref not in data_fields:
+                    chk.error(
+                        (*path, "facts", i),
+                        "引用了未声明的数据字段",
+                        f"trigger '{name}': fact refers to undeclared data field '${ref}'",
+                    )
+        if isinstance(value, Mapping):
+            value = dict(value)
         facts.append(FactOp(op, f[op], value))
     return tuple(facts)
 

@@ -26,7 +26,7 @@ MSG_DEFINITION_TIMER_WITHOUT_DAYS = message(
 if TYPE_CHECKING:
     from rongcuo.domain.periods import PeriodRule
 
-DataType = Literal["str", "int", "date", "enum", "list", "bool", "items"]
+DataType = Literal["str", "int", "date", "enum", "list", "bool", "items", "key"]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
 from rongcuo.service.documents import issue_step_documents
 from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
@@ -125,13 +126,17 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
-        command = Command(trigger, cmd.on, cmd.actor, dict(cmd.data))
+        data, stage = step_data(app, engine.definition, trigger, cmd.data,
+                                cmd.reporter, case.id)
+        command = Command(trigger, cmd.on, cmd.actor, data)
         fired[:] = [trigger]
         decision = engine.decide(case.state, command, context)
         with app.unit_of_work() as uow:
             # the documents the step issues: numbered, rendered, hashed into its event
             decision = issue_step_documents(uow, engine, case, command, decision)
             uow.append(case.head, decision, idempotency=idem)
+            if stage is not None:
+                uow.after_write(stage)  # the encrypted identity, in the step's transaction
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
                             case.opened_on)
