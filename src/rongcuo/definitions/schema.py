@@ -310,7 +310,9 @@ SCHEMA: dict[str, Any] = {
                 },
                 "articles": {
                     "type": "object",
-                    "propertyNames": {"pattern": "^[0-9]+$"},
+                    # C1: "10" is an article, "10-2" its second paragraph (第十条第二款),
+                    # whose items are cited "10-2.1"
+                    "propertyNames": {"pattern": "^[0-9]+(-[0-9]+)?$"},
                     "additionalProperties": {
                         "type": "object",
                         "required": ["title", "article", "items"],

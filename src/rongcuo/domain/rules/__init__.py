@@ -10,6 +10,8 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.repetition` — 重复失误 / 容错一次
 * :mod:`~rongcuo.domain.rules.windows` — 期间
 * :mod:`~rongcuo.domain.rules.facts` — 案件情形 and data
+* :mod:`~rongcuo.domain.rules.conditions` — 条件 (required when, any of: C10)
+* :mod:`~rongcuo.domain.rules.counts` — 人数 (a member count with its own label: C11)
 * :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
 
 Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
@@ -19,6 +21,8 @@ documentation (:func:`rule_table`).
 """
 
 from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module registers its rules
+    conditions,
+    counts,
     determination,
     evaluation,
     facts,
