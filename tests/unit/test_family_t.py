@@ -51,7 +51,7 @@ BYT = Profile("baiyintala", "白音他拉制度", "党委启动", "苏木党委"
               "11.1", "第十三条", "第十六条", "第十八条")
 PU = Profile("pu_tolerance", "蒲县容错制度", "党组启动", "所在单位党组", "11.1", "11-2", "13.1",
              "10.1", "12.1", "第十四条", "第十七条", "第十九条")
-PROFILES = [BYT]
+PROFILES = [BYT, PU]
 
 
 def engine_of(p: Profile) -> Engine:
