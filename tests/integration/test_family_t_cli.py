@@ -10,6 +10,9 @@ working day (Civil Code arts. 201, 203).
 from __future__ import annotations
 
 import json
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +159,36 @@ def test_walk_from_open_to_closed_around_spring_festival_and_qingming(
     shown = w.show(case)
     assert (shown["state"], shown["closed"]) == ("closed", True)
     assert shown["events"][-1]["trigger"] == "close"
+
+
+def test_generic_refuses_to_open_until_configured_then_walks_with_the_adopters_days(
+        db_url: str) -> None:
+    """GEN-15 through the CLI: `case open --workflow generic` is refused (exit 3) naming the
+    parameter, 通用办法第十四条 and how to set it; after `workflows configure generic --set
+    notice_days=5` the walk of BYT-01 runs (5 days from 02-10 → 02-15, 春节 → 02-24).  GEN-17:
+    set to 10 afterwards, the open case keeps 5 and a new case gets 10."""
+    w = Worker(db_url, "generic")
+    w.run("db", "upgrade")
+    res = w.open("2026-02-02", "matter=m", "source=党组启动", ok=False)
+    assert res.exit_code == 3
+    assert "notice_days" in res.stderr and "通用办法第十四条" in res.stderr
+    assert "rongcuo workflows configure generic --set notice_days=N" in res.stderr
+    bad = w.runner.invoke(cli, ["workflows", "configure", "generic", "--set", "notice_days=七"])
+    assert bad.exit_code == 3 and "notice_days" in bad.stderr
+    assert w.runner.invoke(cli, ["workflows", "configure", "generic", "--set",
+                                 "notice_days=5"]).exit_code == 0
+    settings = Path(os.environ["RONGCUO_HOME"]) / "settings" / "generic.yaml"
+    assert stat.S_IMODE(settings.stat().st_mode) == 0o600
+    assert "notice_days: 5" in settings.read_text("utf-8")
+    case = walk(w, "通用办法", "党组启动", "所在单位党组", "11.1", "11-2",
+                ("第十四条", "第十七条", "第十三条"))
+    assert w.show(case)["events"][0]["data"]["parameters"] == {"notice_days": 5}
+    shown = w.runner.invoke(cli, ["workflows", "configure", "generic", "--set", "notice_days=10",
+                                  "--json"])
+    assert json.loads(shown.stdout)["parameters"][0]["value"] == 10
+    assert w.show(case)["events"][0]["data"]["parameters"] == {"notice_days": 5}
+    fresh = w.open("2026-03-02", "matter=m2", "source=党组启动")
+    w.fire(fresh, "start_verification", "2026-03-02", "verified_by=执法局")
+    w.fire(fresh, "determine", "2026-03-02", "outcome=duty_fulfilled", "items=10.1",
+           "decided_by=所在单位党组", *SIX)
+    assert w.deadlines(fresh) == {"notice": ("2026-03-12", "running")}  # 10 days: 03-12 (Thu)

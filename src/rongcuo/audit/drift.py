@@ -29,9 +29,13 @@ NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-d
 def _context(ev: LoggedEvent) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data."""
     seen = ev.data.get("repeated_mistake")
+    context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
-        return {"prior_tolerances": list(seen.get("matches") or [])}
-    return {}
+        context["prior_tolerances"] = list(seen.get("matches") or [])
+    adopted = ev.data.get("parameters")  # C2: the adopter's values the case opened with
+    if isinstance(adopted, dict):
+        context["adopter_parameters"] = dict(adopted)
+    return context
 
 
 def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:

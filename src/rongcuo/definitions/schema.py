@@ -142,7 +142,10 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "value": {},
                     "unit": {"enum": ["calendar", "working"]},
-                    "basis": {"enum": ["law", "borrowed", "policy", "local"]},
+                    # blank_in_source (C2): a number the source leaves blank ("应当于日内告知"),
+                    # value null, supplied by the adopting body (required_from: adopter)
+                    "basis": {"enum": ["law", "borrowed", "policy", "local", "blank_in_source"]},
+                    "required_from": {"const": "adopter"},
                     "article": _ARTICLE,
                     "note": {"type": "string", "minLength": 1},
                 },

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
 from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
@@ -61,6 +62,8 @@ class Fold:
             case = CaseState(self.definition.id, self.definition.version, NEW)
         dest = self.destination(spec, case.state, data.get("to_state"))
         facts = _apply_facts(spec, on, data, case.facts) if spec.facts else dict(case.facts)
+        if spec.opens and isinstance(data.get(ADOPTED), Mapping):
+            facts[ADOPTED] = dict(data[ADOPTED])  # C2: the values the case opened with
         timers = dict(case.timers)
         for t in touched:  # the timers this trigger acts on, in definition order
             cur = timers.get(t.name)

@@ -15,6 +15,7 @@ from typing import Any
 
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Deadline, TimerState
+from rongcuo.domain.engine.adopter import case_days
 from rongcuo.domain.engine.common import DueFor
 from rongcuo.domain.legal_time import end_of_day, start_of_day
 from rongcuo.domain.periods import DueDate, PeriodRule, compute_due
@@ -86,7 +87,7 @@ class Projection:
                 "article": spec.article,
             }
             return due, self.calendar.is_provisional(due), basis
-        days = case.facts.get("timer_days", {}).get(t.name) if spec.days_from_data else None
+        days = case_days(case.facts, spec)
         rule = self._rules.get((t.name, days))
         if rule is None:
             rule = self._rules[(t.name, days)] = spec.rule(days)
@@ -141,10 +142,10 @@ class Projection:
     def deadlines(self, case: CaseState) -> tuple[Deadline, ...]:
         """Every timer of the case projected for storage, with the next notice owed."""
         out = []
-        timer_days = case.facts.get("timer_days") or {}
         memo = self.memo
+        timers = self.definition.timers
         for name, t in case.timers.items():
-            days = timer_days.get(name)
+            days = case_days(case.facts, timers[name])
             hit = memo.get(t)
             if hit is not None and hit[0] == days:
                 out.append(hit[1])
@@ -189,7 +190,7 @@ class Projection:
             # are not in the basis); the calendar is this projection's own
             basis_key=(
                 t.started_on, t.pauses, t.paused_since, t.extensions, t.due_override,
-                (case.facts.get("timer_days") or {}).get(name) if spec.days_from_data else None,
+                case_days(case.facts, spec),
                 provisional,
             ),
         )

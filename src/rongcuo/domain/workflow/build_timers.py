@@ -50,8 +50,13 @@ def build_timers(
 def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
     period = t["period"]
     days, days_from_data = _period_days(tm, period)
+    raw_days = period.get("days")
+    ref = raw_days.get("param") if isinstance(raw_days, dict) else None
+    adopter = tm.params.get(ref) if ref else None
+    days_from_param = ref if adopter is not None and adopter.adopter else None
     due_from_data = (period.get("due") or {}).get("data")
-    if days is None and days_from_data is None and due_from_data is None:
+    if days is None and days_from_data is None and due_from_data is None \
+            and days_from_param is None:
         tm.error(
             ("period",),
             "期限天数留空：来源未写明的期限须在 parameters 中明确声明（数值与说明），不得臆造",
@@ -102,6 +107,7 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
         reminders=reminders,
         escalation=rungs,
         on_expiry=on_expiry,
+        days_from_param=days_from_param,
     )
 
 
@@ -128,6 +134,11 @@ def _param_days(tm: _Timer, ref: str, unit: str) -> int | None:
     p = tm.params.get(ref)
     if p is None:
         tm.error(("period", "days"), "未知参数", f"timer '{tm.name}': unknown parameter '{ref}'")
+        return None
+    if p.adopter:  # C2: its value is the case's, recorded when the case opened
+        if p.unit and p.unit != unit:
+            tm.error(("period",), "参数单位与期限单位不一致",
+                     f"timer '{tm.name}': parameter unit '{p.unit}' differs from the period unit")
         return None
     if not isinstance(p.value, int) or isinstance(p.value, bool):
         tm.error(

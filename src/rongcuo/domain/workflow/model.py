@@ -30,6 +30,13 @@ class Parameter:
     note: str
     article: str | None = None
     unit: str | None = None
+    required_from: str | None = None
+
+    @property
+    def adopter(self) -> bool:
+        """C2: a number the source leaves blank, which the adopting body must supply before
+        a case is opened (``basis: blank_in_source``, ``required_from: adopter``)."""
+        return self.basis == "blank_in_source" and self.required_from == "adopter"
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,8 @@ class TimerSpec:
     reminders: tuple[int, ...]  # working days before due (policy)
     escalation: tuple[Rung, ...]  # policy
     on_expiry: str | None  # a trigger fired on expiry; None: escalate only
+    # C2: the length is an adopter parameter, its value per case (recorded when it opened)
+    days_from_param: str | None = None
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""
@@ -229,6 +238,11 @@ class WorkflowDefinition:
     @property
     def open_trigger(self) -> TriggerSpec:
         return next(t for t in self.triggers.values() if t.opens)
+
+    @property
+    def adopter_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters the adopting body must set before a case opens (C2)."""
+        return tuple(p for p in self.parameters.values() if p.adopter)
 
     @property
     def final_states(self) -> tuple[str, ...]:
