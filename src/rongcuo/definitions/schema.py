@@ -59,6 +59,8 @@ _DATA_FIELD = {
         "required": {"type": "boolean"},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "min": {"type": "integer"},
+        # C19: a date of something that happened before the previous step (≤ the step's date)
+        "historic": {"type": "boolean"},
         "label_zh": {"type": "string"},
         "label_en": {"type": "string"},
     },
@@ -230,7 +232,9 @@ SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["by", "resume_by", "article"],
                         "additionalProperties": False,
-                        "properties": {"by": _NAME, "resume_by": _NAME, "article": _ARTICLE},
+                        "properties": {"by": _NAME, "resume_by": _NAME, "article": _ARTICLE,
+                                       # the pause step's date field of when it began (C19)
+                                       "from": _NAME},
                     },
                     "extension": {
                         "type": "object",

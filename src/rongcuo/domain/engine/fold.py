@@ -165,7 +165,8 @@ def _act_on(
     if trigger == t.on_expiry:
         return close_timer(cur, on, "overdue")
     if trigger == t.pause_by:
-        return cur.evolve(paused_since=on, status="paused")
+        began = data.get(t.pause_from) if t.pause_from else None
+        return cur.evolve(paused_since=as_date(began) if began else on, status="paused")
     if trigger == t.resume_by and cur.paused_since is not None:
         pauses = cur.pauses
         if on > cur.paused_since:

@@ -147,10 +147,14 @@ def _data_fields(path: Path, t: Mapping[str, Any], chk: Checker) -> dict[str, Da
             tuple(f.get("values", ())),
             f.get("min"),
             f.get("label_zh", ""),
+            bool(f.get("historic")),
         )
         for k, f in (t.get("data") or {}).items()
     }
     for k, f in fields.items():
+        if f.historic and f.type != "date":
+            chk.error((*path, "data", k), "historic 只适用于日期字段",
+                      f"'{k}': 'historic' applies to date fields only")
         if f.type == "enum" and not f.values:
             chk.error((*path, "data", k), "枚举字段缺少取值", f"enum field '{k}' lists no values")
     return fields

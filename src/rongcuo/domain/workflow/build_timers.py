@@ -80,6 +80,7 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
     if pause:
         tm.trigger(pause["by"], "pause", "by")
         tm.trigger(pause["resume_by"], "pause", "resume_by")
+        _check_pause_from(tm, pause)
     reminders, rungs = _reminders(tm, t.get("reminders")), _escalation(tm, t.get("escalation"))
     kind = t.get("kind", "deadline")
     if kind == "window" and (reminders or rungs):
@@ -108,7 +109,20 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
         escalation=rungs,
         on_expiry=on_expiry,
         days_from_param=days_from_param,
+        pause_from=pause.get("from") if pause else None,
     )
+
+
+def _check_pause_from(tm: _Timer, pause: Mapping[str, Any]) -> None:
+    """The pause step declares the date field that says when the pause began, as a date."""
+    key = pause.get("from")
+    spec = tm.triggers.get(pause["by"])
+    if key is None or spec is None:
+        return
+    field = spec.data.get(key)
+    if field is None or field.type != "date":
+        tm.error(("pause", "from"), "中止起始日字段须为中止操作声明的日期字段",
+                 f"timer '{tm.name}': pause 'from' must name a date field of '{pause['by']}'")
 
 
 def _period_days(tm: _Timer, period: Mapping[str, Any]) -> tuple[int | None, str | None]:

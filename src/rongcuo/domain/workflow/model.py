@@ -56,6 +56,7 @@ class DataField:
     values: tuple[str, ...] = ()
     min: int | None = None
     label_zh: str = ""
+    historic: bool = False  # C19: any date up to the step's own (before the previous step too)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ class TimerSpec:
     on_expiry: str | None  # a trigger fired on expiry; None: escalate only
     # C2: the length is an adopter parameter, its value per case (recorded when it opened)
     days_from_param: str | None = None
+    # the pause step's date field saying when the pause began (an appraisal commissioned
+    # before the step was recorded, even before the period started); None: the step's date
+    pause_from: str | None = None
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""
