@@ -104,6 +104,7 @@ def bootstrap(
         database_url=url,
         load_calendar=_load_calendar,
         load_definitions=_load_definitions,
+        load_settings=_load_settings,
         _calendar=calendar,
         _definitions=definitions,
     )
@@ -167,6 +168,12 @@ def _load_calendar() -> Any:
 
     dirs = calendar_dirs()
     return _cached(("calendar", *dirs), dirs, load_calendar)
+
+
+def _load_settings(workflow_id: str) -> Any:
+    from rongcuo.definitions.adopter import read_settings
+
+    return read_settings(workflow_id)
 
 
 def _load_definitions() -> Any:

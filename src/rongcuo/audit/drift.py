@@ -30,9 +30,13 @@ ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity re
 def _context(ev: LoggedEvent) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data."""
     seen = ev.data.get("repeated_mistake")
+    context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
-        return {"prior_tolerances": list(seen.get("matches") or [])}
-    return {}
+        context["prior_tolerances"] = list(seen.get("matches") or [])
+    adopted = ev.data.get("parameters")  # C2: the adopter's values the case opened with
+    if isinstance(adopted, dict):
+        context["adopter_parameters"] = dict(adopted)
+    return context
 
 
 def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:

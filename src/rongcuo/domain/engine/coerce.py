@@ -234,7 +234,17 @@ def _date(f: DataField, raw: Any, ctx: FieldContext) -> date:
         ) from None
     # A field named *_on records when something already happened: it lies between the
     # previous step and this step's own date.  Any other date (a due date) is not past.
-    if key.endswith("_on"):
+    # A historic field (C19) records something that may have happened before the previous
+    # step too (an appraisal commissioned during the preliminary check): only not after this
+    # step's date.
+    if f.historic:
+        if d > on:
+            raise ctx.bad(
+                key,
+                f"{d.isoformat()} 晚于本步骤日期 {on.isoformat()}",
+                f"{d.isoformat()} is after this step's date {on.isoformat()}",
+            )
+    elif key.endswith("_on"):
         if d > on:
             raise ctx.bad(
                 key,

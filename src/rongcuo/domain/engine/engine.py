@@ -17,6 +17,8 @@ from rongcuo.domain import corrections as cx
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Deadline, Decision, Event
 from rongcuo.domain.engine import corrected
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
+from rongcuo.domain.engine.adopter import adopter_values
 from rongcuo.domain.engine.coerce import coerce
 from rongcuo.domain.engine.common import (
     ACCESS_TRIGGER,
@@ -160,7 +162,8 @@ class Engine:
                 replace=span.replace('至', 'to'),
                 article=d.in_force_article,
             )
-        return self._run(None, NEW, self._opener, command, context or {}, ())
+        used = adopter_values(d, context or {}) if d.adopter_parameters else None
+        return self._run(None, NEW, self._opener, command, context or {}, (), used)
 
     def decide(
         self, case: CaseState, command: Command, context: Mapping[str, Any] | None = None
@@ -217,6 +220,7 @@ class Engine:
         command: Command,
         context: Mapping[str, Any],
         allowed: tuple[str, ...],
+        parameters: Mapping[str, Any] | None = None,
     ) -> Decision:
         data = coerce(self.definition, case, spec, command)
         dest, seen = fire(
@@ -229,6 +233,8 @@ class Engine:
         event_data["to_state"] = dest  # the route taken; the fold follows it
         if spec.opens:
             event_data["workflow"] = {"id": self.definition.id, "version": self.definition.version}
+            if parameters:  # C2: the adopter's values this case opened with
+                event_data[ADOPTED] = dict(parameters)
         event = Event(
             trigger=spec.name,
             type=spec.event,

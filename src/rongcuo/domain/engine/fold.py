@@ -16,6 +16,7 @@ from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
 from rongcuo.domain.corrections import WITHDRAW
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
 from rongcuo.domain.engine.common import ACCESS_TRIGGER, NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
@@ -96,6 +97,8 @@ class Fold:
             case = CaseState(self.definition.id, self.definition.version, NEW)
         dest = self.destination(spec, case.state, data.get("to_state"))
         facts = _apply_facts(spec, on, data, case.facts) if spec.facts else dict(case.facts)
+        if spec.opens and isinstance(data.get(ADOPTED), Mapping):
+            facts[ADOPTED] = dict(data[ADOPTED])  # C2: the values the case opened with
         timers = dict(case.timers)
         for t in touched:  # the timers this trigger acts on, in definition order
             cur = timers.get(t.name)
@@ -220,7 +223,8 @@ def _act_on(
     if trigger == t.on_expiry:
         return close_timer(cur, on, "overdue")
     if trigger == t.pause_by:
-        return cur.evolve(paused_since=on, status="paused")
+        began = data.get(t.pause_from) if t.pause_from else None
+        return cur.evolve(paused_since=as_date(began) if began else on, status="paused")
     if trigger == t.resume_by and cur.paused_since is not None:
         pauses = cur.pauses
         if on > cur.paused_since:

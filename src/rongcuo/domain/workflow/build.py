@@ -86,11 +86,14 @@ def _date(value: Any) -> date | None:
 
 def _parameters(doc: Mapping[str, Any], chk: Checker) -> dict[str, Parameter]:
     params = {
-        name: Parameter(name, p["value"], p["basis"], p["note"], p.get("article"), p.get("unit"))
+        name: Parameter(name, p["value"], p["basis"], p["note"], p.get("article"), p.get("unit"),
+                        p.get("required_from"))
         for name, p in (doc.get("parameters") or {}).items()
     }
     for name, p in params.items():
-        if p.value is None or p.value == "" or p.value == []:
+        if p.basis == "blank_in_source" or p.required_from is not None:
+            _check_adopter(name, p, chk)
+        elif p.value is None or p.value == "" or p.value == []:
             chk.error(
                 ("parameters", name, "value"),
                 "参数没有取值：来源留空的期限必须明确给出数值并说明",
@@ -98,6 +101,22 @@ def _parameters(doc: Mapping[str, Any], chk: Checker) -> dict[str, Parameter]:
                 "given explicitly, with a note",
             )
     return params
+
+
+def _check_adopter(name: str, p: Parameter, chk: Checker) -> None:
+    """C2: a blank in the source stays blank here (value null), is supplied by the adopting
+    body, and cites the article that leaves it blank — never a shipped default."""
+    where = ("parameters", name)
+    if not p.adopter:
+        chk.error(where, "来源留空的参数须写明 basis: blank_in_source 与 required_from: adopter",
+                  f"parameter '{name}': a blank in the source needs both "
+                  "'basis: blank_in_source' and 'required_from: adopter'")
+    if p.value is not None:
+        chk.error((*where, "value"), "来源留空的参数不得给出默认值（value 须为 null）",
+                  f"parameter '{name}' is blank in the source: ship no default (value: null)")
+    if not p.article:
+        chk.error(where, "来源留空的参数须注明留空的条文", f"parameter '{name}': cite the article "
+                  "that leaves it blank")
 
 
 def _trigger(
@@ -134,10 +153,14 @@ def _data_fields(path: Path, t: Mapping[str, Any], chk: Checker) -> dict[str, Da
             f.get("max_length"),
             tuple((str(c), str(lab)) for c, lab in (f.get("labels") or {}).items()),
             f.get("label_en", ""),
+            bool(f.get("historic")),
         )
         for k, f in (t.get("data") or {}).items()
     }
     for k, f in fields.items():
+        if f.historic and f.type != "date":
+            chk.error((*path, "data", k), "historic 只适用于日期字段",
+                      f"'{k}': 'historic' applies to date fields only")
         if f.type == "enum" and not f.values:
             chk.error((*path, "data", k), "枚举字段缺少取值", f"enum field '{k}' lists no values")
         _check_value_labels(path, k, f, chk)

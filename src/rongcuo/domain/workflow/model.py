@@ -37,6 +37,13 @@ class Parameter:
     note: str
     article: str | None = None
     unit: str | None = None
+    required_from: str | None = None
+
+    @property
+    def adopter(self) -> bool:
+        """C2: a number the source leaves blank, which the adopting body must supply before
+        a case is opened (``basis: blank_in_source``, ``required_from: adopter``)."""
+        return self.basis == "blank_in_source" and self.required_from == "adopter"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class DataField:
         if given in self.values:
             return given
         return next((c for c, lab in self.value_labels if lab == given), None)
+    historic: bool = False  # C19: any date up to the step's own (before the previous step too)
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,11 @@ class TimerSpec:
             return True
         fact, values = self.start_unless
         return facts.get(fact) not in values
+    # C2: the length is an adopter parameter, its value per case (recorded when it opened)
+    days_from_param: str | None = None
+    # the pause step's date field saying when the pause began (an appraisal commissioned
+    # before the step was recorded, even before the period started); None: the step's date
+    pause_from: str | None = None
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""
@@ -261,6 +274,11 @@ class WorkflowDefinition:
     @property
     def open_trigger(self) -> TriggerSpec:
         return next(t for t in self.triggers.values() if t.opens)
+
+    @property
+    def adopter_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters the adopting body must set before a case opens (C2)."""
+        return tuple(p for p in self.parameters.values() if p.adopter)
 
     @property
     def final_states(self) -> tuple[str, ...]:

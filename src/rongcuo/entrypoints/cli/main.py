@@ -45,6 +45,10 @@ FIELD_OPTIONS = {"subject": "--subject", "agency": "--agency", "actor": "--by",
 
 
 def _with_option(text: str, err: RongcuoError, lang: str) -> str:
+    if err.code == "definition.parameter_unset":  # C2: how the adopting body sets it
+        how = (f"rongcuo workflows configure {err.details.get('workflow')} "
+               f"--set {err.details.get('parameter')}=N")
+        return f"{text}（设定方法：{how}）" if lang == "zh" else f"{text} (set it with: {how})"
     option = FIELD_OPTIONS.get(str(err.details.get("field", "")))
     if option is None:
         return text

@@ -1,7 +1,8 @@
 """`rongcuo workflows` — the procedure definitions (``workflows/**/*.yaml``).
 
 Sub-commands: ``validate [PATH...]``, ``list [--json]``, ``show ID``, ``graph ID --format
-mermaid`` and ``schema``.  Invalid files are reported one problem per line as
+mermaid``, ``configure ID [--set NAME=N]`` (a parameter the source leaves blank, C2) and
+``schema``.  Invalid files are reported one problem per line as
 ``FILE:LINE: problem`` and exit with code 3.
 """
 
@@ -15,6 +16,7 @@ import click
 
 from rongcuo import paths
 from rongcuo.definitions import definition_files, load_definitions, validate_files
+from rongcuo.definitions.adopter import read_settings, settings_path, write_setting
 from rongcuo.definitions.schema import SCHEMA
 from rongcuo.domain.workflow.diagram import mermaid
 from rongcuo.domain.workflow.model import WorkflowDefinition
@@ -74,7 +76,8 @@ def _show(d: WorkflowDefinition) -> dict[str, Any]:
         **d.summary(),
         "source": dict(d.source),
         "parameters": {
-            n: {"value": p.value, "basis": p.basis, "note": p.note, "article": p.article}
+            n: {"value": p.value, "basis": p.basis, "note": p.note, "article": p.article,
+                **({"required_from": p.required_from} if p.required_from else {})}
             for n, p in d.parameters.items()
         },
         "states": {
@@ -99,7 +102,9 @@ def _show(d: WorkflowDefinition) -> dict[str, Any]:
                 "label_zh": t.label_zh,
                 "article": t.article,
                 "unit": t.unit,
-                "days": t.days if t.days is not None else f"data:{t.days_from_data}",
+                "days": t.days if t.days is not None
+                else f"param:{t.days_from_param}" if t.days_from_param
+                else f"data:{t.days_from_data}",
                 "start": list(t.start_on),
                 "stop": list(t.stop),
                 "on_expiry": t.on_expiry or "escalate",
@@ -188,7 +193,8 @@ def show_cmd(workflow_id: str, version: str | None, trigger: str | None, as_json
         click.echo(f"  {n:<22} {arrow:<40} {t['label_zh']}  [{t['article']}]")
     click.echo("\n期限 / timers:")
     for n, t in d.timers.items():
-        days = t.days if t.days is not None else f"<{t.days_from_data or t.due_from_data}>"
+        days = t.days if t.days is not None else (
+            f"<{t.days_from_param or t.days_from_data or t.due_from_data}>")
         unit = "工作日" if t.unit == "working" else "日"
         click.echo(f"  {n:<18} {days}{unit}  {t.label_zh}  [{t.article}]")
 
@@ -202,6 +208,40 @@ def graph_cmd(workflow_id: str, fmt: str, version: str | None, directory: Path |
     """Draw the state diagram (Mermaid)."""
     d = load_definitions(directory).get(workflow_id, version)
     click.echo(mermaid(d), nl=False)
+
+
+@command.command("configure")
+@click.argument("workflow_id")
+@click.option("--set", "sets", multiple=True, metavar="NAME=N",
+              help="Set a parameter the source leaves blank (e.g. notice_days=10).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@_DIR_OPTION
+def configure_cmd(workflow_id: str, sets: tuple[str, ...], as_json: bool,
+                  directory: Path | None) -> None:
+    """Set (or, with no --set, show) the adopting body's values of the parameters a
+    procedure's source leaves blank, e.g. the generic procedure's notice days (通用办法第十四条
+    "应当于日内告知").  Stored in $RONGCUO_HOME/settings/ID.yaml; each case records the value it
+    opened with, so a later change never alters an open case."""
+    d = load_definitions(directory).get(workflow_id)
+    for s in sets:
+        name, sep, value = s.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{s}': write NAME=N", param_hint="--set")
+        write_setting(d, name.strip(), value)
+    current = read_settings(d.id)
+    rows = [{"parameter": p.name, "value": current.get(p.name), "article": p.article,
+             "note": p.note} for p in d.adopter_parameters]
+    if as_json:
+        click.echo(json.dumps({"workflow": d.id, "file": str(settings_path(d.id)),
+                               "parameters": rows}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"{d.id}: 没有须由采用单位设定的参数 / nothing for the adopting body to set")
+    for r in rows:
+        shown = "未设定 / not set" if r["value"] is None else str(r["value"])
+        click.echo(f"{d.id} {r['parameter']} = {shown}  [{r['article']}]")
+    if sets:
+        click.echo(f"已保存 / saved: {settings_path(d.id)}")
 
 
 @command.command("schema")

@@ -24,6 +24,7 @@ from rongcuo import logging as rlog
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command, Decision
+from rongcuo.domain.engine.adopter import CONTEXT_KEY as ADOPTER_CONTEXT
 from rongcuo.domain.engine.vocabulary import trigger_named
 from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.messages import message
@@ -84,6 +85,8 @@ def open_case(app: App, cmd: OpenCase) -> CommitResult:
     definition = engine.definition
     command = Command(definition.open_trigger.name, cmd.on, cmd.actor, data)
     context = gather_context(app, definition, command.trigger, facts=data, case_id=None)
+    if definition.adopter_parameters:  # C2: the values the adopting body set
+        context[ADOPTER_CONTEXT] = dict(app.adopter_settings(cmd.workflow_id))
     decision = engine.open(command, context)
     with app.unit_of_work() as uow:
         uow.open_case(subject=cmd.subject, agency=cmd.agency, opened_on=cmd.on,
