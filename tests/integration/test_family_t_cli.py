@@ -84,6 +84,9 @@ FAMILY = {
     "pu_tolerance": ("蒲县容错制度", "党组启动", "所在单位党组", "11.1", "11-2",
                      ("第十四条", "第十七条", "第十三条")),
 }
+# the generic procedure (opened only once its adopter sets the notice period)
+GENERIC = ("通用办法", "党组启动", "所在单位党组", "11.1", "11-2",
+           ("第十四条", "第十七条", "第十三条"))
 
 
 def walk(w: Worker, short: str, started: str, decider: str, situation: str, cond: str,
@@ -180,8 +183,7 @@ def test_generic_refuses_to_open_until_configured_then_walks_with_the_adopters_d
     settings = Path(os.environ["RONGCUO_HOME"]) / "settings" / "generic.yaml"
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
     assert "notice_days: 5" in settings.read_text("utf-8")
-    case = walk(w, "通用办法", "党组启动", "所在单位党组", "11.1", "11-2",
-                ("第十四条", "第十七条", "第十三条"))
+    case = walk(w, *GENERIC)
     assert w.show(case)["events"][0]["data"]["parameters"] == {"notice_days": 5}
     shown = w.runner.invoke(cli, ["workflows", "configure", "generic", "--set", "notice_days=10",
                                   "--json"])
@@ -192,3 +194,52 @@ def test_generic_refuses_to_open_until_configured_then_walks_with_the_adopters_d
     w.fire(fresh, "determine", "2026-03-02", "outcome=duty_fulfilled", "items=10.1",
            "decided_by=所在单位党组", *SIX)
     assert w.deadlines(fresh) == {"notice": ("2026-03-12", "running")}  # 10 days: 03-12 (Thu)
+
+
+REPORT_ARTICLE = {"baiyintala": "第十八条", "pu_tolerance": "第十九条", "generic": "第十九条"}
+
+
+@pytest.mark.parametrize("workflow", ["baiyintala", "pu_tolerance", "generic"])
+def test_the_other_refusals_of_the_table_through_the_cli(db_url: str, workflow: str) -> None:
+    """The refusals the first walk does not meet, each with its article (BYT-04, 05, 07, 08,
+    10): a no-situation finding for a tolerant outcome (any_of), a situation cited for
+    duty_fulfilled, feedback of 容错免责 on a lighter case, an extension after the correction
+    period ended (2026-03-02 + 10 = 03-12 (Thu); refused on 03-13), closing a lighter case
+    before its publication decision, publishing a not_tolerated one."""
+    short, started, decider, situation, _, (det, corr, excl) = {**FAMILY,
+                                                                 "generic": GENERIC}[workflow]
+    w = Worker(db_url, workflow)
+    w.run("db", "upgrade")
+    if workflow == "generic":
+        w.runner.invoke(cli, ["workflows", "configure", "generic", "--set", "notice_days=7"])
+    case = w.open("2026-03-02", "matter=m", f"source={started}")
+    w.fire(case, "start_verification", "2026-03-02", "verified_by=执法队")
+    decided = (f"decided_by={decider}", *SIX)
+    err = w.refusal(case, "determine", "2026-03-02", "outcome=lighter", "no_situation=均不符合",
+                    *decided)
+    assert (err["error"], err["article"]) == ("guard.any_of", short + excl)
+    err = w.refusal(case, "determine", "2026-03-02", "outcome=duty_fulfilled",
+                    f"items={situation}", *decided)
+    assert err["error"] == "guard.items_match_outcome" and err["article"].startswith(short)
+    w.fire(case, "determine", "2026-03-02", "outcome=lighter", f"items={situation}", *decided)
+    err = w.refusal(case, "feedback_reporter", "2026-03-03", "report_ref=R1", "finding=容错免责")
+    assert (err["error"], err["article"]) == ("guard.fact_required_when",
+                                              short + REPORT_ARTICLE[workflow])
+    w.fire(case, "order_correction", "2026-03-02", "reasons=r", "correction_items=i",
+           "requirements=q", "days=10")
+    assert w.deadlines(case)["correction"] == ("2026-03-12", "running")
+    err = w.refusal(case, "extend_correction", "2026-03-13", "days=5", "approved_by=队长",
+                    "reason=x")
+    assert (err["error"], err["article"]) == ("timer.already_ended", short + corr)
+    w.fire(case, "complete_correction", "2026-03-13", "completion=已整改")
+    w.fire(case, "notify", "2026-03-13", "party_notified_on=2026-03-13", "no_related_unit=无")
+    err = w.refusal(case, "close", "2026-03-13")
+    assert (err["error"], err["article"]) == ("guard.fact_required_when", short + det)
+    w.fire(case, "waive_publication", "2026-03-13", "reason=涉及个人隐私")
+    w.fire(case, "close", "2026-03-13")
+    nt = w.open("2026-03-02", "matter=m2", f"source={started}")
+    w.fire(nt, "start_verification", "2026-03-02", "verified_by=执法队")
+    w.fire(nt, "determine", "2026-03-02", "outcome=not_tolerated", "no_situation=均不符合",
+           *decided)
+    err = w.refusal(nt, "publish", "2026-03-03", "scope=内部")
+    assert (err["error"], err["article"]) == ("guard.outcome", short + det)

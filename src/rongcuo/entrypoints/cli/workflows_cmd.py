@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from rongcuo import logging as rlog
 from rongcuo import paths
 from rongcuo.definitions import definition_files, load_definitions, validate_files
 from rongcuo.definitions.adopter import read_settings, settings_path, write_setting
@@ -227,7 +228,9 @@ def configure_cmd(workflow_id: str, sets: tuple[str, ...], as_json: bool,
         name, sep, value = s.partition("=")
         if not sep:
             raise click.BadParameter(f"'{s}': write NAME=N", param_hint="--set")
-        write_setting(d, name.strip(), value)
+        used, where = write_setting(d, name.strip(), value)
+        rlog.get_logger("rongcuo.cli").info("workflows.configured", workflow=d.id,
+                                            parameter=name.strip(), value=used, file=str(where))
     current = read_settings(d.id)
     rows = [{"parameter": p.name, "value": current.get(p.name), "article": p.article,
              "note": p.note} for p in d.adopter_parameters]
