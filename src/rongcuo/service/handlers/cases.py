@@ -108,10 +108,13 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, cmd.trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
+        # what the deadline rows hold (the loaded state projected): only what moved is
+        # written (issue 16); the unchanged timers' projections are memoised for decide
+        previous = engine.deadlines(case.state)
         decision = engine.decide(
             case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
         with app.unit_of_work() as uow:
-            uow.append(case.head, decision, idempotency=idem)
+            uow.append(case.head, decision, previous=previous, idempotency=idem)
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
                             case.opened_on)
