@@ -36,6 +36,13 @@ from rongcuo.bench.spiff import BenchUnavailable, SpiffWalker
 from rongcuo.bench.stateless import CONTEXT, StatelessWalker
 from rongcuo.bench.walk import licheng_walk
 from rongcuo.domain.engine import Engine
+from rongcuo.domain.messages import message
+
+MSG_BENCH_NO_MODEL = message(
+    "bench.no_model",
+    "找不到 BPMN 模型 benchmarks/licheng.bpmn（已查找 {here}）；请用 --model PATH 指定",
+    "no BPMN model benchmarks/licheng.bpmn (looked at {here}); give it with --model PATH",
+)
 
 CONTRACT_KEYS = ("engine_us", "stateless_us", "spiff_stateless_us", "bare_transitions_us")
 """The figures ``--json`` prints (with ``rounds`` and ``load``): a contract."""
@@ -65,10 +72,9 @@ def default_model() -> Path:
     for path in (here, Path.cwd() / "benchmarks" / "licheng.bpmn"):
         if path.is_file():
             return path
-    raise BenchUnavailable(
-        f"找不到 BPMN 模型 benchmarks/licheng.bpmn（已查找 {here}）；请用 --model PATH 指定",
-        f"no BPMN model benchmarks/licheng.bpmn (looked at {here}); give it with --model PATH",
-        code="bench.no_model",
+    raise BenchUnavailable.of(
+        MSG_BENCH_NO_MODEL,
+        here=here,
     )
 
 

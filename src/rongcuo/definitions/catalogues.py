@@ -17,8 +17,21 @@ import yaml
 from rongcuo import paths
 from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.scoring import Sheet, build_sheet
 from rongcuo.domain.workflow.problems import Checker, Problem
+
+MSG_CATALOGUE_INVALID = message(
+    "catalogue.invalid",
+    "评查标准无效：\n{listing}",
+    "invalid evaluation catalogue:\n{listing}",
+)
+
+MSG_CATALOGUE_DUPLICATE = message(
+    "catalogue.duplicate",
+    "评查标准编号 {id} 重复：{path}",
+    "catalogue id {id} is used twice: {path}",
+)
 
 CATALOGUE_FOLDER = "catalogues"
 
@@ -47,10 +60,9 @@ def parse_catalogue(text: str, filename: str) -> Sheet:
     sheet, problems = check_catalogue(text, filename)
     if sheet is None:
         listing = "\n".join(str(p) for p in problems)
-        raise DefinitionError(
-            f"评查标准无效：\n{listing}",
-            f"invalid evaluation catalogue:\n{listing}",
-            code="catalogue.invalid",
+        raise DefinitionError.of(
+            MSG_CATALOGUE_INVALID,
+            listing=listing,
             details={"problems": [p.__dict__ for p in problems]},
         )
     return sheet
@@ -68,10 +80,10 @@ def load_catalogues(root: Path | None = None) -> dict[str, Sheet]:
     for path in catalogue_files(root):
         sheet = parse_catalogue(path.read_text(encoding="utf-8"), str(path))
         if sheet.id in out:
-            raise DefinitionError(
-                f"评查标准编号 {sheet.id} 重复：{path}",
-                f"catalogue id {sheet.id} is used twice: {path}",
-                code="catalogue.duplicate",
+            raise DefinitionError.of(
+                MSG_CATALOGUE_DUPLICATE,
+                id=sheet.id,
+                path=path,
             )
         out[sheet.id] = sheet
     return out

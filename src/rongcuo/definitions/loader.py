@@ -17,9 +17,16 @@ from typing import Any
 from rongcuo import paths
 from rongcuo.definitions.cache import DefinitionCache
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import WorkflowDefinition
 from rongcuo.domain.workflow.problems import NO_LINES, Checker, Locator, Problem
 from rongcuo.domain.workflow.registry import DefinitionRegistry
+
+MSG_DEFINITION_INVALID = message(
+    "definition.invalid",
+    "工作流定义无效：\n{listing}",
+    "invalid workflow definition:\n{listing}",
+)
 
 NOT_DEFINITIONS = frozenset({"archive", "calendars", "schema", "templates"})
 
@@ -66,10 +73,9 @@ def parse_definition(text: str, filename: str) -> WorkflowDefinition:
     definition, problems = check_definition(text, filename)
     if definition is None:
         listing = "\n".join(str(p) for p in problems)
-        raise DefinitionError(
-            f"工作流定义无效：\n{listing}",
-            f"invalid workflow definition:\n{listing}",
-            code="definition.invalid",
+        raise DefinitionError.of(
+            MSG_DEFINITION_INVALID,
+            listing=listing,
             details={"problems": [p.__dict__ for p in problems]},
         )
     return definition

@@ -16,8 +16,21 @@ import yaml
 from rongcuo import paths
 from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.risk import Term, Vocabulary
 from rongcuo.domain.workflow.problems import Checker, Problem
+
+MSG_VOCABULARY_INVALID = message(
+    "vocabulary.invalid",
+    "分类文件无效：\n{listing}",
+    "invalid vocabulary:\n{listing}",
+)
+
+MSG_VOCABULARY_DUPLICATE = message(
+    "vocabulary.duplicate",
+    "工作流 {w} 同时属于分类 {id} 和 {id2}",
+    "workflow {w} is covered by two vocabularies: {id} and {id2}",
+)
 
 FOLDER = "vocabulary"
 
@@ -74,13 +87,17 @@ def load_vocabularies(root: Path | None = None) -> dict[str, Vocabulary]:
         vocab, problems = check_vocabulary(path.read_text(encoding="utf-8"), str(path))
         if vocab is None:
             listing = "\n".join(str(p) for p in problems)
-            raise DefinitionError(f"分类文件无效：\n{listing}", f"invalid vocabulary:\n{listing}",
-                                  code="vocabulary.invalid")
+            raise DefinitionError.of(
+                MSG_VOCABULARY_INVALID,
+                listing=listing,
+            )
         for w in vocab.workflows:
             if w in out:
-                raise DefinitionError(
-                    f"工作流 {w} 同时属于分类 {out[w].id} 和 {vocab.id}",
-                    f"workflow {w} is covered by two vocabularies: {out[w].id} and {vocab.id}",
-                    code="vocabulary.duplicate")
+                raise DefinitionError.of(
+                    MSG_VOCABULARY_DUPLICATE,
+                    w=w,
+                    id=out[w].id,
+                    id2=vocab.id,
+                )
             out[w] = vocab
     return out

@@ -20,6 +20,13 @@ from typing import Any, Literal
 
 from rongcuo.documents.errors import DocumentError
 from rongcuo.documents.numbering import check_pattern
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_UNKNOWN_KIND = message(
+    "document.unknown_kind",
+    "流程 {workflow} 没有文书“{name}”（已有：{known}）",
+    "workflow {workflow} has no document kind {name!r} (known: {known})",
+)
 
 FORMAT = "rongcuo.documents/1"
 OVERRIDABLE = frozenset({"title", "number", "counter"})
@@ -72,10 +79,11 @@ class Catalogue:
         spec = self.kinds.get(name)
         if spec is None:
             known = "、".join(self.kinds) or "—"
-            raise DocumentError(
-                f"流程 {self.workflow} 没有文书“{name}”（已有：{known}）",
-                f"workflow {self.workflow} has no document kind {name!r} (known: {known})",
-                code="document.unknown_kind",
+            raise DocumentError.of(
+                MSG_DOCUMENT_UNKNOWN_KIND,
+                workflow=self.workflow,
+                name=name,
+                known=known,
                 allowed=tuple(self.kinds),
             )
         return spec

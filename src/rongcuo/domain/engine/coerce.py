@@ -17,8 +17,27 @@ from typing import Any, TypeVar
 
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.strict import iso_date, whole_number
 from rongcuo.domain.workflow.model import DataField, DataType, TriggerSpec, WorkflowDefinition
+
+MSG_INPUT_INVALID_FIELD = message(
+    "input.invalid_field",
+    "“{trigger}”的数据 {key}：{zh}",
+    "'{trigger}' data '{key}': {en}",
+)
+
+MSG_INPUT_UNKNOWN_FIELD = message(
+    "input.unknown_field",
+    "“{name}”没有数据字段 {key}（可用：{declared}）",
+    "'{name}' has no data field '{key}' (declared: {declared})",
+)
+
+MSG_INPUT_MISSING_FIELD = message(
+    "input.missing_field",
+    "“{name}”缺少必填数据 {key}（{label_zh}）",
+    "'{name}' needs data field '{key}'",
+)
 
 __all__ = ["COERCERS", "FieldContext", "coerce", "coercer", "outcome_correction_default"]
 
@@ -37,10 +56,12 @@ class FieldContext:
 
     def bad(self, key: str, zh: str, en: str) -> InvalidInput:
         """The refusal of one field's value (the caller raises it)."""
-        return InvalidInput(
-            f"“{self.trigger}”的数据 {key}：{zh}",
-            f"'{self.trigger}' data '{key}': {en}",
-            code="input.invalid_field",
+        return InvalidInput.of(
+            MSG_INPUT_INVALID_FIELD,
+            trigger=self.trigger,
+            key=key,
+            zh=zh,
+            en=en,
             details={"key": key, "trigger": self.trigger},
         )
 
@@ -67,10 +88,11 @@ def coerce(
     for key in cmd.data:
         if key not in spec.data:
             declared = ", ".join(spec.data) or "—"
-            raise InvalidInput(
-                f"“{spec.name}”没有数据字段 {key}（可用：{declared}）",
-                f"'{spec.name}' has no data field '{key}' (declared: {declared})",
-                code="input.unknown_field",
+            raise InvalidInput.of(
+                MSG_INPUT_UNKNOWN_FIELD,
+                name=spec.name,
+                key=key,
+                declared=declared,
                 details={"key": key, "trigger": spec.name},
             )
     out: dict[str, Any] = {}
@@ -79,10 +101,11 @@ def coerce(
         raw = cmd.data.get(key)
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if f.required:
-                raise InvalidInput(
-                    f"“{spec.name}”缺少必填数据 {key}（{f.label_zh}）",
-                    f"'{spec.name}' needs data field '{key}'",
-                    code="input.missing_field",
+                raise InvalidInput.of(
+                    MSG_INPUT_MISSING_FIELD,
+                    name=spec.name,
+                    key=key,
+                    label_zh=f.label_zh,
                     article=spec.article,
                     details={"key": key, "trigger": spec.name},
                 )

@@ -21,7 +21,86 @@ from rongcuo.domain.engine.fold import Fold
 from rongcuo.domain.engine.machine import compiled_machine, fire
 from rongcuo.domain.engine.projection import Projection
 from rongcuo.domain.errors import InvalidInput, Refused
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
+
+MSG_CASE_WRONG_STATE = message(
+    "case.wrong_state",
+    "新案件只能以“{name}”启动",
+    "a new case can only be opened with '{name}'",
+)
+
+MSG_CASE_OUTSIDE_IN_FORCE = message(
+    "case.outside_in_force",
+    "{title} 的施行期间为 {span}，{on} 不在其内",
+    "{id} {version} is in force {replace}; {on} is outside it",
+)
+
+MSG_CASE_CLOSED = message(
+    "case.closed",
+    "案件已办结（{state_label}），不能再进行“{trigger}”",
+    "the case is closed ({state}); '{trigger}' is not possible",
+)
+
+MSG_CASE_UNKNOWN_TRIGGER = message(
+    "case.unknown_trigger",
+    "本流程没有操作“{trigger}”",
+    "'{trigger}' is not a step of {id}",
+)
+
+MSG_CASE_DATE_BEFORE_PREVIOUS_STEP = message(
+    "case.date_before_previous_step",
+    "日期 {on} 早于上一步骤的日期 {last_on}",
+    "{on} is before the previous step ({last_on}); steps are recorded in order",
+)
+
+MSG_CASE_WRONG_STATE_ENGINE = message(
+    "case.wrong_state/engine",
+    "当前状态为“{state_label}”，不能进行“{label_zh}”（只能在 {where} 状态进行）",
+    "'{trigger}' is not allowed in state '{state}' (only from {value})",
+)
+
+MSG_NOTICE_UNKNOWN_TIMER = message(
+    "notice.unknown_timer",
+    "本案没有计时器 {timer}",
+    "the case has no timer '{timer}'",
+)
+
+MSG_NOTICE_UNKNOWN = message(
+    "notice.unknown",
+    "计时器 {timer} 没有提醒 {notice}（可用：{value}）",
+    "timer '{timer}' has no notice '{notice}' (declared: {value})",
+)
+
+MSG_CASE_CLOSED_ENGINE = message(
+    "case.closed/engine",
+    "案件已办结",
+    "the case is closed",
+)
+
+MSG_NOTICE_DUPLICATE = message(
+    "notice.duplicate",
+    "{label_zh}的 {notice} 已记录过",
+    "notice '{notice}' of '{timer}' was already recorded",
+)
+
+MSG_NOTICE_TIMER_NOT_RUNNING = message(
+    "notice.timer_not_running",
+    "{label_zh}当前为 {status}，不再发出提醒",
+    "the {timer} timer is {status}; no notice is owed",
+)
+
+MSG_CASE_DATE_BEFORE_PREVIOUS_STEP_ENGINE = message(
+    "case.date_before_previous_step/engine",
+    "日期 {on} 早于上一步骤的日期 {last_on}",
+    "{on} is before the previous step ({last_on})",
+)
+
+MSG_CASE_WRONG_VERSION = message(
+    "case.wrong_version",
+    "案件属于 {workflow_id} {workflow_version}，不能用 {id} {version} 处理",
+    "the case is pinned to {workflow_id} {workflow_version}, not {id} {version}",
+)
 
 __all__ = ["Engine"]
 
@@ -51,21 +130,23 @@ class Engine:
         """Open a new case with the definition's opening trigger (``open``)."""
         d = self.definition
         if command.trigger != self._opener.name:
-            raise Refused(
-                f"新案件只能以“{self._opener.name}”启动",
-                f"a new case can only be opened with '{self._opener.name}'",
-                code="case.wrong_state",
+            raise Refused.of(
+                MSG_CASE_WRONG_STATE,
+                name=self._opener.name,
                 article=self._opener.article,
                 allowed=(self._opener.name,),
             )
         frm, to = d.in_force
         if (frm and command.on < frm) or (to and command.on > to):
             span = f"{frm.isoformat() if frm else '…'} 至 {to.isoformat() if to else '…'}"
-            raise Refused(
-                f"{d.title} 的施行期间为 {span}，{command.on.isoformat()} 不在其内",
-                f"{d.id} {d.version} is in force {span.replace('至', 'to')}; "
-                f"{command.on.isoformat()} is outside it",
-                code="case.outside_in_force",
+            raise Refused.of(
+                MSG_CASE_OUTSIDE_IN_FORCE,
+                title=d.title,
+                span=span,
+                on=command.on.isoformat(),
+                id=d.id,
+                version=d.version,
+                replace=span.replace('至', 'to'),
                 article=d.in_force_article,
             )
         return self._run(None, NEW, self._opener, command, context or {}, ())
@@ -77,37 +158,39 @@ class Engine:
         self._check_version(case)
         allowed = () if case.closed else self._allowed.get(case.state, ())
         if case.closed:
-            raise Refused(
-                f"案件已办结（{self._state_label(case.state)}），不能再进行“{command.trigger}”",
-                f"the case is closed ({case.state}); '{command.trigger}' is not possible",
-                code="case.closed",
+            raise Refused.of(
+                MSG_CASE_CLOSED,
+                state_label=self._state_label(case.state),
+                trigger=command.trigger,
+                state=case.state,
                 article=self.definition.states[case.state].article,
             )
         spec = self.definition.triggers.get(command.trigger)
         if spec is None or spec.opens:
-            raise Refused(
-                f"本流程没有操作“{command.trigger}”",
-                f"'{command.trigger}' is not a step of {self.definition.id}",
-                code="case.unknown_trigger",
+            raise Refused.of(
+                MSG_CASE_UNKNOWN_TRIGGER,
+                trigger=command.trigger,
+                id=self.definition.id,
                 allowed=allowed,
             )
         if case.last_on is not None and command.on < case.last_on:
-            raise Refused(
-                f"日期 {command.on.isoformat()} 早于上一步骤的日期 {case.last_on.isoformat()}",
-                f"{command.on.isoformat()} is before the previous step "
-                f"({case.last_on.isoformat()}); steps are recorded in order",
-                code="case.date_before_previous_step",
+            raise Refused.of(
+                MSG_CASE_DATE_BEFORE_PREVIOUS_STEP,
+                on=command.on.isoformat(),
+                last_on=case.last_on.isoformat(),
                 article=spec.article,
                 allowed=allowed,
             )
         if case.state not in self._sources[spec.name]:
             where = "、".join(self._state_label(s) for s in spec.sources)
-            raise Refused(
-                f"当前状态为“{self._state_label(case.state)}”，不能进行“{spec.label_zh}”"
-                f"（只能在 {where} 状态进行）",
-                f"'{command.trigger}' is not allowed in state '{case.state}' "
-                f"(only from {', '.join(spec.sources)})",
-                code="case.wrong_state",
+            raise Refused.of(
+                MSG_CASE_WRONG_STATE_ENGINE,
+                state_label=self._state_label(case.state),
+                label_zh=spec.label_zh,
+                where=where,
+                trigger=command.trigger,
+                state=case.state,
+                value=', '.join(spec.sources),
                 article=spec.article,
                 allowed=allowed,
             )
@@ -196,39 +279,42 @@ class Engine:
         spec = self.definition.timers.get(timer)
         t = case.timers.get(timer)
         if spec is None or t is None:
-            raise InvalidInput(
-                f"本案没有计时器 {timer}",
-                f"the case has no timer '{timer}'",
-                code="notice.unknown_timer",
+            raise InvalidInput.of(
+                MSG_NOTICE_UNKNOWN_TIMER,
+                timer=timer,
             )
         if notice not in spec.notice_keys():
-            raise InvalidInput(
-                f"计时器 {timer} 没有提醒 {notice}（可用：{', '.join(spec.notice_keys())}）",
-                f"timer '{timer}' has no notice '{notice}' "
-                f"(declared: {', '.join(spec.notice_keys())})",
-                code="notice.unknown",
+            raise InvalidInput.of(
+                MSG_NOTICE_UNKNOWN,
+                timer=timer,
+                notice=notice,
+                value=', '.join(spec.notice_keys()),
             )
         if case.closed:
-            raise Refused("案件已办结", "the case is closed", code="case.closed")
+            raise Refused.of(
+                MSG_CASE_CLOSED_ENGINE,
+            )
         if notice in t.notices:
-            raise Refused(
-                f"{spec.label_zh}的 {notice} 已记录过",
-                f"notice '{notice}' of '{timer}' was already recorded",
-                code="notice.duplicate",
+            raise Refused.of(
+                MSG_NOTICE_DUPLICATE,
+                label_zh=spec.label_zh,
+                notice=notice,
+                timer=timer,
                 article=spec.article,
             )
         if t.status not in ("running", "overdue") or t.stopped_on is not None:
-            raise Refused(
-                f"{spec.label_zh}当前为 {t.status}，不再发出提醒",
-                f"the {timer} timer is {t.status}; no notice is owed",
-                code="notice.timer_not_running",
+            raise Refused.of(
+                MSG_NOTICE_TIMER_NOT_RUNNING,
+                label_zh=spec.label_zh,
+                status=t.status,
+                timer=timer,
                 article=spec.article,
             )
         if case.last_on is not None and on < case.last_on:
-            raise Refused(
-                f"日期 {on.isoformat()} 早于上一步骤的日期 {case.last_on.isoformat()}",
-                f"{on.isoformat()} is before the previous step ({case.last_on.isoformat()})",
-                code="case.date_before_previous_step",
+            raise Refused.of(
+                MSG_CASE_DATE_BEFORE_PREVIOUS_STEP_ENGINE,
+                on=on.isoformat(),
+                last_on=case.last_on.isoformat(),
             )
         kind, article, payload = _notice_payload(spec, timer, notice)
         payload.update({k: jsonable(v) for k, v in (data or {}).items()})
@@ -249,12 +335,12 @@ class Engine:
     # ---------------------------------------------------------------- misc
     def _check_version(self, case: CaseState) -> None:
         if (case.workflow_id, case.workflow_version) != self.definition.key:
-            raise InvalidInput(
-                f"案件属于 {case.workflow_id} {case.workflow_version}，不能用 "
-                f"{self.definition.id} {self.definition.version} 处理",
-                f"the case is pinned to {case.workflow_id} {case.workflow_version}, not "
-                f"{self.definition.id} {self.definition.version}",
-                code="case.wrong_version",
+            raise InvalidInput.of(
+                MSG_CASE_WRONG_VERSION,
+                workflow_id=case.workflow_id,
+                workflow_version=case.workflow_version,
+                id=self.definition.id,
+                version=self.definition.version,
             )
 
     def _state_label(self, state: str) -> str:

@@ -17,7 +17,32 @@ from typing import Any
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
 from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
+
+MSG_REPLAY_BAD_START = message(
+    "replay.bad_start",
+    "案件历史必须以启动事件开始",
+    "a history must start with open",
+)
+
+MSG_REPLAY_EMPTY = message(
+    "replay.empty",
+    "没有事件可重放",
+    "no events to replay",
+)
+
+MSG_REPLAY_WRONG_STATE = message(
+    "replay.wrong_state",
+    "事件“{name}”不能在状态“{state}”上重放",
+    "event '{name}' cannot be replayed in state '{state}'",
+)
+
+MSG_REPLAY_BAD_START_FOLD = message(
+    "replay.bad_start/fold",
+    "案件历史必须以“{opener}”开始",
+    "a case history must start with '{opener}'",
+)
 
 __all__ = ["Fold", "apply_notice"]
 
@@ -53,10 +78,9 @@ class Fold:
         spec, touched = plan
         if case is None:
             if not spec.opens:
-                raise InvalidInput(
-                    f"案件历史必须以“{self._opener}”开始",
-                    f"a case history must start with '{self._opener}'",
-                    code="replay.bad_start",
+                raise InvalidInput.of(
+                    MSG_REPLAY_BAD_START_FOLD,
+                    opener=self._opener,
                 )
             case = CaseState(self.definition.id, self.definition.version, NEW)
         dest = self.destination(spec, case.state, data.get("to_state"))
@@ -94,7 +118,9 @@ class Fold:
         for event in events:
             case = self.apply(case, event)
         if case is None:
-            raise InvalidInput("没有事件可重放", "no events to replay", code="replay.empty")
+            raise InvalidInput.of(
+                MSG_REPLAY_EMPTY,
+            )
         return case
 
     def _plan(self, trigger: str) -> _Plan:
@@ -119,10 +145,10 @@ class Fold:
     def _route(self, spec: TriggerSpec, state: str) -> _Route:
         dests = [tr.dest or state for tr in spec.transitions if spec.opens or state in tr.sources]
         if not dests:
-            raise InvalidInput(
-                f"事件“{spec.name}”不能在状态“{state}”上重放",
-                f"event '{spec.name}' cannot be replayed in state '{state}'",
-                code="replay.wrong_state",
+            raise InvalidInput.of(
+                MSG_REPLAY_WRONG_STATE,
+                name=spec.name,
+                state=state,
             )
         route = self._routes[(spec.name, state)] = (dests[0], frozenset(dests))
         return route
@@ -216,10 +242,8 @@ def close_timer(t: TimerState, on: date, status: TimerStatus) -> TimerState:
 def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
     """Fold a scheduler notice (reminder, overdue mark, escalation rung) into the case."""
     if case is None:
-        raise InvalidInput(
-            "案件历史必须以启动事件开始",
-            "a history must start with open",
-            code="replay.bad_start",
+        raise InvalidInput.of(
+            MSG_REPLAY_BAD_START,
         )
     name, notice = data["timer"], data["notice"]
     t = case.timers[name]

@@ -15,6 +15,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
+
+MSG_DEFINITION_TIMER_WITHOUT_DAYS = message(
+    "definition.timer_without_days",
+    "计时器 {name} 没有期限天数",
+    "timer {name} has no period length",
+)
 
 if TYPE_CHECKING:
     from rongcuo.domain.periods import PeriodRule
@@ -154,10 +161,9 @@ class TimerSpec:
 
         n = self.days if days is None else days
         if n is None:
-            raise DefinitionError(
-                f"计时器 {self.name} 没有期限天数",
-                f"timer {self.name} has no period length",
-                code="definition.timer_without_days",
+            raise DefinitionError.of(
+                MSG_DEFINITION_TIMER_WITHOUT_DAYS,
+                name=self.name,
                 article=self.article,
             )
         cap = self.extension.max_days if self.extension else None

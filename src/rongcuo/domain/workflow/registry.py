@@ -16,7 +16,26 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import WorkflowDefinition
+
+MSG_DEFINITION_DUPLICATE_VERSION = message(
+    "definition.duplicate_version",
+    "{id} {version} 有两份不同的定义（{filename} 与 {filename2}）",
+    "two different definitions of {id} {version} ({filename} and {filename2})",
+)
+
+MSG_DEFINITION_NOT_FOUND = message(
+    "definition.not_found",
+    "没有流程 {id}（已有：{known}）",
+    "no workflow definition '{id}' (known: {known})",
+)
+
+MSG_DEFINITION_NOT_FOUND_REGISTRY = message(
+    "definition.not_found/registry",
+    "没有流程 {id} 的版本 {version}（已有：{known}）",
+    "no definition {id} version {version} (known: {known})",
+)
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -66,12 +85,12 @@ class DefinitionRegistry:
     def add(self, definition: WorkflowDefinition) -> None:
         old = self._at(definition.key)
         if old is not None and old != definition:
-            raise DefinitionError(
-                f"{definition.id} {definition.version} 有两份不同的定义"
-                f"（{old.filename} 与 {definition.filename}）",
-                f"two different definitions of {definition.id} {definition.version} "
-                f"({old.filename} and {definition.filename})",
-                code="definition.duplicate_version",
+            raise DefinitionError.of(
+                MSG_DEFINITION_DUPLICATE_VERSION,
+                id=definition.id,
+                version=definition.version,
+                filename=old.filename,
+                filename2=definition.filename,
             )
         self._by_key[definition.key] = definition
 
@@ -81,10 +100,11 @@ class DefinitionRegistry:
             d = self._at((id, version))
             if d is None:
                 known = ", ".join(self.versions(id)) or "—"
-                raise DefinitionError(
-                    f"没有流程 {id} 的版本 {version}（已有：{known}）",
-                    f"no definition {id} version {version} (known: {known})",
-                    code="definition.not_found",
+                raise DefinitionError.of(
+                    MSG_DEFINITION_NOT_FOUND_REGISTRY,
+                    id=id,
+                    version=version,
+                    known=known,
                 )
             return d
         return self._must((id, self._newest(id)))
@@ -110,10 +130,10 @@ class DefinitionRegistry:
         versions = self.versions(id)
         if not versions:
             known = ", ".join(self.ids()) or "—"
-            raise DefinitionError(
-                f"没有流程 {id}（已有：{known}）",
-                f"no workflow definition '{id}' (known: {known})",
-                code="definition.not_found",
+            raise DefinitionError.of(
+                MSG_DEFINITION_NOT_FOUND,
+                id=id,
+                known=known,
             )
         return versions[-1]
 

@@ -18,7 +18,14 @@ import click
 
 from rongcuo import logging as rlog
 from rongcuo.clock import CST, SystemClock
+from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_AUDIT_FAILED
+
+MSG_INPUT_OUT_PATH = message(
+    "input.out_path",
+    "无法写入 --out {out}：{reason}",
+    "cannot write --out {out}: {reason}",
+)
 
 
 def _db_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,10 +60,10 @@ def _write(text: str, out: Path | None) -> None:
         from rongcuo.domain.errors import InvalidInput
 
         reason = exc.strerror or str(exc)
-        raise InvalidInput(
-            f"无法写入 --out {out}：{reason}",
-            f"cannot write --out {out}: {reason}",
-            code="input.out_path",
+        raise InvalidInput.of(
+            MSG_INPUT_OUT_PATH,
+            out=out,
+            reason=reason,
             details={"path": str(out), "reason": reason},
         ) from exc
 

@@ -16,6 +16,19 @@ import click
 
 from rongcuo import logging as rlog
 from rongcuo.clock import SystemClock
+from rongcuo.domain.messages import message
+
+MSG_INPUT_OUT_PATH = message(
+    "input.out_path",
+    "无法写入 --out {out}：{reason}",
+    "cannot write --out {out}: {reason}",
+)
+
+MSG_DOCUMENT_CASE_FILE_FORMAT = message(
+    "document.case_file_format",
+    "案卷只生成 PDF",
+    "the case file is rendered as PDF only",
+)
 
 CASE_FILE = "case_file"
 
@@ -49,8 +62,12 @@ def _write(data: bytes, out: Path) -> None:
         from rongcuo.domain.errors import InvalidInput
 
         reason = exc.strerror or str(exc)
-        raise InvalidInput(f"无法写入 --out {out}：{reason}", f"cannot write --out {out}: {reason}",
-                           code="input.out_path", details={"path": str(out)}) from exc
+        raise InvalidInput.of(
+            MSG_INPUT_OUT_PATH,
+            out=out,
+            reason=reason,
+            details={"path": str(out)},
+        ) from exc
 
 
 @click.group(name="doc")
@@ -100,8 +117,9 @@ def render_cmd(case_ref: str, kind: str, fmt: str, out: Path, seq: int | None,
     app = _app(db)
     if kind == CASE_FILE:
         if fmt != "pdf":
-            raise DocumentError("案卷只生成 PDF", "the case file is rendered as PDF only",
-                                code="document.case_file_format")
+            raise DocumentError.of(
+                MSG_DOCUMENT_CASE_FILE_FORMAT,
+            )
         data = case_file_pdf(app, case_ref, now=app.clock.now(), unit=unit)
     else:
         stored = load_stored(app, case_ref)

@@ -18,8 +18,15 @@ import click
 
 from rongcuo import logging as rlog
 from rongcuo.domain.errors import InvalidInput, RongcuoError
+from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StaleVersion
+
+MSG_INPUT_NOT_UTF8 = message(
+    "input.not_utf8",
+    "参数不是有效的 UTF-8 文本：{arg!a}{where_zh}",
+    "argument is not valid UTF-8 text: {arg!a}{where_en}",
+)
 
 
 def exit_code_for(err: RongcuoError) -> int:
@@ -33,7 +40,8 @@ def exit_code_for(err: RongcuoError) -> int:
 # The option a case worker typed for a field a service message names (the service speaks of
 # fields, never of CLI options: an HTTP client gets the same message).
 FIELD_OPTIONS = {"subject": "--subject", "agency": "--agency", "actor": "--by",
-                 "idempotency_key": "--idempotency-key"}
+                 "idempotency_key": "--idempotency-key", "database": "--db",
+                 "as_of": "--as-of", "replace": "--replace"}
 
 
 def _with_option(text: str, err: RongcuoError, lang: str) -> str:
@@ -75,10 +83,11 @@ def refuse_undecodable(args: list[str]) -> None:
         prev = args[i - 1] if i > 0 and args[i - 1].startswith("-") else ""
         where_zh = f"（在 {prev} 之后）" if prev and _is_utf8(prev) else ""
         where_en = f" (after {prev})" if where_zh else ""
-        raise InvalidInput(
-            f"参数不是有效的 UTF-8 文本：{arg!a}{where_zh}",
-            f"argument is not valid UTF-8 text: {arg!a}{where_en}",
-            code="input.not_utf8",
+        raise InvalidInput.of(
+            MSG_INPUT_NOT_UTF8,
+            arg=arg,
+            where_zh=where_zh,
+            where_en=where_en,
             details={"argument": ascii(arg), "position": i},
         )
 
@@ -99,6 +108,7 @@ COMMANDS = {
     "report": "report_cmd",
     "obligations": "obligations_cmd",
     "risk": "risk_cmd",
+    "messages": "messages_cmd",
 }
 
 

@@ -25,12 +25,19 @@ from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command, Decision
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
 from rongcuo.service.errors import CaseNotFound
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
+
+MSG_DATE_FUTURE = message(
+    "date.future",
+    "不能记录未来日期（{on}）发生的步骤：今天是 {today}（北京时间）",
+    "cannot record a step on a future date ({on}): today is {today} (China Standard Time)",
+)
 
 log = rlog.get_logger("rongcuo.service")
 
@@ -39,12 +46,10 @@ def check_not_future(app: App, on: date, allowed: Sequence[str] = ()) -> None:
     """Refuse a business date after today (CST)."""
     today = today_cst(app.clock)
     if on > today:
-        raise InvalidInput(
-            f"不能记录未来日期（{on.isoformat()}）发生的步骤："
-            f"今天是 {today.isoformat()}（北京时间）",
-            f"cannot record a step on a future date ({on.isoformat()}): today is "
-            f"{today.isoformat()} (China Standard Time)",
-            code="date.future",
+        raise InvalidInput.of(
+            MSG_DATE_FUTURE,
+            on=on.isoformat(),
+            today=today.isoformat(),
             allowed=allowed,
             details={"on": on.isoformat(), "today": today.isoformat()},
         )
