@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.util import CommandError as AlembicCommandError
 
-from rongcuo.adapters.db import migrate as db_migrate
+from rongcuo.adapters.db import revisions
 from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url, sqlite_file
 from rongcuo.adapters.db.store import Store
 from rongcuo.clock import Clock, SystemClock
@@ -144,11 +143,8 @@ def _prepare_schema(engine: sa.Engine, url: str, should_migrate: bool) -> None:
     shown = _shown(url)
     try:
         ready = not should_migrate and _has_tables(engine)
-        if should_migrate and not db_migrate.is_up_to_date(engine):
-            db_migrate.upgrade(engine)
-    except AlembicCommandError as exc:
-        engine.dispose()
-        raise StorageError.of(UNKNOWN_REVISION, url=shown, reason=exc) from exc
+        if should_migrate and not revisions.is_up_to_date(engine):
+            _migrate(engine, shown)
     except sa.exc.OperationalError as exc:
         engine.dispose()
         reason = "; ".join(x.strip() for x in str(exc.orig or exc).splitlines() if x.strip())
@@ -162,12 +158,36 @@ def _prepare_schema(engine: sa.Engine, url: str, should_migrate: bool) -> None:
         raise StorageError.of(NOT_MIGRATED, url=shown)
 
 
+def _migrate(engine: sa.Engine, shown: str) -> None:
+    """Upgrade to the head (Alembic is imported here only: issue 16)."""
+    from alembic.util import CommandError as AlembicCommandError
+
+    from rongcuo.adapters.db import migrate as db_migrate
+
+    try:
+        db_migrate.upgrade(engine)
+    except AlembicCommandError as exc:
+        engine.dispose()
+        raise StorageError.of(UNKNOWN_REVISION, url=shown, reason=exc) from exc
+
+
 def _load_calendar() -> Any:
-    from rongcuo.calendars import load_calendar
+    from rongcuo.calendars.loader import calendar_files, read_calendar_file
+    from rongcuo.definitions.cache import BuiltCache
+    from rongcuo.domain.calendar import WorkCalendar
     from rongcuo.paths import calendar_dirs
 
+    def load() -> Any:
+        # built once per set of calendar files (their paths and bytes), then read back:
+        # a command that reads a case does not parse YAML (issue 16)
+        files = calendar_files(dirs)
+        sources = [(f, f.read_bytes()) for f in files]
+        years = BuiltCache("calendars").built(
+            sources, lambda: [read_calendar_file(f) for f in files])
+        return WorkCalendar(years)
+
     dirs = calendar_dirs()
-    return _cached(("calendar", *dirs), dirs, load_calendar)
+    return _cached(("calendar", *dirs), dirs, load)
 
 
 def _load_settings(workflow_id: str) -> Any:
@@ -178,10 +198,12 @@ def _load_settings(workflow_id: str) -> Any:
 
 def _load_definitions() -> Any:
     from rongcuo.definitions import load_definitions
+    from rongcuo.definitions.cache import DefinitionCache
     from rongcuo.paths import workflows_dir
 
     d = workflows_dir()
-    return _cached(("definitions", d), [d], load_definitions)
+    return _cached(("definitions", d), [d],
+                   lambda: load_definitions(d, cache=DefinitionCache()))
 
 
 _CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
@@ -256,6 +278,8 @@ def upgrade_database(
     database_url: str | None, revision: str = "heads"
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Migrate the database to ``revision``; the revisions before and after."""
+    from rongcuo.adapters.db import migrate as db_migrate
+
     engine = make_engine(normalise_url(database_url or default_database_url()))
     try:
         before = db_migrate.current_revisions(engine)
@@ -267,6 +291,8 @@ def upgrade_database(
 
 def database_revisions(database_url: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The database's revisions and the migrations' heads."""
+    from rongcuo.adapters.db import migrate as db_migrate
+
     engine = make_engine(normalise_url(database_url or default_database_url()))
     try:
         return db_migrate.current_revisions(engine), db_migrate.head_revisions()

@@ -50,6 +50,17 @@ def data_dir() -> Path:
     return base / "rongcuo"
 
 
+def cache_dir() -> Path:
+    """Where built definitions are kept between processes (by the hash of their file):
+    ``$RONGCUO_HOME/cache`` when ``RONGCUO_HOME`` is set, else ``$XDG_CACHE_HOME/rongcuo`` or
+    ``~/.cache/rongcuo``.  Only a cache: removing it costs the next command a parse."""
+    env = os.environ.get("RONGCUO_HOME")
+    if env:
+        return Path(env) / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "rongcuo"
+
+
 def workflows_dir() -> Path:
     env = os.environ.get("RONGCUO_WORKFLOWS_DIR")
     return Path(env) if env else shipped("workflows")

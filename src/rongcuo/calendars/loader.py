@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rongcuo import paths
-from rongcuo.calendars.calendar_yaml import parse_calendar_text
 from rongcuo.domain.calendar import CalendarYear, WorkCalendar
 from rongcuo.domain.errors import CalendarError
 from rongcuo.domain.messages import message
@@ -68,6 +67,8 @@ def read_calendar_file(path: Path) -> CalendarYear:
             exc=exc,
             details={"file": str(path)},
         ) from None
+    from rongcuo.calendars.calendar_yaml import parse_calendar_text  # PyYAML: only to parse
+
     return parse_calendar_text(text, str(path))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
 from rongcuo.domain.messages import message
 from rongcuo.domain.scoring import Sheet, build_sheet
@@ -39,14 +39,12 @@ CATALOGUE_FOLDER = "catalogues"
 def check_catalogue(text: str, filename: str) -> tuple[Sheet | None, list[Problem]]:
     """The sheet ``text`` describes (None if any problem) and every problem, ``FILE:LINE``."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(filename, line, f"YAML syntax: {problem} (YAML 语法错误)")]
-    lines = YamlLines(root)
     chk = Checker(filename, lines)
     for line, key in lines.duplicates:
         chk.at_line(line, f"duplicate key '{key}' (重复的键)")

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
 from rongcuo.domain.messages import message
 from rongcuo.domain.obligations import (
@@ -167,13 +167,11 @@ def check_obligations(text: str, filename: str) -> tuple[ObligationCatalogue | N
                                                          list[Problem]]:
     """The catalogue one file describes (None if any problem) and every problem."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(filename, mark.line + 1 if mark else None,
                               f"YAML syntax: {getattr(exc, 'problem', exc)} (YAML 语法错误)")]
-    lines = YamlLines(root)
     chk = Checker(filename, lines)
     for line, key in lines.duplicates:
         chk.at_line(line, f"duplicate key '{key}' (重复的键)")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
 from rongcuo.domain.messages import message
 from rongcuo.domain.risk import Term, Vocabulary
@@ -53,13 +53,12 @@ def _terms(doc: Mapping[str, Any], key: str, chk: Checker) -> tuple[Term, ...]:
 
 def check_vocabulary(text: str, filename: str) -> tuple[Vocabulary | None, list[Problem]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(filename, mark.line + 1 if mark else None,
                               f"YAML syntax: {getattr(exc, 'problem', exc)} (YAML 语法错误)")]
-    chk = Checker(filename, YamlLines(root))
+    chk = Checker(filename, lines)
     if not isinstance(doc, dict):
         chk.error((), "分类文件必须是一个映射", "a vocabulary must be a YAML mapping")
         return None, chk.problems

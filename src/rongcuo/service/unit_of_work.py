@@ -243,10 +243,10 @@ class UnitOfWork:
             )
             results.append(store.append_in(conn, head, n.decision.state, n.decision.events,
                                            n.decision.deadlines, at, n.idem))
-        if len(self._appends) == 1 and not self._replans and self._appends[0].previous is None:
+        if len(self._appends) == 1 and not self._replans:
             a = self._appends[0]  # one case command: the single-case statements
             results.append(store.append_in(conn, a.head, a.state, a.events, a.deadlines,
-                                           a.recorded_at, a.idempotency))
+                                           a.recorded_at, a.idempotency, a.previous))
         elif self._appends or self._replans:
             assert all(a.idempotency is None for a in self._appends), \
                 "a batched append carries no idempotency key"

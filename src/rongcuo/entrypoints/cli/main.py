@@ -10,6 +10,7 @@ Exit codes (chosen here only):
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -109,9 +110,30 @@ def refuse_undecodable(args: list[str]) -> None:
         )
 
 
+# Each sub-command group and the module that defines it (its ``command``), imported only when
+# the group is invoked or listed in help: a command pays for its own libraries only (issue 16
+# — ``case show`` must not import Alembic, the scheduler, the documents or the benchmarks).
+COMMANDS = {
+    "calendar": "calendar_cmd",
+    "workflows": "workflows_cmd",
+    "case": "case_cmd",
+    "db": "db_cmd",
+    "scheduler": "scheduler_cmd",
+    "audit": "audit_cmd",
+    "doc": "doc_cmd",
+    "bench": "bench_cmd",
+    "demo": "demo_cmd",
+    "report": "report_cmd",
+    "obligations": "obligations_cmd",
+    "risk": "risk_cmd",
+    "messages": "messages_cmd",
+}
+
+
 class RongcuoGroup(click.Group):
     """Turns domain/service errors into clear messages and stable exit codes, and click's
-    own usage errors into Chinese and English (:mod:`.usage`)."""
+    own usage errors into Chinese and English (:mod:`.usage`); loads each sub-command group's
+    module on first use (:data:`COMMANDS`)."""
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
@@ -119,6 +141,15 @@ class RongcuoGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             raise bilingual(exc) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(f"rongcuo.entrypoints.cli.{COMMANDS[cmd_name]}")
+            self.add_command(module.command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         # The sub-command's own arguments, read before click consumes them, decide how a
@@ -153,44 +184,6 @@ def cli() -> None:
     """rongcuo 容错纠错 — fault-tolerance and error-correction case workflows."""
     rlog.configure()
     rlog.bind(request_id=rlog.new_request_id())
-
-
-def _register() -> None:
-    from rongcuo.entrypoints.cli import (
-        audit_cmd,
-        bench_cmd,
-        calendar_cmd,
-        case_cmd,
-        db_cmd,
-        demo_cmd,
-        doc_cmd,
-        messages_cmd,
-        obligations_cmd,
-        report_cmd,
-        risk_cmd,
-        scheduler_cmd,
-        workflows_cmd,
-    )
-
-    for mod in (
-        calendar_cmd,
-        workflows_cmd,
-        case_cmd,
-        db_cmd,
-        scheduler_cmd,
-        audit_cmd,
-        doc_cmd,
-        bench_cmd,
-        demo_cmd,
-        report_cmd,
-        obligations_cmd,
-        risk_cmd,
-        messages_cmd,
-    ):
-        cli.add_command(mod.command)
-
-
-_register()
 
 
 def main() -> None:

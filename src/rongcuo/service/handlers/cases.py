@@ -129,6 +129,9 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
+        # what the deadline rows hold (the loaded state projected): only what moved is
+        # written (issue 16); the unchanged timers' projections are memoised for decide
+        previous = engine.deadlines(case.state)
         data, stage = step_data(app, engine.definition, trigger, cmd.data,
                                 cmd.reporter, case.id)
         command = Command(trigger, cmd.on, cmd.actor, data)
@@ -137,7 +140,7 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         with app.unit_of_work() as uow:
             # the documents the step issues: numbered, rendered, hashed into its event
             decision = issue_step_documents(uow, engine, case, command, decision)
-            uow.append(case.head, decision, idempotency=idem)
+            uow.append(case.head, decision, previous=previous, idempotency=idem)
             if stage is not None:
                 uow.after_write(stage)  # the encrypted identity, in the step's transaction
             result = uow.commit()[0]
