@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -228,6 +228,37 @@ def build_case_file(
     case_state: CaseState | None = None,
 ) -> dict[str, Any]:
     """The case file as a JSON-able view model (the HTML template renders the same dict)."""
+    steps, notices = _step_rows(events, definition)
+    today = (as_of or generated_at).astimezone(CST).date()
+    return {
+        "format": "rongcuo-case-file/1",
+        "case": _case_header(case, definition, as_of=as_of, state=state, case_state=case_state),
+        "workflow": {
+            "id": case.workflow_id,
+            "version": case.workflow_version,
+            "title": _get(definition, "title", case.workflow_id),
+            # the article that requires the archive (Licheng art. 14), if this procedure
+            # has an archiving step; Banan has none
+            "archive_article": _get(_get(definition, "triggers", {}).get("archive"), "article"),
+        },
+        "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
+        "generated_at": generated_at.astimezone(UTC).isoformat(),
+        "generated_at_cst": generated_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"),
+        "steps": steps,
+        "deadlines": _deadline_rows(deadlines, definition, case_state, today),
+        "notices": notices,
+        "integrity": {
+            "events": len(events),
+            "head_seq": events[-1].seq if events else 0,
+            "head_hash": events[-1].hash if events else None,
+            "chain_ok": chain_ok,
+        },
+    }
+
+
+def _step_rows(events: Sequence[LoggedEvent],
+               definition: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every event as a row of the timeline, and the notices among them."""
     triggers = _labels(definition, "triggers")
     states = _labels(definition, "states")
     timers = _labels(definition, "timers")
@@ -272,14 +303,19 @@ def build_case_file(
                     "to": ev.data.get("to"),
                 }
             )
-    dls = []
-    today = (as_of or generated_at).astimezone(CST).date()
+    return steps, notices
+
+
+def _deadline_rows(deadlines: Sequence[Deadline], definition: Any,
+                   case_state: CaseState | None, today: date) -> list[dict[str, Any]]:
+    """Each deadline with its status in words and the explanation of its date."""
     timer_specs = _get(definition, "timers", {}) or {}
+    rows = []
     for d in deadlines:
         late = met_late_on(d, case_state)
         closed = window_closed_on(d, case_state, _get(timer_specs.get(d.timer), "kind", ""),
                                   today)
-        dls.append(
+        rows.append(
             {
                 "timer": d.timer,
                 "label_zh": d.label_zh or d.timer,
@@ -296,6 +332,14 @@ def build_case_file(
                 "next_notice": d.next_notice,
             }
         )
+    return rows
+
+
+def _case_header(case: StoredCase, definition: Any, *, as_of: datetime | None,
+                 state: str | None, case_state: CaseState | None) -> dict[str, Any]:
+    """The case's identity, its state and outcome as of the file's instant."""
+    states = _labels(definition, "states")
+    outcomes = _outcome_labels(definition)
     if case_state is not None or as_of is not None:
         # the replay as of the instant asked for: no state, no outcome that was recorded later
         # (the case row holds today's)
@@ -305,40 +349,17 @@ def build_case_file(
         cur_state = state or case.state
         outcome = case.facts.get("outcome")
     return {
-        "format": "rongcuo-case-file/1",
-        "case": {
-            "id": case.id,
-            "number": case.number,
-            "subject": case.subject,
-            "agency": case.agency,
-            "opened_on": case.opened_on.isoformat(),
-            "state": cur_state,
-            "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
-            "outcome": outcome,
-            "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
-            "withdrawn": bool(case_state.withdrawn) if case_state is not None
-            else case.withdrawn,
-        },
-        "workflow": {
-            "id": case.workflow_id,
-            "version": case.workflow_version,
-            "title": _get(definition, "title", case.workflow_id),
-            # the article that requires the archive (Licheng art. 14), if this procedure
-            # has an archiving step; Banan has none
-            "archive_article": _get(_get(definition, "triggers", {}).get("archive"), "article"),
-        },
-        "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
-        "generated_at": generated_at.astimezone(UTC).isoformat(),
-        "generated_at_cst": generated_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"),
-        "steps": steps,
-        "deadlines": dls,
-        "notices": notices,
-        "integrity": {
-            "events": len(events),
-            "head_seq": events[-1].seq if events else 0,
-            "head_hash": events[-1].hash if events else None,
-            "chain_ok": chain_ok,
-        },
+        "id": case.id,
+        "number": case.number,
+        "subject": case.subject,
+        "agency": case.agency,
+        "opened_on": case.opened_on.isoformat(),
+        "state": cur_state,
+        "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
+        "outcome": outcome,
+        "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
+        "withdrawn": bool(case_state.withdrawn) if case_state is not None
+        else case.withdrawn,
     }
 
 
