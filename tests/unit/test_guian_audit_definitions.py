@@ -52,3 +52,19 @@ def test_mermaid_graph(wid: str) -> None:
     res = CliRunner().invoke(cli, ["workflows", "graph", wid, "--format", "mermaid"])
     assert res.exit_code == 0 and res.stdout.startswith("stateDiagram-v2")
     assert "--> [*]" in res.stdout
+
+
+def test_a_conditional_guard_names_exactly_one_condition(tmp_path: Path) -> None:
+    """C10: `require_fact_when` without `when_fact`/`when_data` (or with both) is refused when
+    the definition is validated, FILE:LINE, never a guard that fails at run time."""
+    text = (WORKFLOWS / "guian.yaml").read_text("utf-8")
+    old = "when_fact: outcome, when: [exempted], article: 贵安办法第八条第（三）项"
+    assert old in text
+    rest = "when: [exempted], article: 贵安办法第八条第（三）项"
+    for new in (rest, f"when_fact: outcome, when_data: x, {rest}"):
+        f = tmp_path / "guian.yaml"
+        f.write_text(text.replace(old, new, 1), encoding="utf-8")
+        res = CliRunner().invoke(cli, ["workflows", "validate", str(f)])
+        assert res.exit_code == 3
+        assert "exactly one of 'when_fact' and 'when_data'" in res.output
+        assert "guian.yaml:" in res.output

@@ -47,6 +47,15 @@ _WHEN = {
 }
 
 
+def _one_condition(params: Mapping[str, Any]) -> list[tuple[str, tuple[str, str]]]:
+    """Exactly one of ``when_fact`` and ``when_data`` (checked when the definition loads)."""
+    given = [k for k in ("when_fact", "when_data") if params.get(k) is not None]
+    if len(given) == 1:
+        return []
+    return [("when_fact", ("须且只须给出 when_fact 或 when_data 之一",
+                           "give exactly one of 'when_fact' and 'when_data'"))]
+
+
 def _matches(value: Any, when: list[Any]) -> bool:
     if isinstance(value, list | tuple):
         return any(one_of(v, when) for v in value)
@@ -56,7 +65,7 @@ def _matches(value: Any, when: list[Any]) -> bool:
 def _condition(call: GuardCall, data: Mapping[str, Any]) -> tuple[bool, str, Any]:
     """(the condition holds, its name, the value seen); ``data`` is the step's data."""
     fact, field = call.param("when_fact"), call.param("when_data")
-    if (fact is None) == (field is None):
+    if (fact is None) == (field is None):  # the validator refuses such a guard
         raise ValueError(f"guard {call.spec.rule}: give exactly one of when_fact, when_data")
     name = str(fact if fact is not None else field)
     value = call.facts.get(name) if fact is not None else data.get(name)
@@ -75,6 +84,7 @@ def _refuse(call: GuardCall, msg: Any, **params: Any) -> None:
             **_WHEN},
     reads_data=True,
     refuses=("guard.required_when",),
+    together=_one_condition,
 )
 def require_data_when(call: GuardCall) -> None:
     """条件必填 — the data fields ``keys`` are required when the fact ``when_fact`` (or the
@@ -99,6 +109,7 @@ def require_data_when(call: GuardCall) -> None:
             **_WHEN},
     reads_data=True,
     refuses=("guard.required_when",),
+    together=_one_condition,
 )
 def require_fact_when(call: GuardCall) -> None:
     """条件前置 — the fact ``fact`` must be one of ``values`` when ``when_fact`` (or the step's
