@@ -47,6 +47,10 @@ REFUSAL_CODES = {
     "timer.already_ended",
     "notice.duplicate",
     "notice.timer_not_running",
+    # reports (历城办法第二十二条): a real-name report without its reporter, a number reused,
+    # feedback to a report the case lacks or of the other kind, 容错免责 without an exemption
+    "guard.required_when",
+    "guard.record",
 }
 
 
