@@ -1,5 +1,8 @@
 """Conditional guards (capability C10): a requirement that holds only *when* something else
-does, and a requirement satisfied by any one of several tests.
+does.  (Branch ``proc-a`` has the general form, ``rules/conditions.py``: ``require_data``,
+``require_fact`` and ``any_of`` over a ``condition`` parameter; these two add the match of a
+list value by membership — "the items cited include 9.2" — and can become that form's
+``{data: items, contains: …}`` at merge.)
 
 * :func:`require_data_when` — 审计局办法第九条第（二）项: citing the emergency situation needs the
   dates the decision was reported to the party organisation and ratified ("事后及时向党组织报告并按
@@ -7,7 +10,6 @@ does, and a requirement satisfied by any one of several tests.
 * :func:`require_fact_when` — 贵安办法第八条第（三）项 "属于免责的，应当在一定范围内公开": a case
   determined exempted is closed only once published; 第八条第（四）项: a 免责、减责 conclusion is
   closed only once the organisation (personnel) departments are notified.
-* :func:`any_fact` — one of several facts holds a value (a disjunction).
 
 "When" is a fact of the case (``when_fact``) or a data field of the step (``when_data``),
 exactly one of them; its value matches ``when`` if it equals one of them or, for a list
@@ -33,11 +35,6 @@ FACT_REQUIRED_WHEN = message(
     "guard.required_when/fact",
     "{when_name} 为 {when_value} 时，须先使 {fact} 为 {values}（本案：{have}）",
     "when {when_name} is {when_value}, {fact} must first be one of {values} (this case: {have})",
-)
-ANY_FACT = message(
-    "guard.any_fact",
-    "须至少满足一项：{tests}",
-    "at least one of these must hold: {tests}",
 )
 
 _WHEN = {
@@ -125,21 +122,3 @@ def require_fact_when(call: GuardCall) -> None:
         _refuse(call, FACT_REQUIRED_WHEN, when_name=name, when_value=shown(value),
                 fact=fact, values="、".join(map(shown, values)),
                 have=shown(have, "未记录"))
-
-
-@rule(
-    "any_fact",
-    params={"facts": Param("texts", required=True, doc="the facts, one of which must hold"),
-            "values": Param("values", required=True, doc="the values any of them may hold")},
-    reads_data=False,
-    refuses=("guard.any_fact",),
-)
-def any_fact(call: GuardCall) -> None:
-    """任一满足 — at least one of the facts ``facts`` is one of ``values`` (a disjunction, e.g.
-    贵安办法第十三条: a correction is shown either by the subject's own correction or by a
-    correction decision)."""
-    facts = [str(f) for f in as_list(call.param("facts"))]
-    values = as_list(call.param("values"))
-    if not any(one_of(call.facts.get(f), values) for f in facts):
-        listed = "、".join(map(shown, values))
-        _refuse(call, ANY_FACT, tests="；".join(f"{f} 为 {listed}" for f in facts))
