@@ -229,3 +229,15 @@ def test_a_step_that_records_no_report_takes_no_identity(w: Worker) -> None:
                  extra=("--reporter", "吴某"), ok=False)
     assert res.exit_code == 3 and "reporter.not_a_report_step" not in res.stdout
     assert "吴某" not in res.output
+
+
+def test_a_report_moves_no_deadline(w: Worker) -> None:
+    """Reports have no period in any source: recording one, or its feedback, leaves every
+    deadline where 历城办法第十七条 put it (filed 09-29 + 30 days = 10-29; the 5 working days of
+    filing, 09-28 a worked Sunday, end 10-10)."""
+    case: str = w.open("2025-09-26", "张某", "历城区市场监督管理局", "matter=m")
+    w.fire(case, "file", "2025-09-29")
+    expected = {"filing": ("2025-10-10", "met"), "investigation": ("2025-10-29", "running")}
+    assert w.deadlines(case) == expected
+    w.fire(case, "record_report", "2025-09-30", "report_id=XF-1", "kind=匿名", "allegation=a")
+    assert w.deadlines(case) == expected

@@ -1,17 +1,13 @@
-"""Conditional guards (capability C10): a requirement that holds only *when* something else
-does, and a requirement satisfied by any one of several tests.
+"""条件 — conditional guards (C10): a fact or data field required *when* another holds, and
+a choice among several ways of meeting one requirement (any of).
 
-* :func:`require_data_when` — 审计局办法第九条第（二）项: citing the emergency situation needs the
-  dates the decision was reported to the party organisation and ratified ("事后及时向党组织报告并按
-  程序予以追认"); 贵安办法: none.
-* :func:`require_fact_when` — 贵安办法第八条第（三）项 "属于免责的，应当在一定范围内公开": a case
-  determined exempted is closed only once published; 第八条第（四）项: a 免责、减责 conclusion is
-  closed only once the organisation (personnel) departments are notified.
-* :func:`any_fact` — one of several facts holds a value (a disjunction).
-
-"When" is a fact of the case (``when_fact``) or a data field of the step (``when_data``),
-exactly one of them; its value matches ``when`` if it equals one of them or, for a list
-value (catalogue items), contains one of them.
+A condition names a fact of the case (``{fact: outcome, in: [exempted]}``) or a data field of
+the step (``{data: source, in: [个人申请]}``) and tests it for one of ``in`` (compared by type,
+as everywhere) or for being ``given`` (true: recorded / filled in; false: not).  Family T needs
+them where one transition cannot say it (procedures-spec K1): 白音他拉制度第十三条 "个人也可以直接
+向单位提出容错认定申请" (the applicant is named when the case opens on an application), "告知相关
+单位及当事人" (the units' notice date when units are listed), "一般应在一定范围内公开" (a
+tolerance decision is published, or not with a reason, before the case is closed).
 """
 
 from __future__ import annotations
@@ -19,116 +15,138 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.rules.base import GuardCall, as_list, one_of, shown
 from rongcuo.domain.rules.params import Param
 from rongcuo.domain.rules.registry import rule
 
-DATA_REQUIRED_WHEN = message(
-    "guard.required_when/data",
-    "{when_name} 为 {when_value} 时，须填写 {keys}",
-    "when {when_name} is {when_value}, {keys} must be given",
+REQUIRED_WHEN = message(
+    "input.required_when",
+    "{when_zh}时，须填写 {keys}",
+    "{keys} must be given when {when_en}",
 )
 FACT_REQUIRED_WHEN = message(
-    "guard.required_when/fact",
-    "{when_name} 为 {when_value} 时，须先使 {fact} 为 {values}（本案：{have}）",
-    "when {when_name} is {when_value}, {fact} must first be one of {values} (this case: {have})",
+    "guard.fact_required_when",
+    "{when_zh}时，{fact} 须为 {values_zh}（本案：{value_zh}）",
+    "when {when_en}, {fact} must be one of {values_en} (this case: {value_en})",
 )
-ANY_FACT = message(
-    "guard.any_fact",
-    "须至少满足一项：{tests}",
-    "at least one of these must hold: {tests}",
+NONE_OF = message(
+    "guard.any_of",
+    "须满足下列条件之一：{what_zh}（均不满足：{tests_zh}）",
+    "one of these must hold: {what_en} (none does: {tests_en})",
 )
 
-_WHEN = {
-    "when_fact": Param("fact", doc="the case's fact the requirement depends on"),
-    "when_data": Param("field", doc="or the step's data field it depends on"),
-    "when": Param("values", required=True, doc="the values (or list members) concerned"),
-}
+
+def _value(data: Mapping[str, Any], facts: Mapping[str, Any], cond: Mapping[str, Any]) -> Any:
+    return data.get(cond["data"]) if "data" in cond else facts.get(cond["fact"])
 
 
-def _matches(value: Any, when: list[Any]) -> bool:
-    if isinstance(value, list | tuple):
-        return any(one_of(v, when) for v in value)
-    return one_of(value, when)
+def _given(value: Any) -> bool:
+    return value is not None and value != "" and value != () and value != []
 
 
-def _condition(call: GuardCall, data: Mapping[str, Any]) -> tuple[bool, str, Any]:
-    """(the condition holds, its name, the value seen); ``data`` is the step's data."""
-    fact, field = call.param("when_fact"), call.param("when_data")
-    if (fact is None) == (field is None):
-        raise ValueError(f"guard {call.spec.rule}: give exactly one of when_fact, when_data")
-    name = str(fact if fact is not None else field)
-    value = call.facts.get(name) if fact is not None else data.get(name)
-    when = as_list(call.param("when"))
-    return _matches(value, when), name, value
+def holds(data: Mapping[str, Any], facts: Mapping[str, Any], cond: Mapping[str, Any]) -> bool:
+    """Whether the condition holds for a step's ``data`` on a case's ``facts``."""
+    value = _value(data, facts, cond)
+    if "given" in cond:
+        return _given(value) == bool(cond["given"])
+    return one_of(value, as_list(cond["in"]))
 
 
-def _refuse(call: GuardCall, msg: Any, **params: Any) -> None:
-    zh, en = msg.render(params)
-    call.refuse(msg.code, zh, en, **{k: v for k, v in params.items() if k != "have"})
+def describe(cond: Mapping[str, Any]) -> tuple[str, str]:
+    """The condition in a case worker's words (zh, en)."""
+    name = cond.get("data") or cond.get("fact")
+    if "given" in cond:
+        if cond["given"]:
+            return f"已填写 {name}", f"{name} is given"
+        return f"未填写 {name}", f"{name} is not given"
+    values = as_list(cond["in"])
+    return (f"{name} 为 {'、'.join(map(shown, values))}",
+            f"{name} is {' or '.join(map(shown, values))}")
+
+
+_WHEN = Param("condition", required=True, doc="the condition under which it is required")
 
 
 @rule(
-    "require_data_when",
-    params={"keys": Param("fields", required=True, doc="the data fields then required"),
-            **_WHEN},
+    "require_data",
+    params={"keys": Param("fields", required=True, doc="the data fields required"),
+            "when": _WHEN},
     reads_data=True,
-    refuses=("guard.required_when",),
+    refuses=("input.required_when",),
 )
-def require_data_when(call: GuardCall) -> None:
-    """条件必填 — the data fields ``keys`` are required when the fact ``when_fact`` (or the
-    step's field ``when_data``) is, or contains, one of ``when`` (审计局办法第九条第（二）项:
-    citing item 9.2 needs the report to the party organisation and its ratification)."""
-    holds, name, _value = _condition(call, call.data)
-    if not holds:
+def require_data(call: GuardCall) -> None:
+    """须填写 — the data fields ``keys`` are required when the condition ``when`` holds, e.g.
+    白音他拉制度第十三条 "个人也可以直接向单位提出容错认定申请": a case opened on an application
+    names its applicant; "告知相关单位及当事人": the units listed have a notice date."""
+    cond = call.param("when")
+    if not holds(call.data, call.facts, cond):
         return
     keys = [str(k) for k in as_list(call.param("keys"))]
-    missing = [k for k in keys if call.data.get(k) in (None, "", ())]
+    missing = [k for k in keys if not _given(call.data.get(k))]
     if missing:
-        _refuse(call, DATA_REQUIRED_WHEN, when_name=name,
-                when_value="、".join(map(shown, as_list(call.param("when")))),
-                keys="、".join(missing))
+        zh, en = REQUIRED_WHEN.render({"keys": "、".join(missing),
+                                        "when_zh": describe(cond)[0],
+                                        "when_en": describe(cond)[1]})
+        raise InvalidInput(
+            f"“{call.command.trigger}”：{zh}", f"'{call.command.trigger}': {en}",
+            code=REQUIRED_WHEN.code, article=call.spec.article,
+            details={"key": missing[0], "keys": missing, "rule": call.spec.rule,
+                     "trigger": call.command.trigger},
+        )
 
 
 @rule(
-    "require_fact_when",
-    params={"fact": Param("fact", required=True, doc="the fact then required"),
+    "require_fact",
+    params={"fact": Param("fact", required=True, doc="the fact required"),
             "values": Param("values", required=True, of="fact",
-                            doc="what that fact must then be"),
-            **_WHEN},
+                            doc="the values it must have"),
+            "when": _WHEN},
     reads_data=True,
-    refuses=("guard.required_when",),
+    refuses=("guard.fact_required_when",),
 )
-def require_fact_when(call: GuardCall) -> None:
-    """条件前置 — the fact ``fact`` must be one of ``values`` when ``when_fact`` (or the step's
-    field ``when_data``) is, or contains, one of ``when`` (贵安办法第八条第（三）项 "属于免责的，
-    应当在一定范围内公开": an exempted case is closed only once published)."""
-    holds, name, value = _condition(call, call.data)
-    if not holds:
+def require_fact(call: GuardCall) -> None:
+    """须已记录 — the case's ``fact`` must be one of ``values`` when the condition ``when``
+    holds, e.g. 白音他拉制度第十三条 "一般应在一定范围内公开": a tolerance decision is published
+    (or not, with a reason) before the case closes; 第十八条: feedback that a report ended in
+    容错免责 only for a case so decided."""
+    cond = call.param("when")
+    if not holds(call.data, call.facts, cond):
         return
     fact = str(call.param("fact"))
     values = as_list(call.param("values"))
-    have = call.facts.get(fact)
-    if not one_of(have, values):
-        _refuse(call, FACT_REQUIRED_WHEN, when_name=name, when_value=shown(value),
-                fact=fact, values="、".join(map(shown, values)),
-                have=shown(have, "未记录"))
+    value = call.facts.get(fact)
+    if not one_of(value, values):
+        when_zh, when_en = describe(cond)
+        zh, en = FACT_REQUIRED_WHEN.render({
+            "when_zh": when_zh, "when_en": when_en, "fact": fact,
+            "values_zh": "、".join(map(shown, values)), "values_en": ", ".join(map(shown, values)),
+            "value_zh": shown(value, "未记录"), "value_en": shown(value, "not recorded"),
+        })
+        call.refuse(FACT_REQUIRED_WHEN.code, zh, en, fact=fact, value=value)
 
 
 @rule(
-    "any_fact",
-    params={"facts": Param("texts", required=True, doc="the facts, one of which must hold"),
-            "values": Param("values", required=True, doc="the values any of them may hold")},
-    reads_data=False,
-    refuses=("guard.any_fact",),
+    "any_of",
+    params={"conditions": Param("conditions", required=True,
+                                doc="the conditions, at least one of which must hold"),
+            "label_zh": Param("text", required=True, doc="what is required, in Chinese"),
+            "label_en": Param("text", required=True, doc="what is required, in English")},
+    reads_data=True,
+    refuses=("guard.any_of",),
 )
-def any_fact(call: GuardCall) -> None:
-    """任一满足 — at least one of the facts ``facts`` is one of ``values`` (a disjunction, e.g.
-    贵安办法第十三条: a correction is shown either by the subject's own correction or by a
-    correction decision)."""
-    facts = [str(f) for f in as_list(call.param("facts"))]
-    values = as_list(call.param("values"))
-    if not any(one_of(call.facts.get(f), values) for f in facts):
-        listed = "、".join(map(shown, values))
-        _refuse(call, ANY_FACT, tests="；".join(f"{f} 为 {listed}" for f in facts))
+def any_of(call: GuardCall) -> None:
+    """任一 — at least one of ``conditions`` holds (a requirement met in one of several ways,
+    named by ``label_zh``/``label_en``), e.g. 白音他拉制度第十三条 "告知相关单位及当事人": the
+    related units were notified, or the step records that there is none."""
+    conds = list(call.param("conditions"))
+    if any(holds(call.data, call.facts, c) for c in conds):
+        return
+    described = [describe(c) for c in conds]
+    zh, en = NONE_OF.render({
+        "what_zh": call.param("label_zh"), "what_en": call.param("label_en"),
+        "tests_zh": "；".join(d[0] for d in described),
+        "tests_en": "; ".join(d[1] for d in described),
+    })
+    call.refuse(NONE_OF.code, zh, en)
