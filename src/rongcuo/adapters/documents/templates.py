@@ -40,7 +40,10 @@ _GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace"
 
 
 def shipped_templates_root() -> Path:
-    return paths.workflows_dir() / "templates"
+    """``templates/`` of the definitions folder (``RONGCUO_WORKFLOWS_DIR``); a definitions
+    folder without one uses the package's own (the definitions moved, the templates not)."""
+    root = paths.workflows_dir() / "templates"
+    return root if root.is_dir() else paths.shipped("workflows") / "templates"
 
 
 def definition_templates_dir(definition: Any) -> Path:
