@@ -28,6 +28,7 @@ from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
 from rongcuo.service.documents import issue_step_documents
+from rongcuo.service.documents import prepare as prepare_documents
 from rongcuo.service.errors import CaseNotFound
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
@@ -112,6 +113,7 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         decision = engine.decide(
             case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
         command = Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data))
+        prepare_documents(engine.definition, cmd.trigger)  # outside the transaction
         with app.unit_of_work() as uow:
             # the documents the step issues: numbered, rendered, hashed into its event
             decision = issue_step_documents(uow, engine, case, command, decision)
