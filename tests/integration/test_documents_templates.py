@@ -105,6 +105,26 @@ def test_the_check_names_fields_a_template_uses_that_documents_do_not_have(home:
     assert {(c.kind, c.format) for c in bad} == {("notice", "pdf"), ("notice", "docx")}
 
 
+def test_the_check_names_case_facts_no_case_of_the_definition_has(home: Path) -> None:
+    """A template reading facts.outcome (set by 认定, 第十七条) is fine; one reading
+    facts.penalty_amount — a fact no Licheng step ever sets — is reported as facts.penalty_amount,
+    in HTML and in .docx alike; `doc templates` exits 3 naming it."""
+    definition = shipped_definition("licheng")
+    own = home / "templates" / "licheng" / "licheng"
+    own.mkdir(parents=True)
+    (own / "review_decision.html.j2").write_text(
+        '{% extends "letter.html.j2" %}{% block style %}{{ facts.outcome }}'
+        '{{ facts["penalty_amount"] }}{% endblock %}', encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("{{ title }} {{ facts.penalty_amount }} {{ facts.matter }}")
+    d.save(str(own / "review_decision.docx"))
+    bad = {(c.kind, c.format): c.missing for c in check_templates(definition) if not c.ok}
+    assert bad == {("review_decision", "pdf"): ("facts.penalty_amount",),
+                   ("review_decision", "docx"): ("facts.penalty_amount",)}
+    r = _run("doc", "templates", "--workflow", "licheng")
+    assert r.exit_code == 3 and "facts.penalty_amount" in r.output  # type: ignore[attr-defined]
+
+
 def test_rendering_a_docx_with_an_unknown_field_is_refused(app: App, home: Path) -> None:
     """A .docx that would come out with an empty field is refused naming the field."""
     stored = load_stored(app, _case(app))

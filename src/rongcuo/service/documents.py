@@ -83,6 +83,14 @@ def step_kinds(definition: Any, trigger: str) -> tuple[str, ...]:
     return tuple(k for k in (getattr(spec, "documents", ()) or ()) if k != CASE_FILE)
 
 
+def prepare(definition: Any, trigger: str) -> None:
+    """Before the step's transaction opens: read the catalogue and templates and warm the
+    renderers when ``trigger`` issues documents (nothing otherwise), so the transaction
+    holds its locks for the render itself, never for a process's cold start."""
+    if step_kinds(definition, trigger):
+        renderer_for(definition).warm()
+
+
 def _json(data: Mapping[str, Any]) -> dict[str, Any]:
     """The event data as the store will give it back (dates as ISO text)."""
     out: dict[str, Any] = json.loads(json.dumps(dict(data), ensure_ascii=False, default=str))
@@ -198,5 +206,5 @@ def _unwritable(exc: OSError) -> StorageError:
                            reason=exc.strerror or str(exc))
 
 
-__all__ = ["FORMATS", "case_view", "issue_step_documents", "related_numbers", "renderer_for",
-           "step_kinds", "step_view"]
+__all__ = ["FORMATS", "case_view", "issue_step_documents", "prepare", "related_numbers",
+           "renderer_for", "step_kinds", "step_view"]

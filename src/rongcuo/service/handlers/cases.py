@@ -31,6 +31,7 @@ from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
 from rongcuo.service.documents import issue_step_documents
+from rongcuo.service.documents import prepare as prepare_documents
 from rongcuo.service.errors import CaseNotFound
 from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.inputs import check_command_text
@@ -137,6 +138,7 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         command = Command(trigger, cmd.on, cmd.actor, data)
         fired[:] = [trigger]
         decision = engine.decide(case.state, command, context)
+        prepare_documents(engine.definition, trigger)  # outside the transaction
         with app.unit_of_work() as uow:
             # the documents the step issues: numbered, rendered, hashed into its event
             decision = issue_step_documents(uow, engine, case, command, decision)
