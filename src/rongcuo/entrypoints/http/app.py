@@ -39,10 +39,9 @@ def swagger_dir() -> Path | None:
 
 def create_app(app: App, *, title: str = "rongcuo 容错纠错 API") -> FastAPI:
     """The HTTP API on ``app`` (its clock is the API's clock)."""
-    from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta
-
     from fastapi import Depends
 
+    from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta
     from rongcuo.entrypoints.http.deps import refuse_nul
 
     api = FastAPI(title=title, version="1", docs_url=None, redoc_url=None,
