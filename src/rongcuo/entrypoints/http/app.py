@@ -39,6 +39,7 @@ def swagger_dir() -> Path | None:
 
 def create_app(app: App, *, title: str = "rongcuo 容错纠错 API") -> FastAPI:
     """The HTTP API on ``app`` (its clock is the API's clock)."""
+    rlog.configure()  # once per process (``RONGCUO_LOG_LEVEL``, ``RONGCUO_LOG_FORMAT``)
     from fastapi import Depends
 
     from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta
