@@ -60,8 +60,13 @@ def _serve(url: str, port: int) -> None:
                 log_level="warning")
 
 
-def _prepare(url: str, clients: int) -> tuple[str, list[str]]:
-    """The demo units and users, an API token of ``lc-jd`` and a verifying case per client."""
+STEPS_PER_CASE = 20
+"""A client moves to its next case after this many steps: a case's document (every event) is
+what each answer renders, and a Licheng case has some twenty steps, not hundreds."""
+
+
+def _prepare(url: str, cases: int) -> tuple[str, list[str]]:
+    """The demo units and users, an API token of ``lc-jd`` and ``cases`` verifying cases."""
     from rongcuo.bootstrap import bootstrap
     from rongcuo.clock import today_cst
     from rongcuo.service import handlers
@@ -75,7 +80,7 @@ def _prepare(url: str, clients: int) -> tuple[str, list[str]]:
     p = accounts.principal_for_login(app, "handler")
     on = today_cst(app.clock)
     ids = []
-    for _ in range(clients):
+    for _ in range(cases):
         r = handlers.open_case(app, OpenCase("licheng", "基准测试对象", "城管局", on, p.actor,
                                              {"matter": "bench"}, principal=p))
         for trigger, data in (("file", {}), ("assign_investigator", {"investigator": "inv1"}),
@@ -87,8 +92,9 @@ def _prepare(url: str, clients: int) -> tuple[str, list[str]]:
     return token, ids
 
 
-def _client(base: str, token: str, case_id: str, n: int, on: str, barrier: threading.Barrier,
-            spans: list[tuple[float, float]], errors: list[str]) -> None:
+def _client(base: str, token: str, case_ids: list[str], n: int, on: str,
+            barrier: threading.Barrier, spans: list[tuple[float, float]],
+            errors: list[str]) -> None:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
                       timeout=60) as c:
         barrier.wait()
@@ -96,6 +102,7 @@ def _client(base: str, token: str, case_id: str, n: int, on: str, barrier: threa
         for i in range(n):
             trigger = "pause_clock" if i % 2 == 0 else "resume_clock"
             data: dict[str, Any] = {"kind": "鉴定"} if trigger == "pause_clock" else {}
+            case_id = case_ids[(i // STEPS_PER_CASE) % len(case_ids)]
             r = c.post(f"/api/v1/cases/{case_id}/steps",
                        json={"trigger": trigger, "on": on, "data": data})
             if r.status_code != 200:
@@ -105,7 +112,9 @@ def _client(base: str, token: str, case_id: str, n: int, on: str, barrier: threa
 
 
 def api_rate(url: str, clients: int, steps: int) -> float:
-    token, ids = _prepare(url, clients)
+    per = max(2, steps // clients)
+    each = -(-per // STEPS_PER_CASE)
+    token, ids = _prepare(url, clients * each)
     port = _free_port()
     proc = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
     proc.start()
@@ -117,13 +126,13 @@ def api_rate(url: str, clients: int, steps: int) -> float:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        per = max(2, steps // clients)
         on = today_cst(SystemClock()).isoformat()  # the server's legal today (CST)
         barrier = threading.Barrier(clients)
         spans: list[tuple[float, float]] = []
         errors: list[str] = []
-        threads = [threading.Thread(target=_client, args=(base, token, cid, per, on, barrier,
-                                                          spans, errors)) for cid in ids]
+        threads = [threading.Thread(target=_client, args=(
+            base, token, ids[k * each:(k + 1) * each], per, on, barrier, spans, errors))
+            for k in range(clients)]
         for t in threads:
             t.start()
         for t in threads:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.identity import tables as it
 from rongcuo.bootstrap import App, bootstrap
-from rongcuo.definitions import load_definitions
 from rongcuo.clock import FixedClock
+from rongcuo.definitions import load_definitions
 from rongcuo.domain.errors import DefinitionError, InvalidInput, Refused
 from rongcuo.domain.identity import DEFAULT_UNIT, parse_actor
 from rongcuo.service import handlers, identity, queries
