@@ -28,7 +28,9 @@ def _full_metadata() -> sa.MetaData:
     with contextlib.suppress(ImportError):  # 0009_obligations
         import rongcuo.adapters.supervision.tables
     with contextlib.suppress(ImportError):  # 0012_reports
-        import rongcuo.adapters.reporters.tables  # noqa: F401
+        import rongcuo.adapters.reporters.tables
+    with contextlib.suppress(ImportError):  # 0010_identity
+        import rongcuo.adapters.identity.tables  # noqa: F401
     return t.metadata
 
 

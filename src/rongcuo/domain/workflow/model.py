@@ -115,6 +115,18 @@ class TransitionSpec:
 
 
 @dataclass(frozen=True)
+class ApprovalSpec:
+    """An approval (审批) a trigger records: the user who fires it approves, holds ``role``
+    and is not the proposer named in data field ``proposer`` (four eyes); data field
+    ``approver`` is filled with that user."""
+
+    role: str
+    article: str
+    approver: str = "approved_by"
+    proposer: str = "proposed_by"
+
+
+@dataclass(frozen=True)
 class TriggerSpec:
     name: str
     label_zh: str
@@ -129,6 +141,8 @@ class TriggerSpec:
     # the official documents the step issues (kinds of the workflow's document catalogue;
     # ``case_file``: the archived case file) — data for the document layer, no rule
     documents: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # who may fire it (empty: any role that records steps)
+    approval: ApprovalSpec | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:

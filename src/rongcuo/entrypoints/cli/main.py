@@ -127,6 +127,10 @@ COMMANDS = {
     "obligations": "obligations_cmd",
     "risk": "risk_cmd",
     "messages": "messages_cmd",
+    "serve": "serve_cmd",
+    "units": "identity_cmd:units",
+    "users": "identity_cmd:users",
+    "tokens": "identity_cmd:tokens",
 }
 
 
@@ -147,8 +151,9 @@ class RongcuoGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module = importlib.import_module(f"rongcuo.entrypoints.cli.{COMMANDS[cmd_name]}")
-            self.add_command(module.command, cmd_name)
+            name, _, attr = COMMANDS[cmd_name].partition(":")
+            module = importlib.import_module(f"rongcuo.entrypoints.cli.{name}")
+            self.add_command(getattr(module, attr or "command"), cmd_name)
         return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
