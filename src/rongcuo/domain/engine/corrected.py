@@ -115,8 +115,8 @@ def _redecide(engine: Engine, state: CaseState | None, item: cx.Effective,
         return _fold(engine, state, cx.Effective(item.seq, ev, recheck=True))
     spec = engine.definition.triggers[ev.trigger]
     cmd = Command(ev.trigger, ev.on, ev.actor, _inputs(engine, ev))
-    where = {"seq": item.seq, "label": spec.label_zh, "trigger": ev.trigger,
-             "basis": spec.article}
+    where: dict[str, Any] = {"seq": item.seq, "label": spec.label_zh, "trigger": ev.trigger,
+                             "basis": spec.article}
     try:
         got = engine.decide(state, cmd, recorded_context(ev.data)).events[0]
     except DomainError as exc:
