@@ -31,6 +31,9 @@ _KINDS = {NOTICE_TRIGGER: ("系统提醒记录", "a notice recorded by the sched
           cx.WITHDRAW: ("撤回记录", "a withdrawal")}
 
 
+_IDENTITY = {"on": "日期", "subject": "容错纠错对象", "agency": "执法机关"}
+
+
 def recorded_context(data: Mapping[str, Any]) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data (the
     repeated-mistake guard's prior tolerances, Licheng art. 10)."""
@@ -180,7 +183,8 @@ def amend(engine: Engine, events: Sequence[Event], seq: int, *, on: date | None,
         if on is not None and on != cur.on:
             fixed.insert(0, "on")
         if fixed:
-            raise Refused.of(cx.OPENING_IDENTITY, keys=", ".join(fixed), article=spec.article)
+            raise Refused.of(cx.OPENING_IDENTITY, keys="、".join(_IDENTITY[k] for k in fixed),
+                             keys_en=", ".join(fixed), article=spec.article)
     if (on is None or on == cur.on) and all(jsonable(v) == cur.data.get(k)
                                             for k, v in sets.items()):
         raise InvalidInput.of(cx.NOTHING_TO_AMEND)
