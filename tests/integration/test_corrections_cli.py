@@ -106,6 +106,8 @@ def test_amend_a_date_moves_the_deadline_and_replay_before_it_shows_the_original
     assert ev[6]["data"]["approved_by"] == "王主任" and ev[6]["prev_hash"] == ev[5]["hash"]
     assert all(e["voided_by"] is None for e in doc["events"])
     assert doc["facts"]["filed_on"] == "2025-09-28"
+    listed = json.loads(w.run("case", "history", c, "--json").stdout)
+    assert [e["superseded_by"] for e in listed] == [None, 6, None, None, None, None]
     hist = w.run("case", "history", c).stdout
     assert "〔已更正，见序号 6〕" in hist and "日期 2025-09-29 → 2025-09-28" in hist
     w.verify()
