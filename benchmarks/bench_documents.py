@@ -69,11 +69,11 @@ def main() -> None:
 
     from rongcuo.adapters.documents import pdf as pdf_render
     from rongcuo.adapters.documents.render import DocumentRenderer
-    from rongcuo.adapters.documents.source import load_stored
     from rongcuo.audit.api import export_case
     from rongcuo.bootstrap import bootstrap
     from rongcuo.clock import FixedClock
     from rongcuo.documents.casefile import case_file_context
+    from rongcuo.service.document_queries import load_stored
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["RONGCUO_HOME"] = str(Path(tmp) / "home")

@@ -17,17 +17,67 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.util import CommandError as AlembicCommandError
 
-from rongcuo.adapters.db import migrate as db_migrate
+from rongcuo.adapters.db import revisions
 from rongcuo.adapters.db.engine import is_sqlite, make_engine, normalise_url, sqlite_file
 from rongcuo.adapters.db.store import Store
 from rongcuo.clock import Clock, SystemClock
+from rongcuo.domain.messages import message
 from rongcuo.paths import default_database_url
 from rongcuo.service.context import App
 from rongcuo.service.errors import StorageError
 
 __all__ = ["App", "bootstrap"]
+
+
+# The messages of opening a database (the catalogue: ``rongcuo messages``).
+MISSING = message(
+    "store.missing",
+    "数据库文件不存在：{path}（请检查数据库地址；新数据库由开案或 rongcuo db upgrade 创建）",
+    "no database file at {path} (check the database URL; a new database is created by opening "
+    "a case or by `rongcuo db upgrade`)",
+)
+BAD_PATH = message(
+    "store.bad_path",
+    "无法创建数据库所在的目录：{zh}（请检查 RONGCUO_HOME 或数据库地址）",
+    "cannot create the database directory: {en} (check RONGCUO_HOME or the database URL)",
+)
+BAD_URL = message(
+    "store.bad_url",
+    "数据库地址无效：{url}（应为 sqlite:///文件路径、文件路径，或 postgresql://用户@主机/库名）",
+    "not a database URL: {url} (expected sqlite:///PATH, a file path, or "
+    "postgresql://USER@HOST/DB)",
+)
+UNKNOWN_REVISION = message(
+    "store.unknown_revision",
+    "数据库 {url} 的结构版本本程序不认识（可能由更新版本的 rongcuo 创建）：{reason}",
+    "the database {url} is at a schema revision this rongcuo does not know (perhaps made by a "
+    "newer version): {reason}",
+)
+UNREACHABLE = message(
+    "store.unreachable",
+    "无法连接数据库 {url}：{reason}",
+    "cannot connect to the database {url}: {reason}",
+)
+NOT_A_DATABASE = message(
+    "store.not_a_database",
+    "{url} 不是可用的数据库：{reason}",
+    "{url} is not a usable database: {reason}",
+)
+NOT_MIGRATED = message(
+    "store.not_migrated",
+    "数据库尚未初始化：请先运行 rongcuo db upgrade（数据库：{url}）",
+    "the database has no rongcuo tables yet: run `rongcuo db upgrade` first (database: {url})",
+)
+NOT_RONGCUO = message(
+    "store.not_rongcuo",
+    "{path} 不是 rongcuo 数据库（其中没有案件表），未作任何改动；请检查数据库地址",
+    "{path} is not a rongcuo database (it has no case tables); nothing was changed — check "
+    "the database URL",
+)
+
+
+_DB = {"field": "database"}  # the CLI names its option (--db) for this field
 
 
 def bootstrap(
@@ -45,20 +95,32 @@ def bootstrap(
     database (commands that only read or sweep a database the operator named: a typo in
     the path must not look like "nothing due")."""
     url = normalise_url(database_url or default_database_url())
+    engine = _open_engine(url, database_url, existing, engine_options or {})
+    _prepare_schema(engine, url, is_sqlite(url) if migrate is None else migrate)
+    return App(
+        store=Store(engine),
+        clock=clock or SystemClock(),
+        database_url=url,
+        load_calendar=_load_calendar,
+        load_definitions=_load_definitions,
+        load_settings=_load_settings,
+        _calendar=calendar,
+        _definitions=definitions,
+    )
+
+
+def _open_engine(
+    url: str, given: str | None, existing: bool, options: dict[str, Any]
+) -> sa.Engine:
+    """The engine on ``url``, after refusing a missing (when ``existing``) or foreign SQLite
+    file, an uncreatable directory or a string that is no database URL."""
     try:
-        missing = sqlite_file(url) if existing else None
-        if missing is not None and not missing.exists():
-            raise StorageError(
-                f"数据库文件不存在：{missing}（请检查数据库地址；新数据库由开案或 "
-                "rongcuo db upgrade 创建）",
-                f"no database file at {missing} (check the database URL; a new database is "
-                "created by opening a case or by `rongcuo db upgrade`)",
-                code="store.missing",
-            )
         file = sqlite_file(url)
+        if existing and file is not None and not file.exists():
+            raise StorageError.of(MISSING, path=file, details=_DB)
         if file is not None and file.exists():
             _check_sqlite_file(file, empty_ok=not existing)
-        engine = make_engine(url, **(engine_options or {}))
+        return make_engine(url, **options)
     except OSError as exc:
         # the SQLite file's directory cannot be made: RONGCUO_HOME (or a --db path) names a
         # regular file, a directory under one, or a place we may not write
@@ -69,80 +131,79 @@ def bootstrap(
             zh, en = f"{where} 的上级中有文件", f"a parent of {where} is a file"
         else:
             zh = en = f"{where}: {exc.strerror or exc}"
-        raise StorageError(
-            f"无法创建数据库所在的目录：{zh}（请检查 RONGCUO_HOME 或 --db）",
-            f"cannot create the database directory: {en} (check RONGCUO_HOME or --db)",
-            code="store.bad_path",
-            details={"path": str(where)},
-        ) from exc
+        raise StorageError.of(BAD_PATH, zh=zh, en=en,
+                              details={**_DB, "path": str(where)}) from exc
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, ImportError) as exc:
-        raise StorageError(
-            f"数据库地址无效：{database_url!r}（应为 sqlite:///文件路径、文件路径，"
-            "或 postgresql://用户@主机/库名）",
-            f"not a database URL: {database_url!r} (expected sqlite:///PATH, a file path, or "
-            "postgresql://USER@HOST/DB)",
-            code="store.bad_url",
-        ) from exc
-    should_migrate = is_sqlite(url) if migrate is None else migrate
+        raise StorageError.of(BAD_URL, url=repr(given), details=_DB) from exc
+
+
+def _prepare_schema(engine: sa.Engine, url: str, should_migrate: bool) -> None:
+    """Migrate (embedded SQLite, or when asked) or check that the tables are there; every
+    failure disposes of the engine and says which database and why."""
+    shown = _shown(url)
     try:
         ready = not should_migrate and _has_tables(engine)
-        if should_migrate and not db_migrate.is_up_to_date(engine):
-            db_migrate.upgrade(engine)
-    except AlembicCommandError as exc:
-        engine.dispose()
-        raise StorageError(
-            f"数据库 {_shown(url)} 的结构版本本程序不认识（可能由更新版本的 rongcuo 创建）：{exc}",
-            f"the database {_shown(url)} is at a schema revision this rongcuo does not know "
-            f"(perhaps made by a newer version): {exc}",
-            code="store.unknown_revision",
-        ) from exc
+        if should_migrate and not revisions.is_up_to_date(engine):
+            _migrate(engine, shown)
     except sa.exc.OperationalError as exc:
         engine.dispose()
         reason = "; ".join(x.strip() for x in str(exc.orig or exc).splitlines() if x.strip())
-        raise StorageError(
-            f"无法连接数据库 {_shown(url)}：{reason}",
-            f"cannot connect to the database {_shown(url)}: {reason}",
-            code="store.unreachable",
-        ) from exc
+        raise StorageError.of(UNREACHABLE, url=shown, reason=reason) from exc
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         reason = str(exc.orig or exc).splitlines()[0]
-        raise StorageError(
-            f"{_shown(url)} 不是可用的数据库：{reason}",
-            f"{_shown(url)} is not a usable database: {reason}",
-            code="store.not_a_database",
-        ) from exc
+        raise StorageError.of(NOT_A_DATABASE, url=shown, reason=reason) from exc
     if not should_migrate and not ready:
-        raise StorageError(
-            "数据库尚未初始化：请先运行 rongcuo db upgrade --db <URL>",
-            "the database has no rongcuo tables yet: run `rongcuo db upgrade --db URL` first",
-            code="store.not_migrated",
-        )
-    return App(
-        store=Store(engine),
-        clock=clock or SystemClock(),
-        database_url=url,
-        load_calendar=_load_calendar,
-        load_definitions=_load_definitions,
-        _calendar=calendar,
-        _definitions=definitions,
-    )
+        engine.dispose()
+        raise StorageError.of(NOT_MIGRATED, url=shown)
+
+
+def _migrate(engine: sa.Engine, shown: str) -> None:
+    """Upgrade to the head (Alembic is imported here only: issue 16)."""
+    from alembic.util import CommandError as AlembicCommandError
+
+    from rongcuo.adapters.db import migrate as db_migrate
+
+    try:
+        db_migrate.upgrade(engine)
+    except AlembicCommandError as exc:
+        engine.dispose()
+        raise StorageError.of(UNKNOWN_REVISION, url=shown, reason=exc) from exc
 
 
 def _load_calendar() -> Any:
-    from rongcuo.calendars import load_calendar
+    from rongcuo.calendars.loader import calendar_files, read_calendar_file
+    from rongcuo.definitions.cache import BuiltCache
+    from rongcuo.domain.calendar import WorkCalendar
     from rongcuo.paths import calendar_dirs
 
+    def load() -> Any:
+        # built once per set of calendar files (their paths and bytes), then read back:
+        # a command that reads a case does not parse YAML (issue 16)
+        files = calendar_files(dirs)
+        sources = [(f, f.read_bytes()) for f in files]
+        years = BuiltCache("calendars").built(
+            sources, lambda: [read_calendar_file(f) for f in files])
+        return WorkCalendar(years)
+
     dirs = calendar_dirs()
-    return _cached(("calendar", *dirs), dirs, load_calendar)
+    return _cached(("calendar", *dirs), dirs, load)
+
+
+def _load_settings(workflow_id: str) -> Any:
+    from rongcuo.definitions.adopter import read_settings
+
+    return read_settings(workflow_id)
 
 
 def _load_definitions() -> Any:
     from rongcuo.definitions import load_definitions
+    from rongcuo.definitions.cache import DefinitionCache
     from rongcuo.paths import workflows_dir
 
     d = workflows_dir()
-    return _cached(("definitions", d), [d], load_definitions)
+    return _cached(("definitions", d), [d],
+                   lambda: load_definitions(d, cache=DefinitionCache()))
 
 
 _CACHE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
@@ -183,23 +244,28 @@ def _check_sqlite_file(file: Path, *, empty_ok: bool) -> None:
             names = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"{file} 不是可用的数据库：{exc}",
-            f"{file} is not a usable database: {exc}",
-            code="store.not_a_database",
-        ) from exc
+        raise StorageError.of(NOT_A_DATABASE, url=file, reason=exc) from exc
     if "events" in names or (not names and empty_ok):
         return
-    raise StorageError(
-        f"{file} 不是 rongcuo 数据库（其中没有案件表），未作任何改动；请检查 --db",
-        f"{file} is not a rongcuo database (it has no case tables); nothing was changed — "
-        "check --db",
-        code="store.not_rongcuo",
-    )
+    raise StorageError.of(NOT_RONGCUO, path=file, details=_DB)
 
 
 def _has_tables(engine: sa.Engine) -> bool:
     return "events" in sa.inspect(engine).get_table_names()
+
+
+def demo_database(*, reset: bool) -> Path:
+    """The demo's own SQLite file under the data directory (``rongcuo demo``), emptied first
+    unless ``reset`` is false: the demo never writes into the operator's database, and runs
+    any number of times (a fresh file has no earlier sample case to repeat)."""
+    from rongcuo.paths import SQLITE_COMPANIONS, demo_database_file
+
+    file = demo_database_file()
+    if reset:
+        for f in (file, *(file.with_name(file.name + x) for x in SQLITE_COMPANIONS)):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                f.unlink()
+    return file
 
 
 # -- database maintenance (``rongcuo db``): the schema is the composition root's business ----
@@ -212,6 +278,8 @@ def upgrade_database(
     database_url: str | None, revision: str = "heads"
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Migrate the database to ``revision``; the revisions before and after."""
+    from rongcuo.adapters.db import migrate as db_migrate
+
     engine = make_engine(normalise_url(database_url or default_database_url()))
     try:
         before = db_migrate.current_revisions(engine)
@@ -223,6 +291,8 @@ def upgrade_database(
 
 def database_revisions(database_url: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The database's revisions and the migrations' heads."""
+    from rongcuo.adapters.db import migrate as db_migrate
+
     engine = make_engine(normalise_url(database_url or default_database_url()))
     try:
         return db_migrate.current_revisions(engine), db_migrate.head_revisions()

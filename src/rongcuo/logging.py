@@ -24,7 +24,26 @@ from collections.abc import Callable, MutableMapping
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
-import structlog
+
+def _hide_rich() -> bool:
+    """structlog imports rich (and through it pygments) whenever they are installed, for its
+    console renderer's tracebacks; the JSON lines rongcuo writes by default use neither, and
+    they cost a command more CPU than its own modules (issue 16).  Unless the console format
+    is asked for, hide rich while structlog is imported (structlog then does without it)."""
+    if os.environ.get("RONGCUO_LOG_FORMAT", "json") != "json":
+        return False
+    if "rich" in sys.modules or "structlog" in sys.modules:
+        return False
+    sys.modules["rich"] = None  # type: ignore[assignment]  # makes `import rich` fail
+    return True
+
+
+_HID_RICH = _hide_rich()
+try:
+    import structlog
+finally:
+    if _HID_RICH and sys.modules.get("rich", ...) is None:
+        del sys.modules["rich"]  # a later `import rich` (elsewhere) works as usual
 
 _configured = False
 

@@ -9,6 +9,8 @@ Settings come from the environment (the CLI's ``--db``/``--workflows`` options o
   inside the installed package, or the checkout's own folder for an editable install —
   :func:`shipped`).
 * ``RONGCUO_DATABASE_URL`` — a SQLAlchemy URL; PostgreSQL for several processes.
+* ``RONGCUO_REPORTER_KEY_FILE`` — the key of the reporters' identities (default
+  ``$RONGCUO_HOME/reporter.key``, created 0600 on first use).
 
 What rongcuo creates there is its owner's only, whatever the umask: folders 0700
 (:func:`make_private_dir`), the SQLite database 0600 (:func:`create_private_file`, before
@@ -48,6 +50,17 @@ def data_dir() -> Path:
     return base / "rongcuo"
 
 
+def cache_dir() -> Path:
+    """Where built definitions are kept between processes (by the hash of their file):
+    ``$RONGCUO_HOME/cache`` when ``RONGCUO_HOME`` is set, else ``$XDG_CACHE_HOME/rongcuo`` or
+    ``~/.cache/rongcuo``.  Only a cache: removing it costs the next command a parse."""
+    env = os.environ.get("RONGCUO_HOME")
+    if env:
+        return Path(env) / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "rongcuo"
+
+
 def workflows_dir() -> Path:
     env = os.environ.get("RONGCUO_WORKFLOWS_DIR")
     return Path(env) if env else shipped("workflows")
@@ -66,11 +79,26 @@ def calendar_dirs() -> list[Path]:
     return [shipped_calendars_dir(), imported_calendars_dir()]
 
 
+def reporter_key_file() -> Path:
+    """The key file of the reporters' identities (AES-256-GCM): ``RONGCUO_REPORTER_KEY_FILE``,
+    default ``$RONGCUO_HOME/reporter.key`` — a file, never a database row."""
+    env = os.environ.get("RONGCUO_REPORTER_KEY_FILE")
+    return Path(env) if env else data_dir() / "reporter.key"
+
+
 def default_database_url() -> str:
     env = os.environ.get("RONGCUO_DATABASE_URL")
     if env:
         return env
     return f"sqlite:///{data_dir() / 'rongcuo.sqlite3'}"
+
+
+DEMO_DATABASE = "demo.sqlite3"
+
+
+def demo_database_file() -> Path:
+    """The demo's own SQLite file (``rongcuo demo``): never the operator's database."""
+    return data_dir() / DEMO_DATABASE
 
 
 PRIVATE_DIR_MODE = 0o700

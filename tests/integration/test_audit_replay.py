@@ -118,7 +118,8 @@ def test_a_bad_as_of_is_refused_with_a_clear_message() -> None:
     """Bad input gets a bilingual error naming the value."""
     with pytest.raises(InvalidInput) as err:
         parse_as_of("2025-13-45")
-    assert "2025-13-45" in err.value.message_en and "--as-of" in err.value.message_zh
+    assert "2025-13-45" in err.value.message_en and "回放时点" in err.value.message_zh
+    assert err.value.details["field"] == "as_of"  # the CLI names its option --as-of
 
 
 def test_a_naive_as_of_is_read_as_china_standard_time() -> None:

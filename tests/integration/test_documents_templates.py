@@ -16,7 +16,6 @@ from freezegun import freeze_time
 
 from rongcuo.adapters.documents import pdf as pdf_render
 from rongcuo.adapters.documents.render import DocumentRenderer
-from rongcuo.adapters.documents.source import load_stored
 from rongcuo.adapters.documents.templates import (
     check_templates,
     definition_templates_dir,
@@ -27,6 +26,7 @@ from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.documents.errors import DocumentError
 from rongcuo.entrypoints.cli.main import cli
+from rongcuo.service.document_queries import load_stored
 from rongcuo.testing.workflows import shipped_definition
 from tests.support import pdf as P
 from tests.support.document_walks import LICHENG_FULL, _walk
@@ -107,12 +107,12 @@ def test_the_check_names_fields_a_template_uses_that_documents_do_not_have(home:
 
 def test_rendering_a_docx_with_an_unknown_field_is_refused(app: App, home: Path) -> None:
     """A .docx that would come out with an empty field is refused naming the field."""
+    stored = load_stored(app, _case(app))
     own = home / "templates" / "licheng" / "licheng"
     own.mkdir(parents=True)
     d = docx.Document()
     d.add_paragraph("{{ approver_phone }}")
     d.save(str(own / "determination.docx"))
-    stored = load_stored(app, _case(app))
     renderer = DocumentRenderer(stored.definition)
     with pytest.raises(DocumentError) as info:
         renderer.docx(stored.document(renderer.catalogue, "determination"))

@@ -151,12 +151,13 @@ def _opened_by(eng: Engine, started_by: str) -> CaseState:
 
 def test_a_procedure_the_party_group_started_is_decided_without_a_proposal(eng: Engine) -> None:
     """巴南办法第十六条: "追责问责程序由区生态环境局党组启动的，同步考虑容错情形" — no proposal is
-    needed: the case is decided from `received`, the proposal window ends with the decision,
-    and it never lapses for want of a proposal."""
+    needed: the case is decided from `received`, no proposal window runs (version 3: it never
+    starts), and it never lapses for want of a proposal."""
     case = _opened_by(eng, "局党组")
+    assert "filing" not in case.timers
     d = eng.decide(case, cmd("determine", "2025-06-20", outcome="lighter", items="12.4,14.1"))
     assert d.state.state == "determined"
-    assert d.state.timers["filing"].status == "cancelled"
+    assert "filing" not in d.state.timers
     # an ordinary case still needs its proposal first
     err = _refused(eng, _opened(eng), "determine", "2025-06-20", outcome="lighter",
                    items="12.4,14.1")
@@ -164,8 +165,13 @@ def test_a_procedure_the_party_group_started_is_decided_without_a_proposal(eng: 
 
 
 def test_the_party_groups_case_does_not_lapse_when_the_window_closes(eng: Engine) -> None:
-    with pytest.raises(Refused) as err:
-        eng.expire(_opened_by(eng, "局党组"), "filing", date(2025, 6, 11))
+    party = _opened_by(eng, "局党组")
+    assert eng.expire(party, "filing", date(2025, 6, 11)) is None  # no window to expire
+    with pytest.raises(Refused) as err:  # nor can anyone record a lapse by hand
+        eng.decide(party, cmd("lapse", "2025-06-11"))
+    assert err.value.code in ("guard.fact", "guard.timer_not_expired")
+    with pytest.raises(Refused) as err:  # nobody proposes: the 局党组 considers it itself
+        eng.decide(party, cmd("apply", "2025-06-10", applicant="本人", evidence="材料"))
     assert err.value.code == "guard.fact" and err.value.article == "巴南办法第十六条"
     other = eng.expire(_opened_by(eng, "其他追责问责机关"), "filing", date(2025, 6, 11))
     assert other is not None and other.state.state == "lapsed"

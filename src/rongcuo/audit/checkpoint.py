@@ -36,6 +36,37 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
+
+MSG_AUDIT_BAD_CHECKPOINT = message(
+    "audit.bad_checkpoint",
+    "{source} 不是检查点文件：{zh}",
+    "{source} is not a checkpoint file: {en}",
+)
+
+MSG_AUDIT_KEY_EXISTS = message(
+    "audit.key_exists",
+    "密钥文件已存在，不会覆盖：{key_path}",
+    "key file already exists, not overwriting: {key_path}",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT = message(
+    "audit.bad_checkpoint/checkpoint",
+    "检查点文件 {source} 格式不对（应为 {FORMAT}）",
+    "checkpoint {source} has the wrong format (expected {FORMAT})",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT2 = message(
+    "audit.bad_checkpoint/checkpoint2",
+    "检查点文件 {source} 不是有效的 JSON：第 {lineno} 行：{msg2}",
+    "checkpoint {source} is not valid JSON: line {lineno}: {msg2}",
+)
+
+MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT3 = message(
+    "audit.bad_checkpoint/checkpoint3",
+    "检查点文件 {source} 缺少字段 {key}",
+    "checkpoint {source} lacks the field {key}",
+)
 
 FORMAT = "rongcuo-checkpoint/1"
 
@@ -89,10 +120,9 @@ def generate_keypair(key_path: Path, *, overwrite: bool = False) -> tuple[Path, 
     """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it."""
     pub_path = public_key_path(key_path)
     if not overwrite and (key_path.exists() or pub_path.exists()):
-        raise InvalidInput(
-            f"密钥文件已存在，不会覆盖：{key_path}",
-            f"key file already exists, not overwriting: {key_path}",
-            code="audit.key_exists",
+        raise InvalidInput.of(
+            MSG_AUDIT_KEY_EXISTS,
+            key_path=key_path,
         )
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
@@ -116,37 +146,43 @@ def _public_pem(pub: Ed25519PublicKey) -> bytes:
     )
 
 
+BAD_KEY = message(
+    "audit.bad_key",
+    "无法读取{what_zh} {path}：{reason}",
+    "cannot read the {what_en} {path}: {reason}",
+)
+NOT_ED25519 = message(
+    "audit.bad_key/kind",
+    "{path} 不是 Ed25519 {what_zh}",
+    "{path} is not an Ed25519 {what_en}",
+)
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError) as exc:
-        raise InvalidInput(
-            f"无法读取签名私钥 {path}：{exc}",
-            f"cannot read the signing key {path}: {exc}",
-            code="audit.bad_key",
-        ) from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidInput(
-            f"{path} 不是 Ed25519 私钥", f"{path} is not an Ed25519 private key",
-            code="audit.bad_key",
-        )
+    key = _load_key(path, private=True)
+    assert isinstance(key, Ed25519PrivateKey)
     return key
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    key = _load_key(path, private=False)
+    assert isinstance(key, Ed25519PublicKey)
+    return key
+
+
+def _load_key(path: Path, *, private: bool) -> Ed25519PrivateKey | Ed25519PublicKey:
+    """The Ed25519 key in PEM file ``path``, or a refusal saying what is wrong with it."""
+    what: dict[str, Any] = ({"what_zh": "签名私钥", "what_en": "signing key"} if private
+            else {"what_zh": "公钥", "what_en": "public key"})
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
+        data = path.read_bytes()
+        key = (serialization.load_pem_private_key(data, password=None) if private
+               else serialization.load_pem_public_key(data))
     except (OSError, ValueError, TypeError) as exc:
-        raise InvalidInput(
-            f"无法读取公钥 {path}：{exc}",
-            f"cannot read the public key {path}: {exc}",
-            code="audit.bad_key",
-        ) from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise InvalidInput(
-            f"{path} 不是 Ed25519 公钥", f"{path} is not an Ed25519 public key",
-            code="audit.bad_key",
-        )
+        raise InvalidInput.of(BAD_KEY, path=path, reason=exc, **what) from exc
+    if not isinstance(key, Ed25519PrivateKey if private else Ed25519PublicKey):
+        what = ({"what_zh": "私钥", "what_en": "private key"} if private else what)
+        raise InvalidInput.of(NOT_ED25519, path=path, **what)
     return key
 
 
@@ -188,10 +224,11 @@ def make_checkpoint(
 
 
 def _not_a_checkpoint(source: str, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(
-        f"{source} 不是检查点文件：{zh}",
-        f"{source} is not a checkpoint file: {en}",
-        code="audit.bad_checkpoint",
+    return InvalidInput.of(
+        MSG_AUDIT_BAD_CHECKPOINT,
+        source=source,
+        zh=zh,
+        en=en,
     )
 
 
@@ -243,23 +280,24 @@ def parse_checkpoint(text: str | bytes, source: str = "checkpoint") -> dict[str,
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"检查点文件 {source} 不是有效的 JSON：第 {exc.lineno} 行：{exc.msg}",
-            f"checkpoint {source} is not valid JSON: line {exc.lineno}: {exc.msg}",
-            code="audit.bad_checkpoint",
+        raise InvalidInput.of(
+            MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT2,
+            source=source,
+            lineno=exc.lineno,
+            msg2=exc.msg,
         ) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(
-            f"检查点文件 {source} 格式不对（应为 {FORMAT}）",
-            f"checkpoint {source} has the wrong format (expected {FORMAT})",
-            code="audit.bad_checkpoint",
+        raise InvalidInput.of(
+            MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT,
+            source=source,
+            FORMAT=FORMAT,
         )
     for key in ("cases", "max_event_id", "global_head", "signature", "taken_at"):
         if key not in doc:
-            raise InvalidInput(
-                f"检查点文件 {source} 缺少字段 {key}",
-                f"checkpoint {source} lacks the field {key}",
-                code="audit.bad_checkpoint",
+            raise InvalidInput.of(
+                MSG_AUDIT_BAD_CHECKPOINT_CHECKPOINT3,
+                source=source,
+                key=key,
             )
     _check_shape(doc, source)
     return doc

@@ -57,6 +57,9 @@ DATA_LABELS_ZH = {
     "to": "督办对象",
     "old_due": "原到期日",
     "new_due": "新到期日",
+    "method": "送达方式",
+    "received_by": "签收人",
+    "documents": "签发文书（SHA-256）",
 }
 
 
@@ -112,6 +115,18 @@ def _value(v: Any, outcomes: Mapping[str, str]) -> str:
     return "" if v is None else str(v)
 
 
+def _documents(v: Any) -> str:
+    """The issued PDFs an event lists: ``determination 济历城监容〔2025〕1号 91e20a32 3e17…``."""
+    if not isinstance(v, list):
+        return str(v)
+    def grouped(h: Any) -> str:  # in groups of eight, so a printed cell can wrap it
+        return " ".join(str(h)[i:i + 8] for i in range(0, len(str(h)), 8))
+
+    return "；".join(" ".join(x for x in (str(d.get("kind")), d.get("number") or "",
+                                          grouped(d.get("sha256"))) if x)
+                    for d in v if isinstance(d, Mapping) and d.get("format") == "pdf")
+
+
 def notice_kind(ev: LoggedEvent) -> str | None:
     """``reminder`` / ``overdue`` / ``escalation`` for a notice event, else None."""
     key = str(ev.data.get("notice") or "")
@@ -160,7 +175,8 @@ def _details(
     for k, v in data.items():
         if k in _HIDDEN or (kind and k == "to"):
             continue
-        out.append({"key": k, "label": DATA_LABELS_ZH.get(k, k), "value": _value(v, outcomes)})
+        value = _documents(v) if k == "documents" else _value(v, outcomes)
+        out.append({"key": k, "label": DATA_LABELS_ZH.get(k, k), "value": value})
     seen = data.get("repeated_mistake")
     if isinstance(seen, Mapping) and seen.get("context_given"):
         n, m = seen.get("prior_tolerances_checked", 0), len(seen.get("matches") or [])

@@ -19,6 +19,13 @@ import sqlalchemy as sa
 
 from rongcuo.domain.case import Event
 from rongcuo.domain.chain import canonical_fields_of, format_recorded_at
+from rongcuo.domain.messages import message
+
+MSG_AUDIT_BAD_AS_OF = message(
+    "audit.bad_as_of",
+    "回放时点不是有效的日期时间：{value!r}（例如 2025-10-09T12:00:00+08:00）",
+    "the replay instant is not a valid date-time: {value!r} (e.g. 2025-10-09T12:00:00+08:00)",
+)
 
 EVENT_COLUMNS = (
     'id, case_id, seq, "trigger", type, "on", actor, article, data, workflow_id, '
@@ -131,10 +138,10 @@ def parse_as_of(value: str) -> datetime:
     except ValueError as exc:
         from rongcuo.domain.errors import InvalidInput
 
-        raise InvalidInput(
-            f"--as-of 的值不是有效的日期时间：{value!r}（例如 2025-10-09T12:00:00+08:00）",
-            f"--as-of is not a valid date-time: {value!r} (e.g. 2025-10-09T12:00:00+08:00)",
-            code="audit.bad_as_of",
+        raise InvalidInput.of(
+            MSG_AUDIT_BAD_AS_OF,
+            value=value,
+            details={"field": "as_of"},
         ) from exc
 
 

@@ -20,7 +20,14 @@ from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Deadline, met_late_on
 from rongcuo.domain.chain import format_recorded_at
 from rongcuo.domain.corrections import links
+from rongcuo.domain.messages import message
 from rongcuo.service.errors import CaseNotFound
+
+MSG_CASE_NOT_FOUND = message(
+    "case.not_found",
+    "找不到案件“{ref}”（请使用案件 id 或案件编号）",
+    "no case {ref!r} (give the case id or its number)",
+)
 
 if TYPE_CHECKING:
     from rongcuo.domain.engine import Engine
@@ -36,10 +43,9 @@ class Replayed:
 
 
 def not_found(ref: str) -> CaseNotFound:
-    return CaseNotFound(
-        f"找不到案件“{ref}”（请使用案件 id 或案件编号）",
-        f"no case {ref!r} (give the case id or its number)",
-        code="case.not_found",
+    return CaseNotFound.of(
+        MSG_CASE_NOT_FOUND,
+        ref=ref,
     )
 
 

@@ -19,6 +19,27 @@ from typing import Any
 
 from rongcuo.domain.case import Command
 from rongcuo.domain.errors import DomainError
+from rongcuo.domain.messages import message
+
+MSG_BENCH_SPIFF_MISSING = message(
+    "bench.spiff_missing",
+    "未安装 SpiffWorkflow：rongcuo bench compare 需要可选组件 bench，请运行 {INSTALL}",
+    "SpiffWorkflow is not installed: `rongcuo bench compare` needs the optional extra "
+    "'bench' — {INSTALL_EN}",
+)
+
+MSG_BENCH_BAD_MODEL = message(
+    "bench.bad_model",
+    "BPMN 模型与历城流程不一致：应为“{trigger}”，实为“{name}”",
+    "the BPMN model does not follow the Licheng walk: expected a ready '{trigger}' task, "
+    "found {name!r}",
+)
+
+MSG_BENCH_BAD_MODEL_SPIFF = message(
+    "bench.bad_model/spiff",
+    "无法读取 BPMN 模型 {model}：{exc}",
+    "cannot read the BPMN model {model}: {exc}",
+)
 
 PROCESS_ID = "licheng"
 INSTALL = "pip install 'rongcuo[bench]'（在源码目录中：pip install -e '.[bench]'）"
@@ -36,11 +57,10 @@ def require_spiff() -> None:
     try:
         import SpiffWorkflow  # noqa: F401  # only to learn whether it is there
     except ImportError as exc:
-        raise BenchUnavailable(
-            f"未安装 SpiffWorkflow：rongcuo bench compare 需要可选组件 bench，请运行 {INSTALL}",
-            "SpiffWorkflow is not installed: `rongcuo bench compare` needs the optional "
-            f"extra 'bench' — {INSTALL_EN}",
-            code="bench.spiff_missing",
+        raise BenchUnavailable.of(
+            MSG_BENCH_SPIFF_MISSING,
+            INSTALL=INSTALL,
+            INSTALL_EN=INSTALL_EN,
         ) from exc
 
 
@@ -59,10 +79,10 @@ class SpiffWalker:
             parser.add_bpmn_file(str(model))
             self._spec = parser.get_spec(PROCESS_ID)
         except Exception as exc:  # any failure to parse: the file is not a usable model
-            raise BenchUnavailable(
-                f"无法读取 BPMN 模型 {model}：{exc}",
-                f"cannot read the BPMN model {model}: {exc}",
-                code="bench.bad_model",
+            raise BenchUnavailable.of(
+                MSG_BENCH_BAD_MODEL_SPIFF,
+                model=model,
+                exc=exc,
             ) from exc
         self._workflow_cls = BpmnWorkflow
         self._serializer = BpmnWorkflowSerializer()
@@ -80,11 +100,10 @@ class SpiffWalker:
         task = workflow.get_next_task(state=self._ready, manual=True)
         name = task.task_spec.bpmn_name if task is not None else None
         if name != command.trigger:
-            raise BenchUnavailable(
-                f"BPMN 模型与历城流程不一致：应为“{command.trigger}”，实为“{name}”",
-                f"the BPMN model does not follow the Licheng walk: expected a ready "
-                f"'{command.trigger}' task, found {name!r}",
-                code="bench.bad_model",
+            raise BenchUnavailable.of(
+                MSG_BENCH_BAD_MODEL,
+                trigger=command.trigger,
+                name=name,
             )
         task.data.update(command.data)
         task.data["on"] = command.on.isoformat()

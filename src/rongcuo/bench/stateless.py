@@ -7,11 +7,11 @@ the event's hash, and encode the case row, the event row and the deadline rows w
 driver-level parameters the store sends.  Nothing is written: the rows go back in as the
 next step's input, the way the next ``SELECT`` would return them.
 
-Deadline rows are written as :meth:`Store.commit` writes them today (``case fire``: every
-row whole, so every due date's explanation is built and encoded), or — with
-``only_moved=True`` — as the sweep's batched append does (:meth:`Store.append_many_in` with
-``previous``): the loaded state's projection first, then only the rows that moved, a moved
-row with an unchanged basis by the narrow UPDATE.
+Deadline rows are written — with ``only_moved=True`` — as ``case fire`` and the sweep write
+them (:meth:`Store.append_in` / :meth:`Store.append_many_in` with ``previous``): the loaded
+state's projection first, then only the rows that moved, a moved row with an unchanged basis
+by the narrow UPDATE; or, by default, every row whole, as ``case fire`` wrote them before
+issue 16 (every due date's explanation built and encoded).
 
 The encoders are the store's own (:class:`~rongcuo.adapters.db.store.Store` on SQLite, whose
 spelling is text for every JSON column and date), so the benchmark follows the store's code

@@ -13,7 +13,8 @@ The domain never sees the format: it receives built years.
 
 from __future__ import annotations
 
-from rongcuo.calendars.calendar_yaml import parse_calendar_text
+from typing import Any
+
 from rongcuo.calendars.loader import (
     calendar_files,
     import_calendar_file,
@@ -30,3 +31,12 @@ __all__ = [
     "parse_calendar_text",
     "read_calendar_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the YAML format (and PyYAML) is imported when a file is parsed, not with the package
+    if name == "parse_calendar_text":
+        from rongcuo.calendars.calendar_yaml import parse_calendar_text
+
+        return parse_calendar_text
+    raise AttributeError(name)

@@ -68,10 +68,17 @@ def parse_calendar_text(text: str, filename: str) -> CalendarYear:
     )
 
 
+# libyaml's C parser where it is installed (issue 16: every command read the calendar in Python)
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 # -- the parts of a file ---------------------------------------------------------------------
 def _compose(text: str, err: _Err) -> yaml.Node:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:  # the pure-Python parser's wording (or a value after all)
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -15,9 +15,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rongcuo import paths
-from rongcuo.calendars.calendar_yaml import parse_calendar_text
 from rongcuo.domain.calendar import CalendarYear, WorkCalendar
 from rongcuo.domain.errors import CalendarError
+from rongcuo.domain.messages import message
+
+MSG_CALENDAR_DUPLICATE_YEAR = message(
+    "calendar.duplicate_year",
+    "{year}年已有内容不同的日历文件 {filename}，不能导入 {path}",
+    "{year} already has a different calendar file {filename}; {path} was not imported",
+)
+
+MSG_CALENDAR_UNREADABLE = message(
+    "calendar.unreadable",
+    "无法读取日历文件 {path}：{exc}",
+    "cannot read calendar file {path}: {exc}",
+)
+
+MSG_CALENDAR_IMPORT_CONFLICT = message(
+    "calendar.import_conflict",
+    "已导入的 {target} 与 {path} 内容不同；如确需替换，请明确要求替换后再导入",
+    "the imported {target} differs from {path}; ask for the replacement explicitly to replace it",
+)
 
 __all__ = [
     "calendar_files",
@@ -43,12 +61,14 @@ def read_calendar_file(path: Path) -> CalendarYear:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CalendarError(
-            f"无法读取日历文件 {path}：{exc}",
-            f"cannot read calendar file {path}: {exc}",
-            code="calendar.unreadable",
+        raise CalendarError.of(
+            MSG_CALENDAR_UNREADABLE,
+            path=path,
+            exc=exc,
             details={"file": str(path)},
         ) from None
+    from rongcuo.calendars.calendar_yaml import parse_calendar_text  # PyYAML: only to parse
+
     return parse_calendar_text(text, str(path))
 
 
@@ -78,11 +98,11 @@ def import_calendar_file(
     existing = [f for f in calendar_files(search) if f.resolve() != target.resolve()]
     other = load_calendar_files(existing).year(cy.year)
     if other is not None and other != cy:
-        raise CalendarError(
-            f"{cy.year}年已有内容不同的日历文件 {other.filename}，不能导入 {path}",
-            f"{cy.year} already has a different calendar file {other.filename}; "
-            f"{path} was not imported",
-            code="calendar.duplicate_year",
+        raise CalendarError.of(
+            MSG_CALENDAR_DUPLICATE_YEAR,
+            year=cy.year,
+            filename=other.filename,
+            path=path,
             details={"year": cy.year, "existing": other.filename},
         )
     if other is not None:
@@ -92,11 +112,11 @@ def import_calendar_file(
         if current == cy:
             return cy, target, False
         if not replace:
-            raise CalendarError(
-                f"已导入的 {target} 与 {path} 内容不同；确认替换请加 --replace",
-                f"the imported {target} differs from {path}; pass --replace to replace it",
-                code="calendar.import_conflict",
-                details={"year": cy.year, "existing": str(target)},
+            raise CalendarError.of(
+                MSG_CALENDAR_IMPORT_CONFLICT,
+                target=target,
+                path=path,
+                details={"year": cy.year, "existing": str(target), "field": "replace"},
             )
     _write_atomically(Path(path).read_bytes(), dest, target, cy.year)
     return cy, target, True

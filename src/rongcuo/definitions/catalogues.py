@@ -15,10 +15,23 @@ from pathlib import Path
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.scoring import Sheet, build_sheet
 from rongcuo.domain.workflow.problems import Checker, Problem
+
+MSG_CATALOGUE_INVALID = message(
+    "catalogue.invalid",
+    "评查标准无效：\n{listing}",
+    "invalid evaluation catalogue:\n{listing}",
+)
+
+MSG_CATALOGUE_DUPLICATE = message(
+    "catalogue.duplicate",
+    "评查标准编号 {id} 重复：{path}",
+    "catalogue id {id} is used twice: {path}",
+)
 
 CATALOGUE_FOLDER = "catalogues"
 
@@ -26,14 +39,12 @@ CATALOGUE_FOLDER = "catalogues"
 def check_catalogue(text: str, filename: str) -> tuple[Sheet | None, list[Problem]]:
     """The sheet ``text`` describes (None if any problem) and every problem, ``FILE:LINE``."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(filename, line, f"YAML syntax: {problem} (YAML 语法错误)")]
-    lines = YamlLines(root)
     chk = Checker(filename, lines)
     for line, key in lines.duplicates:
         chk.at_line(line, f"duplicate key '{key}' (重复的键)")
@@ -49,10 +60,9 @@ def parse_catalogue(text: str, filename: str) -> Sheet:
     sheet, problems = check_catalogue(text, filename)
     if sheet is None:
         listing = "\n".join(str(p) for p in problems)
-        raise DefinitionError(
-            f"评查标准无效：\n{listing}",
-            f"invalid evaluation catalogue:\n{listing}",
-            code="catalogue.invalid",
+        raise DefinitionError.of(
+            MSG_CATALOGUE_INVALID,
+            listing=listing,
             details={"problems": [p.__dict__ for p in problems]},
         )
     return sheet
@@ -70,10 +80,10 @@ def load_catalogues(root: Path | None = None) -> dict[str, Sheet]:
     for path in catalogue_files(root):
         sheet = parse_catalogue(path.read_text(encoding="utf-8"), str(path))
         if sheet.id in out:
-            raise DefinitionError(
-                f"评查标准编号 {sheet.id} 重复：{path}",
-                f"catalogue id {sheet.id} is used twice: {path}",
-                code="catalogue.duplicate",
+            raise DefinitionError.of(
+                MSG_CATALOGUE_DUPLICATE,
+                id=sheet.id,
+                path=path,
             )
         out[sheet.id] = sheet
     return out

@@ -15,19 +15,28 @@ from pathlib import Path
 from typing import Any
 
 from rongcuo import paths
-from rongcuo.definitions.schema import check_schema
-from rongcuo.definitions.yaml_source import jsonable, read_yaml
+from rongcuo.definitions.cache import DefinitionCache
 from rongcuo.domain.errors import DefinitionError
-from rongcuo.domain.workflow.build import build_definition
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import WorkflowDefinition
 from rongcuo.domain.workflow.problems import NO_LINES, Checker, Locator, Problem
 from rongcuo.domain.workflow.registry import DefinitionRegistry
+
+MSG_DEFINITION_INVALID = message(
+    "definition.invalid",
+    "工作流定义无效：\n{listing}",
+    "invalid workflow definition:\n{listing}",
+)
 
 NOT_DEFINITIONS = frozenset({"archive", "calendars", "schema", "templates"})
 
 
 def check_definition(text: str, filename: str) -> tuple[WorkflowDefinition | None, list[Problem]]:
     """Parse and validate YAML text; the definition (None if any error) and every problem."""
+    # PyYAML and jsonschema are imported when a file is parsed, not when a cached
+    # definition is read back (issue 16)
+    from rongcuo.definitions.yaml_source import read_yaml
+
     doc, lines, problems = read_yaml(text, filename)
     if doc is None:
         return None, problems
@@ -38,6 +47,9 @@ def check_mapping(
     doc: Mapping[str, Any], filename: str, locator: Locator = NO_LINES
 ) -> tuple[WorkflowDefinition | None, list[Problem]]:
     """The same checks for a definition that is already a mapping (a form, a table row)."""
+    from rongcuo.definitions.schema import check_schema
+    from rongcuo.definitions.yaml_source import jsonable
+
     data = jsonable(dict(doc))
     chk = Checker(filename, locator)
     check_schema(data, chk)
@@ -49,6 +61,8 @@ def check_mapping(
 def _build(
     doc: dict[str, Any], filename: str, locator: Locator
 ) -> tuple[WorkflowDefinition | None, list[Problem]]:
+    from rongcuo.domain.workflow.build import build_definition
+
     chk = Checker(filename, locator)
     definition = build_definition(doc, chk)
     return (definition, []) if not chk.problems else (None, chk.problems)
@@ -59,10 +73,9 @@ def parse_definition(text: str, filename: str) -> WorkflowDefinition:
     definition, problems = check_definition(text, filename)
     if definition is None:
         listing = "\n".join(str(p) for p in problems)
-        raise DefinitionError(
-            f"工作流定义无效：\n{listing}",
-            f"invalid workflow definition:\n{listing}",
-            code="definition.invalid",
+        raise DefinitionError.of(
+            MSG_DEFINITION_INVALID,
+            listing=listing,
             details={"problems": [p.__dict__ for p in problems]},
         )
     return definition
@@ -88,10 +101,30 @@ def load_definition(path: Path) -> WorkflowDefinition:
     return parse_definition(path.read_text(encoding="utf-8"), str(path))
 
 
-def load_definitions(dir: Path | None = None) -> DefinitionRegistry:
-    """Load every definition of ``dir`` (default: :func:`rongcuo.paths.workflows_dir`)."""
+def load_definitions(dir: Path | None = None, *,
+                     cache: DefinitionCache | None = None) -> DefinitionRegistry:
+    """Load every definition of ``dir`` (default: :func:`rongcuo.paths.workflows_dir`).
+
+    With a ``cache``, a file whose built definition is cached is registered unbuilt (read
+    back when first asked for), and every other file is parsed, validated, built and cached:
+    a broken file still fails here, as without a cache."""
     root = dir if dir is not None else paths.workflows_dir()
-    return DefinitionRegistry(load_definition(p) for p in definition_files(root))
+    files = definition_files(root)
+    if cache is None:
+        return DefinitionRegistry(load_definition(p) for p in files)
+    registry = DefinitionRegistry()
+    for path in files:
+        data = path.read_bytes()
+        entry = cache.get(path, data)
+        if entry is not None:
+            registry.add_lazy(entry.key, entry.in_force, entry.load)
+            continue
+        # as read_text would give it (universal newlines)
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        definition = parse_definition(text, str(path))
+        cache.put(path, data, definition)
+        registry.add(definition)
+    return registry
 
 
 def validate_files(files: Sequence[Path]) -> list[Problem]:

@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.obligations import (
     DueRule,
     FulfilledBy,
@@ -28,6 +29,18 @@ from rongcuo.domain.obligations import (
 )
 from rongcuo.domain.obligations.periods import CALENDAR_KINDS
 from rongcuo.domain.workflow.problems import Checker, Problem
+
+MSG_OBLIGATIONS_INVALID = message(
+    "obligations.invalid",
+    "义务文件无效：\n{listing}",
+    "invalid obligations file:\n{listing}",
+)
+
+MSG_OBLIGATIONS_DUPLICATE = message(
+    "obligations.duplicate",
+    "义务编号 {id} 重复：{path}",
+    "obligation id {id} is used twice: {path}",
+)
 
 FOLDER = "obligations"
 PERIODS = (*CALENDAR_KINDS, "occurrence")
@@ -154,13 +167,11 @@ def check_obligations(text: str, filename: str) -> tuple[ObligationCatalogue | N
                                                          list[Problem]]:
     """The catalogue one file describes (None if any problem) and every problem."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(filename, mark.line + 1 if mark else None,
                               f"YAML syntax: {getattr(exc, 'problem', exc)} (YAML 语法错误)")]
-    lines = YamlLines(root)
     chk = Checker(filename, lines)
     for line, key in lines.duplicates:
         chk.at_line(line, f"duplicate key '{key}' (重复的键)")
@@ -193,15 +204,18 @@ def load_obligations(root: Path | None = None) -> ObligationCatalogue:
         cat, problems = check_obligations(path.read_text(encoding="utf-8"), str(path))
         if cat is None:
             listing = "\n".join(str(p) for p in problems)
-            raise DefinitionError(f"义务文件无效：\n{listing}",
-                                  f"invalid obligations file:\n{listing}",
-                                  code="obligations.invalid",
-                                  details={"problems": [p.__dict__ for p in problems]})
+            raise DefinitionError.of(
+                MSG_OBLIGATIONS_INVALID,
+                listing=listing,
+                details={"problems": [p.__dict__ for p in problems]},
+            )
         for o in cat.obligations:
             if any(x.id == o.id for x in obs):
-                raise DefinitionError(f"义务编号 {o.id} 重复：{path}",
-                                      f"obligation id {o.id} is used twice: {path}",
-                                      code="obligations.duplicate")
+                raise DefinitionError.of(
+                    MSG_OBLIGATIONS_DUPLICATE,
+                    id=o.id,
+                    path=path,
+                )
         obs += cat.obligations
         params += [p for p in cat.parameters if all(q.name != p.name for q in params)]
     return ObligationCatalogue(tuple(obs), tuple(params))

@@ -14,10 +14,23 @@ from typing import Any
 import yaml
 
 from rongcuo import paths
-from rongcuo.definitions.yaml_source import YamlLines
+from rongcuo.definitions.yaml_source import parse_yaml
 from rongcuo.domain.errors import DefinitionError
+from rongcuo.domain.messages import message
 from rongcuo.domain.risk import Term, Vocabulary
 from rongcuo.domain.workflow.problems import Checker, Problem
+
+MSG_VOCABULARY_INVALID = message(
+    "vocabulary.invalid",
+    "分类文件无效：\n{listing}",
+    "invalid vocabulary:\n{listing}",
+)
+
+MSG_VOCABULARY_DUPLICATE = message(
+    "vocabulary.duplicate",
+    "工作流 {w} 同时属于分类 {id} 和 {id2}",
+    "workflow {w} is covered by two vocabularies: {id} and {id2}",
+)
 
 FOLDER = "vocabulary"
 
@@ -40,13 +53,12 @@ def _terms(doc: Mapping[str, Any], key: str, chk: Checker) -> tuple[Term, ...]:
 
 def check_vocabulary(text: str, filename: str) -> tuple[Vocabulary | None, list[Problem]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        doc, lines = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(filename, mark.line + 1 if mark else None,
                               f"YAML syntax: {getattr(exc, 'problem', exc)} (YAML 语法错误)")]
-    chk = Checker(filename, YamlLines(root))
+    chk = Checker(filename, lines)
     if not isinstance(doc, dict):
         chk.error((), "分类文件必须是一个映射", "a vocabulary must be a YAML mapping")
         return None, chk.problems
@@ -75,13 +87,17 @@ def load_vocabularies(root: Path | None = None) -> dict[str, Vocabulary]:
         vocab, problems = check_vocabulary(path.read_text(encoding="utf-8"), str(path))
         if vocab is None:
             listing = "\n".join(str(p) for p in problems)
-            raise DefinitionError(f"分类文件无效：\n{listing}", f"invalid vocabulary:\n{listing}",
-                                  code="vocabulary.invalid")
+            raise DefinitionError.of(
+                MSG_VOCABULARY_INVALID,
+                listing=listing,
+            )
         for w in vocab.workflows:
             if w in out:
-                raise DefinitionError(
-                    f"工作流 {w} 同时属于分类 {out[w].id} 和 {vocab.id}",
-                    f"workflow {w} is covered by two vocabularies: {out[w].id} and {vocab.id}",
-                    code="vocabulary.duplicate")
+                raise DefinitionError.of(
+                    MSG_VOCABULARY_DUPLICATE,
+                    w=w,
+                    id=out[w].id,
+                    id2=vocab.id,
+                )
             out[w] = vocab
     return out

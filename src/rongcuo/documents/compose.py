@@ -18,6 +18,43 @@ from rongcuo.documents.integrity import document_reference
 from rongcuo.documents.kinds import Catalogue, KindSpec
 from rongcuo.documents.model import Body, Document
 from rongcuo.documents.view import CaseView, Procedure, StepView
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_NOT_YET = message(
+    "document.not_yet",
+    "案件 {number} 尚未“{label}”，还不能制作{title}",
+    "case {number} has not reached {issued_by}: no {name} yet",
+)
+
+MSG_DOCUMENT_NOT_APPLICABLE = message(
+    "document.not_applicable",
+    "本案不需要制作{title}（条件：{value}）",
+    "{name} does not apply to case {number} (needs one of: {value2})",
+)
+
+MSG_DOCUMENT_UNNUMBERED_KIND_COMPOSE = message(
+    "document.unnumbered_kind/compose",
+    "{title}不编发文字号",
+    "{name} carries no number",
+)
+
+MSG_DOCUMENT_NUMBER_MISSING = message(
+    "document.number_missing",
+    "签发{title}须有发文字号",
+    "an issued {name} needs its number",
+)
+
+MSG_DOCUMENT_NO_BUILDER = message(
+    "document.no_builder",
+    "没有“{title}”的制作程序",
+    "no builder for {kind}",
+)
+
+MSG_DOCUMENT_WRONG_STEP = message(
+    "document.wrong_step",
+    "案件 {number} 的第 {seq} 步不是“{label}”，不能据此制作{title}",
+    "step {seq} of case {number} is not {issued_by}: no {name} from it",
+)
 
 
 def _issuing_step(case: CaseView, proc: Procedure, spec: KindSpec,
@@ -29,19 +66,27 @@ def _issuing_step(case: CaseView, proc: Procedure, spec: KindSpec,
             step = None
         if step is None or step.trigger != spec.issued_by:
             label = proc.triggers.get(spec.issued_by, (spec.issued_by, ""))[0]
-            raise DocumentError(
-                f"案件 {case.number} 的第 {seq} 步不是“{label}”，不能据此制作{spec.title}",
-                f"step {seq} of case {case.number} is not {spec.issued_by}: no {spec.name} from it",
-                code="document.wrong_step",
+            raise DocumentError.of(
+                MSG_DOCUMENT_WRONG_STEP,
+                number=case.number,
+                seq=seq,
+                label=label,
+                title=spec.title,
+                issued_by=spec.issued_by,
+                name=spec.name,
             )
         return step
     found = case.step(spec.issued_by)
     if found is None:
         label, article = proc.triggers.get(spec.issued_by, (spec.issued_by, ""))
-        raise DocumentError(
-            f"案件 {case.number} 尚未“{label}”，还不能制作{spec.title}",
-            f"case {case.number} has not reached {spec.issued_by}: no {spec.name} yet",
-            code="document.not_yet", article=article or None,
+        raise DocumentError.of(
+            MSG_DOCUMENT_NOT_YET,
+            number=case.number,
+            label=label,
+            title=spec.title,
+            issued_by=spec.issued_by,
+            name=spec.name,
+            article=article or None,
         )
     return found
 
@@ -72,23 +117,34 @@ def build_document(
     spec = catalogue.kind(kind)
     step = _issuing_step(case, proc, spec, seq)
     if not spec.applies(case.facts):
-        raise DocumentError(
-            f"本案不需要制作{spec.title}（条件：{'或'.join(c.fact for c in spec.when)}）",
-            f"{spec.name} does not apply to case {case.number} "
-            f"(needs one of: {', '.join(c.fact for c in spec.when)})",
-            code="document.not_applicable", article=spec.articles[0],
+        raise DocumentError.of(
+            MSG_DOCUMENT_NOT_APPLICABLE,
+            title=spec.title,
+            value='或'.join(c.fact for c in spec.when),
+            name=spec.name,
+            number=case.number,
+            value2=', '.join(c.fact for c in spec.when),
+            article=spec.articles[0],
         )
     if number is not None and spec.number is None:
-        raise DocumentError(f"{spec.title}不编发文字号", f"{spec.name} carries no number",
-                            code="document.unnumbered_kind")
+        raise DocumentError.of(
+            MSG_DOCUMENT_UNNUMBERED_KIND_COMPOSE,
+            title=spec.title,
+            name=spec.name,
+        )
     if issued and spec.number is not None and number is None:
-        raise DocumentError(f"签发{spec.title}须有发文字号",
-                            f"an issued {spec.name} needs its number",
-                            code="document.number_missing")
+        raise DocumentError.of(
+            MSG_DOCUMENT_NUMBER_MISSING,
+            title=spec.title,
+            name=spec.name,
+        )
     build = BUILDERS.get(f"{catalogue.workflow}.{kind}")
     if build is None:
-        raise DocumentError(f"没有“{spec.title}”的制作程序", f"no builder for {kind}",
-                            code="document.no_builder")
+        raise DocumentError.of(
+            MSG_DOCUMENT_NO_BUILDER,
+            title=spec.title,
+            kind=kind,
+        )
     issuer = catalogue.issuer.for_facts(case.facts)
     body: Body = build(BuildInput(case=case, proc=proc, spec=spec, step=step, issuer=issuer,
                                   delivery=delivery, related=dict(related or {})))

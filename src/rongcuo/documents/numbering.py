@@ -14,15 +14,29 @@ from __future__ import annotations
 import string
 
 from rongcuo.documents.errors import DocumentError
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_NUMBER_PATTERN = message(
+    "document.number_pattern",
+    "发文字号格式“{pattern}”不符合要求：{zh}",
+    "document number pattern {pattern!r} is not usable: {en}",
+)
+
+MSG_DOCUMENT_NUMBER_VALUE = message(
+    "document.number_value",
+    "发文顺序号须从1起、年份须为四位数（收到 {year} 年第 {n} 号）",
+    "the sequence number starts at 1 and the year has four digits (got {year}, {n})",
+)
 
 GBT_ARTICLE = "GB/T 9704-2012 7.2.4"
 
 
 def _bad(pattern: str, zh: str, en: str) -> DocumentError:
-    return DocumentError(
-        f"发文字号格式“{pattern}”不符合要求：{zh}",
-        f"document number pattern {pattern!r} is not usable: {en}",
-        code="document.number_pattern",
+    return DocumentError.of(
+        MSG_DOCUMENT_NUMBER_PATTERN,
+        pattern=pattern,
+        zh=zh,
+        en=en,
         article=GBT_ARTICLE,
         details={"pattern": pattern},
     )
@@ -64,10 +78,10 @@ def format_document_number(pattern: str, year: int, n: int) -> str:
     """``济历城监容〔{year}〕{n}号`` with 2025 and 3 → ``济历城监容〔2025〕3号``."""
     check_pattern(pattern)
     if n < 1 or not 1000 <= year <= 9999:
-        raise DocumentError(
-            f"发文顺序号须从1起、年份须为四位数（收到 {year} 年第 {n} 号）",
-            f"the sequence number starts at 1 and the year has four digits (got {year}, {n})",
-            code="document.number_value",
+        raise DocumentError.of(
+            MSG_DOCUMENT_NUMBER_VALUE,
+            year=year,
+            n=n,
             article=GBT_ARTICLE,
         )
     return pattern.format(year=year, n=n)

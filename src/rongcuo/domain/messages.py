@@ -23,8 +23,9 @@ generated from it, and a test keeps the two equal).
 from __future__ import annotations
 
 import string
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["CATALOGUE", "Message", "message"]
@@ -39,6 +40,8 @@ class Message:
     code: str
     zh: str
     en: str
+    module: str = field(default="", compare=False)
+    """The module that declared it (an entry point's messages may name its options)."""
 
     @property
     def fields(self) -> frozenset[str]:
@@ -56,7 +59,7 @@ CATALOGUE: dict[str, Message] = {}
 def message(key: str, zh: str, en: str) -> Message:
     """Declare one message (once per key; the code is the key up to a ``/`` variant)."""
     code = key.split("/", 1)[0]
-    msg = Message(key, code, zh, en)
+    msg = Message(key, code, zh, en, sys._getframe(1).f_globals.get("__name__", ""))
     old = CATALOGUE.get(key)
     if old is not None and old != msg:
         raise ValueError(f"message {key} declared twice with different texts")

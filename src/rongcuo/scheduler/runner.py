@@ -235,38 +235,7 @@ def build_scheduler(
     engines = app.preload()  # a broken definition stops the service here, not in a job
     log.info("scheduler.preloaded", engines=engines)
 
-    def job(name: str, run: Callable[[], T]) -> Callable[[], T | None]:
-        # Jobs run in pooled executor threads: each run starts from an empty logging context
-        # (nothing an earlier job bound there, e.g. a delivered message's case id) and binds
-        # its actor, its name and a request id of its own.
-        def in_context() -> T | None:
-            rlog.bind(actor="system:scheduler", job=name, request_id=rlog.new_request_id())
-            return guarded(name, run)
-
-        def isolated() -> T | None:
-            return rlog.isolated(in_context)
-
-        return isolated
-
-    def guarded(name: str, run: Callable[[], T]) -> T | None:
-        # Every failure ends here as one structured line: nothing reaches APScheduler's own
-        # handler (which would log a traceback per run and let the job fire at full rate).
-        entry = gate.enter()
-        if entry is Entry.SKIP:
-            return None  # the database is out and the next try is not due: say nothing
-        try:
-            if entry is Entry.PROBE:
-                ping(app.store.engine)
-                gate.answered(name)
-            return run()
-        except Exception as exc:
-            if is_unavailable(exc):
-                gate.failed(exc, name)
-            else:
-                if entry is Entry.PROBE:
-                    gate.abandon()
-                log.error("job.failed", error=str(exc), exc_info=True)
-            return None
+    job = _Jobs(app, gate).wrap
 
     def sweep() -> None:
         now = clock.now()  # read once per run
@@ -300,6 +269,48 @@ def build_scheduler(
     sched.add_job(calendar_job, CronTrigger(hour=9, minute=0, timezone=CST),
                   id="calendar-check", next_run_time=first + timedelta(seconds=10), **common)
     return sched
+
+
+class _Jobs:
+    """How every job runs: in a logging context of its own, behind the database gate, and
+    ending any failure as one structured line."""
+
+    def __init__(self, app: App, gate: DatabaseGate) -> None:
+        self.app, self.gate = app, gate
+
+    def wrap(self, name: str, run: Callable[[], T]) -> Callable[[], T | None]:
+        # Jobs run in pooled executor threads: each run starts from an empty logging context
+        # (nothing an earlier job bound there, e.g. a delivered message's case id) and binds
+        # its actor, its name and a request id of its own.
+        def in_context() -> T | None:
+            rlog.bind(actor="system:scheduler", job=name, request_id=rlog.new_request_id())
+            return self.guarded(name, run)
+
+        def isolated() -> T | None:
+            return rlog.isolated(in_context)
+
+        return isolated
+
+    def guarded(self, name: str, run: Callable[[], T]) -> T | None:
+        # Every failure ends here as one structured line: nothing reaches APScheduler's own
+        # handler (which would log a traceback per run and let the job fire at full rate).
+        gate = self.gate
+        entry = gate.enter()
+        if entry is Entry.SKIP:
+            return None  # the database is out and the next try is not due: say nothing
+        try:
+            if entry is Entry.PROBE:
+                ping(self.app.store.engine)
+                gate.answered(name)
+            return run()
+        except Exception as exc:
+            if is_unavailable(exc):
+                gate.failed(exc, name)
+            else:
+                if entry is Entry.PROBE:
+                    gate.abandon()
+                log.error("job.failed", error=str(exc), exc_info=True)
+            return None
 
 
 def _obligations_job(sched: BaseScheduler, job: Callable[[str, Callable[[], Any]], Any],

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from rongcuo.adapters.db.orm import SQLModel
 from rongcuo.adapters.notify.outbox import OutboxMessage
 
 

@@ -46,7 +46,21 @@ from rongcuo.adapters.db.records import (
 from rongcuo.adapters.db.store import Store
 from rongcuo.clock import Clock
 from rongcuo.domain.case import Deadline, Decision
+from rongcuo.domain.messages import message
 from rongcuo.service.errors import ConcurrencyConflict, InvalidRequest, StorageError
+
+MSG_STORE_UNREACHABLE_UNIT_OF_WORK = message(
+    "store.unreachable/unit_of_work",
+    "无法连接数据库：{reason}",
+    "cannot reach the database: {reason}",
+)
+
+MSG_STORE_BUSY = message(
+    "store.busy",
+    "数据库正忙：另一操作长时间占用数据库，本次未记录任何内容，请稍后再试",
+    "the database is busy: another writer held it too long; nothing was recorded — try again "
+    "shortly",
+)
 
 log = rlog.get_logger("rongcuo.service")
 
@@ -229,10 +243,10 @@ class UnitOfWork:
             )
             results.append(store.append_in(conn, head, n.decision.state, n.decision.events,
                                            n.decision.deadlines, at, n.idem))
-        if len(self._appends) == 1 and not self._replans and self._appends[0].previous is None:
+        if len(self._appends) == 1 and not self._replans:
             a = self._appends[0]  # one case command: the single-case statements
             results.append(store.append_in(conn, a.head, a.state, a.events, a.deadlines,
-                                           a.recorded_at, a.idempotency))
+                                           a.recorded_at, a.idempotency, a.previous))
         elif self._appends or self._replans:
             assert all(a.idempotency is None for a in self._appends), \
                 "a batched append carries no idempotency key"
@@ -286,16 +300,12 @@ def _unavailable(exc: Exception) -> StorageError:
     reason = "; ".join(x.strip() for x in str(getattr(exc, "orig", exc) or exc).splitlines()
                        if x.strip())
     if "database is locked" in reason:  # SQLite: another writer held it past the timeout
-        return StorageError(
-            "数据库正忙：另一操作长时间占用数据库，本次未记录任何内容，请稍后再试",
-            "the database is busy: another writer held it too long; nothing was recorded — "
-            "try again shortly",
-            code="store.busy",
+        return StorageError.of(
+            MSG_STORE_BUSY,
         )
-    return StorageError(
-        f"无法连接数据库：{reason}",
-        f"cannot reach the database: {reason}",
-        code="store.unreachable",
+    return StorageError.of(
+        MSG_STORE_UNREACHABLE_UNIT_OF_WORK,
+        reason=reason,
     )
 
 

@@ -62,6 +62,7 @@ class Queries:
         state: str | None = None,
         due_before: date | None = None,
         overdue_as_of: date | None = None,
+        states: Sequence[str] | None = None,
         withdrawn: bool = False,
     ) -> list[CaseRecord]:
         """Cases filtered by workflow, state, a running deadline due before a date, or a
@@ -73,7 +74,12 @@ class Queries:
             q = q.where(t.cases.c.workflow_id == workflow_id)
         if state:
             q = q.where(t.cases.c.state == state)
+        if states is not None:
+            q = q.where(t.cases.c.state.in_(list(states)))
         d = t.deadlines
+        if due_before is not None or overdue_as_of is not None:
+            # a closed case owes nothing: a row left "overdue" when it lapsed is history
+            q = q.where(t.cases.c.closed == sa.false())
         if due_before is not None:
             q = q.where(
                 t.cases.c.id.in_(

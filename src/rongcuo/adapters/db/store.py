@@ -42,7 +42,7 @@ from rongcuo.adapters.db.records import (
     utc,
 )
 from rongcuo.adapters.db.sql import Encoder, Statements, chained_rows
-from rongcuo.domain.case import CaseState, Deadline, Event
+from rongcuo.domain.case import CaseState, Deadline, Event, deadline_changes
 from rongcuo.domain.chain import GENESIS
 
 __all__ = ["Store"]
@@ -170,10 +170,13 @@ class Store(BatchWrites, Queries):
         deadlines: Sequence[Deadline],
         recorded_at: datetime,
         idem: Idempotency | None = None,
+        previous: Sequence[Deadline] | None = None,
     ) -> CommitResult:
         """Append one case's events inside the caller's write transaction: the version-checked
         case row UPDATE (a stale ``head`` raises :class:`~.errors.StaleWrite`: the caller's
-        transaction must roll back), the hash-chained events, the deadline rows."""
+        transaction must roll back), the hash-chained events, the deadline rows — with
+        ``previous`` (the projection the rows hold), only those that moved (a moved row whose
+        basis is the same by the narrow UPDATE), as the sweep's batched append does."""
         recorded_at = utc(recorded_at)  # type: ignore[assignment]
         new_version = head.version + 1
         if idem is not None:
@@ -202,13 +205,23 @@ class Store(BatchWrites, Queries):
                 )
             if rows:
                 cur.executemany(self.sql.event_insert, [self.enc.event(r) for r in rows])
-            if deadlines:
-                cur.executemany(self.sql.deadline_upsert,
-                                [self.enc.deadline(head.case_id, d, recorded_at)
-                                 for d in deadlines])
+            self._write_deadlines(cur, head.case_id, deadlines, previous, recorded_at)
         finally:
             cur.close()
         return CommitResult(head.case_id, head.number, state.state, new_version, tuple(stored))
+
+    def _write_deadlines(self, cur: Any, case_id: str, deadlines: Sequence[Deadline],
+                         previous: Sequence[Deadline] | None, at: datetime) -> None:
+        whole: Sequence[Deadline] = deadlines
+        if previous is not None:
+            whole, moved = deadline_changes(previous, deadlines)
+            for d in moved:
+                cur.execute(self.sql.deadline_move, self.enc.deadline_move(case_id, d, at))
+                if cur.rowcount != 1:  # the row is missing (never expected): write it whole
+                    whole.append(d)
+        if whole:
+            cur.executemany(self.sql.deadline_upsert,
+                            [self.enc.deadline(case_id, d, at) for d in whole])
 
     def upsert_deadlines_in(
         self, conn: sa.Connection, case_id: str, deadlines: Sequence[Deadline], at: datetime
@@ -305,10 +318,14 @@ class Store(BatchWrites, Queries):
     def case_events(self, case_id: str) -> list[StoredEvent]:
         """A case's events in ``seq`` order."""
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
-            ).mappings()
-            return [StoredEvent.from_row(r) for r in rows]
+            return self.case_events_in(conn, case_id)
+
+    def case_events_in(self, conn: sa.Connection, case_id: str) -> list[StoredEvent]:
+        """A case's events in ``seq`` order, read in the caller's transaction."""
+        rows = conn.execute(
+            sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
+        ).mappings()
+        return [StoredEvent.from_row(r) for r in rows]
 
     def iter_events(self, *, after_id: int = 0, batch: int = 2000) -> Iterator[StoredEvent]:
         """Every event with ``id > after_id`` in global order (``id``), streamed.

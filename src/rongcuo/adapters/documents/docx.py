@@ -13,6 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from rongcuo.documents.errors import DocumentError
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_TEMPLATE_FIELDS = message(
+    "document.template_fields",
+    "模板 {name} 使用了文书中没有的字段：{value}",
+    "template {name} uses fields the document lacks: {value2}",
+)
+
+MSG_DOCUMENT_TEMPLATE_ERROR = message(
+    "document.template_error",
+    "模板 {name} 无法填写：{exc}",
+    "template {name} cannot be filled: {exc}",
+)
 
 
 def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
@@ -26,18 +39,22 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
     missing = sorted(set(tpl.get_undeclared_template_variables(context=dict(context))) -
                      {"loop", "range"})
     if missing:
-        raise DocumentError(
-            f"模板 {template.name} 使用了文书中没有的字段：{'、'.join(missing)}",
-            f"template {template.name} uses fields the document lacks: {', '.join(missing)}",
-            code="document.template_fields", details={"missing": missing},
+        raise DocumentError.of(
+            MSG_DOCUMENT_TEMPLATE_FIELDS,
+            name=template.name,
+            value='、'.join(missing),
+            value2=', '.join(missing),
+            details={"missing": missing},
         )
     try:
         tpl.render(dict(context), jinja_env=Environment(undefined=StrictUndefined),
                    autoescape=True)
     except TemplateError as exc:
-        raise DocumentError(f"模板 {template.name} 无法填写：{exc}",
-                            f"template {template.name} cannot be filled: {exc}",
-                            code="document.template_error") from exc
+        raise DocumentError.of(
+            MSG_DOCUMENT_TEMPLATE_ERROR,
+            name=template.name,
+            exc=exc,
+        ) from exc
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -26,6 +26,13 @@ from rongcuo.documents.errors import DocumentError
 from rongcuo.documents.integrity import IssuedDocument, sha256_hex
 from rongcuo.documents.kinds import Catalogue
 from rongcuo.documents.numbering import format_document_number
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_UNNUMBERED_KIND = message(
+    "document.unnumbered_kind",
+    "{title}不编发文字号",
+    "{kind} carries no number",
+)
 
 
 def allocate_document_number(conn: sa.Connection, unit: str, kind: str, year: int) -> int:
@@ -45,8 +52,11 @@ def next_document_number(conn: sa.Connection, catalogue: Catalogue, kind: str,
     """Allocate and format the 发文字号 of ``kind`` (e.g. ``(3, "济历城监容〔2025〕3号")``)."""
     spec = catalogue.kind(kind)
     if spec.number is None:
-        raise DocumentError(f"{spec.title}不编发文字号", f"{kind} carries no number",
-                            code="document.unnumbered_kind")
+        raise DocumentError.of(
+            MSG_DOCUMENT_UNNUMBERED_KIND,
+            title=spec.title,
+            kind=kind,
+        )
     n = allocate_document_number(conn, catalogue.issuer.unit, spec.counter, year)
     return n, format_document_number(spec.number, year, n)
 
@@ -107,6 +117,13 @@ class SqlDocumentLookup:
         rows = self.conn.execute(
             sa.text(_SELECT.text + "WHERE d.case_id = :c AND d.event_seq = :s AND d.kind = :k "
                     "ORDER BY d.id"), {"c": case_id, "s": event_seq, "k": kind}).all()
+        return [_row(r) for r in rows]
+
+
+    def of_case(self, case_id: str) -> list[IssuedDocument]:
+        """Every issued file of ``case_id``, in the order issued."""
+        rows = self.conn.execute(sa.text(_SELECT.text + "WHERE d.case_id = :c ORDER BY d.id"),
+                                 {"c": case_id}).all()
         return [_row(r) for r in rows]
 
 

@@ -19,6 +19,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from rongcuo.documents.errors import DocumentError
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_REMOTE_RESOURCE = message(
+    "document.remote_resource",
+    "模板引用了外部资源 {refused}，文书只使用本机文件，不联网获取任何内容",
+    "the template refers to {refused}: documents use local files only and never fetch "
+    "anything",
+)
 
 PDF_VARIANT = "pdf/a-2b"
 
@@ -79,10 +87,9 @@ def html_to_pdf(html: str, roots: Sequence[Path], *, variant: str | None = PDF_V
         out = doc.write_pdf(pdf_variant=variant, font_config=_font_config())
     except weasy.urls.FatalURLFetchingError as exc:
         refused = fetcher.refused[-1] if fetcher.refused else str(exc)
-        raise DocumentError(
-            f"模板引用了外部资源 {refused}，文书只使用本机文件，不联网获取任何内容",
-            f"the template refers to {refused}: documents use local files only and never "
-            "fetch anything",
-            code="document.remote_resource", details={"url": refused},
+        raise DocumentError.of(
+            MSG_DOCUMENT_REMOTE_RESOURCE,
+            refused=refused,
+            details={"url": refused},
         ) from exc
     return bytes(out)

@@ -28,6 +28,13 @@ from rongcuo.documents.errors import DocumentError
 from rongcuo.documents.integrity import sha256_hex
 from rongcuo.documents.kinds import Catalogue
 from rongcuo.documents.model import Document
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_TEMPLATE_ERROR = message(
+    "document.template_error",
+    "模板 {name} 无法填写：{exc}",
+    "template {name} cannot be filled: {exc}",
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,12 @@ class DocumentRenderer:
         try:
             return self._env.get_template(name).render(**context)
         except TemplateError as exc:
-            raise DocumentError(f"模板 {name} 无法填写：{exc}",
-                                f"template {name} cannot be filled: {exc}",
-                                code="document.template_error",
-                                details={"template": name}) from exc
+            raise DocumentError.of(
+                MSG_DOCUMENT_TEMPLATE_ERROR,
+                name=name,
+                exc=exc,
+                details={"template": name},
+            ) from exc
 
     def pdf(self, document: Document) -> bytes:
         return pdf_render.html_to_pdf(self.html(document), self.roots())

@@ -27,8 +27,27 @@ from jinja2 import Environment, FileSystemLoader, meta, nodes, select_autoescape
 
 from rongcuo import paths
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import Catalogue, apply_override, parse_catalogue
+from rongcuo.documents.kinds import Catalogue, apply_override, issuing_of, parse_catalogue
 from rongcuo.documents.model import CONTEXT_KEYS
+from rongcuo.domain.messages import message
+
+MSG_DOCUMENT_NO_TEMPLATE = message(
+    "document.no_template",
+    "找不到模板 {name}（查找了：{where}）",
+    "template {name} not found (looked in: {where})",
+)
+
+MSG_DOCUMENT_NO_CATALOGUE = message(
+    "document.no_catalogue",
+    "流程 {id} 没有文书目录（{shipped}）",
+    "workflow {id} has no document catalogue ({shipped})",
+)
+
+MSG_DOCUMENT_CATALOGUE = message(
+    "document.catalogue",
+    "无法读取文书目录文件 {path}：{exc}",
+    "cannot read the document catalogue {path}: {exc}",
+)
 
 Format = Literal["pdf", "docx"]
 CATALOGUE_FILE = "documents.yaml"
@@ -66,20 +85,26 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DocumentError(f"无法读取文书目录文件 {path}：{exc}",
-                            f"cannot read the document catalogue {path}: {exc}",
-                            code="document.catalogue", details={"file": str(path)}) from exc
+        raise DocumentError.of(
+            MSG_DOCUMENT_CATALOGUE,
+            path=path,
+            exc=exc,
+            details={"file": str(path)},
+        ) from exc
 
 
 def load_catalogue(definition: Any, unit: str | None = None) -> Catalogue:
     """The document catalogue of ``definition``, with ``unit``'s override if it has one."""
     shipped = definition_templates_dir(definition) / CATALOGUE_FILE
     if not shipped.is_file():
-        raise DocumentError(f"流程 {definition.id} 没有文书目录（{shipped}）",
-                            f"workflow {definition.id} has no document catalogue ({shipped})",
-                            code="document.no_catalogue")
+        raise DocumentError.of(
+            MSG_DOCUMENT_NO_CATALOGUE,
+            id=definition.id,
+            shipped=shipped,
+        )
     cat = parse_catalogue(_read_yaml(shipped), str(shipped), workflow=str(definition.id),
-                          triggers=tuple(definition.triggers))
+                          triggers=tuple(definition.triggers),
+                          issuing=issuing_of(definition.triggers))
     unit = unit or cat.issuer.unit
     if unit != cat.issuer.unit:
         from dataclasses import replace
@@ -102,9 +127,12 @@ def find_template(dirs: Sequence[Path], name: str) -> Path:
         if p.is_file():
             return p
     where = "、".join(str(d) for d in dirs)
-    raise DocumentError(f"找不到模板 {name}（查找了：{where}）",
-                        f"template {name} not found (looked in: {where})",
-                        code="document.no_template", details={"template": name})
+    raise DocumentError.of(
+        MSG_DOCUMENT_NO_TEMPLATE,
+        name=name,
+        where=where,
+        details={"template": name},
+    )
 
 
 def environment(dirs: Sequence[Path]) -> Environment:

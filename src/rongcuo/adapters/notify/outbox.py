@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from psycopg import IntegrityError as PgIntegrityError
 from sqlalchemy import JSON, Column, Connection, DateTime, Index, String, Text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session
 
 from rongcuo.adapters.db.engine import copy_rows
+from rongcuo.adapters.db.orm import SQLModel
 
 OutboxStatus = Literal["pending", "delivered", "dead"]
 CHANNELS = ("webhook", "email")
@@ -145,6 +145,8 @@ def enqueue(
         # One bulk load for the batch (the sweep writes a row per notice); SQLAlchemy's
         # executemany would send them one by one.  A duplicate still raises SQLAlchemy's
         # IntegrityError, as the INSERT below does (the digest relies on it).
+        from psycopg import IntegrityError as PgIntegrityError  # PostgreSQL only
+
         cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             copy_rows(cur, "outbox", _COLUMNS, (

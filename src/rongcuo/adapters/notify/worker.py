@@ -26,6 +26,13 @@ from rongcuo.adapters.notify.channels import Channel, DeliveryError
 from rongcuo.adapters.notify.outbox import OutboxMessage, as_utc
 from rongcuo.clock import Clock
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
+
+MSG_OUTBOX_NOT_DEAD = message(
+    "outbox.not_dead",
+    "以下消息不是死信，均未改动：{value}",
+    "not dead letters, nothing was changed: {value}",
+)
 
 log = rlog.get_logger("rongcuo.notify")
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -144,10 +151,9 @@ def requeue_dead_letters(engine: Engine, ids: Sequence[int] | None, now: datetim
             wrong = [f"#{i} ({status.get(i, 'unknown')})" for i in sorted(set(ids))
                      if status.get(i) != "dead"]
             if wrong:
-                raise InvalidInput(
-                    f"以下消息不是死信，均未改动：{', '.join(wrong)}",
-                    f"not dead letters, nothing was changed: {', '.join(wrong)}",
-                    code="outbox.not_dead",
+                raise InvalidInput.of(
+                    MSG_OUTBOX_NOT_DEAD,
+                    value=', '.join(wrong),
                 )
         q = update(tbl).where(tbl.c.status == "dead")
         if ids is not None:

@@ -10,6 +10,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rongcuo.domain.errors import CalendarError
+from rongcuo.domain.messages import message
+
+MSG_CALENDAR_YEAR_UNAVAILABLE = message(
+    "calendar.year_unavailable",
+    "{year}年没有日历文件，暂定规则（{STATUTE_ZH}）只适用于{PROVISIONAL_FIRST_YEAR}–{PROVISIO"
+    "NAL_LAST_YEAR}年；请导入该年的日历文件",
+    "no calendar file for {year}, and the provisional rule ({STATUTE_EN}) covers only "
+    "{PROVISIONAL_FIRST_YEAR}–{PROVISIONAL_LAST_YEAR}; import the year's calendar file",
+)
 
 __all__ = [
     "LUNAR_TABLE",
@@ -79,12 +88,13 @@ def statutory_holidays(year: int) -> dict[date, str]:
     Used for provisional years; raises CalendarError outside 2025–2099.
     """
     if year < PROVISIONAL_FIRST_YEAR or year not in LUNAR_TABLE:
-        raise CalendarError(
-            f"{year}年没有日历文件，暂定规则（{STATUTE_ZH}）只适用于"
-            f"{PROVISIONAL_FIRST_YEAR}–{PROVISIONAL_LAST_YEAR}年；请导入该年的日历文件",
-            f"no calendar file for {year}, and the provisional rule ({STATUTE_EN}) covers only "
-            f"{PROVISIONAL_FIRST_YEAR}–{PROVISIONAL_LAST_YEAR}; import the year's calendar file",
-            code="calendar.year_unavailable",
+        raise CalendarError.of(
+            MSG_CALENDAR_YEAR_UNAVAILABLE,
+            year=year,
+            STATUTE_ZH=STATUTE_ZH,
+            PROVISIONAL_FIRST_YEAR=PROVISIONAL_FIRST_YEAR,
+            PROVISIONAL_LAST_YEAR=PROVISIONAL_LAST_YEAR,
+            STATUTE_EN=STATUTE_EN,
             details={"year": year},
         )
     cny, qingming, duanwu, zhongqiu = LUNAR_TABLE[year]

@@ -16,6 +16,25 @@ from typing import Any
 from rongcuo.domain.calendar._index import WorkdayIndex
 from rongcuo.domain.calendar.statutory import statutory_holidays
 from rongcuo.domain.errors import CalendarError
+from rongcuo.domain.messages import message
+
+MSG_CALENDAR_DUPLICATE_YEAR_WORK_CALENDAR = message(
+    "calendar.duplicate_year/work_calendar",
+    "{year}年有两份内容不同的日历：{a} 与 {b}",
+    "two different calendars for {year}: {a} and {b}",
+)
+
+MSG_CALENDAR_REST_AND_WORKDAY = message(
+    "calendar.rest_and_workday",
+    "{d} 既是放假日又是调休上班日",
+    "{d} is both a rest day and an adjusted working day",
+)
+
+MSG_CALENDAR_DATE_OUTSIDE_YEAR = message(
+    "calendar.date_outside_year",
+    "{year}年日历含有其他年份的日期 {d}",
+    "the {year} calendar contains a date of another year: {d}",
+)
 
 __all__ = ["CalendarSource", "CalendarYear", "WorkCalendar"]
 
@@ -175,10 +194,11 @@ class WorkCalendar:
 def _duplicate_year(old: CalendarYear, new: CalendarYear) -> CalendarError:
     """Two different calendars for one year cannot both be trusted (the one check of it)."""
     a, b = old.filename or "—", new.filename or "—"
-    return CalendarError(
-        f"{new.year}年有两份内容不同的日历：{a} 与 {b}",
-        f"two different calendars for {new.year}: {a} and {b}",
-        code="calendar.duplicate_year",
+    return CalendarError.of(
+        MSG_CALENDAR_DUPLICATE_YEAR_WORK_CALENDAR,
+        year=new.year,
+        a=a,
+        b=b,
         details={"year": new.year, "files": [old.filename, new.filename]},
     )
 
@@ -187,16 +207,15 @@ def _check_year(cy: CalendarYear) -> None:
     """Structural checks for a CalendarYear built in code (files get line-precise checks)."""
     for d in cy.rest_days | cy.workdays:
         if d.year != cy.year:
-            raise CalendarError(
-                f"{cy.year}年日历含有其他年份的日期 {d.isoformat()}",
-                f"the {cy.year} calendar contains a date of another year: {d.isoformat()}",
-                code="calendar.date_outside_year",
+            raise CalendarError.of(
+                MSG_CALENDAR_DATE_OUTSIDE_YEAR,
+                year=cy.year,
+                d=d.isoformat(),
             )
     both = cy.rest_days & cy.workdays
     if both:
         d = min(both)
-        raise CalendarError(
-            f"{d.isoformat()} 既是放假日又是调休上班日",
-            f"{d.isoformat()} is both a rest day and an adjusted working day",
-            code="calendar.rest_and_workday",
+        raise CalendarError.of(
+            MSG_CALENDAR_REST_AND_WORKDAY,
+            d=d.isoformat(),
         )

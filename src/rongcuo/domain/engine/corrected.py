@@ -19,7 +19,13 @@ from rongcuo.domain import corrections as cx
 from rongcuo.domain.case import CaseState, Command, Decision, Event
 from rongcuo.domain.engine.common import NOTICE_TRIGGER, jsonable
 from rongcuo.domain.errors import DomainError, InvalidInput, Refused
-from rongcuo.domain.messages import Message
+from rongcuo.domain.messages import Message, message
+
+MSG_REPLAY_EMPTY = message(
+    "replay.empty",
+    "没有事件可重放",
+    "no events to replay",
+)
 
 if TYPE_CHECKING:
     from rongcuo.domain.engine.engine import Engine
@@ -38,9 +44,13 @@ def recorded_context(data: Mapping[str, Any]) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data (the
     repeated-mistake guard's prior tolerances, Licheng art. 10)."""
     seen = data.get("repeated_mistake")
+    context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
-        return {"prior_tolerances": list(seen.get("matches") or [])}
-    return {}
+        context["prior_tolerances"] = list(seen.get("matches") or [])
+    adopted = data.get("parameters")  # C2: the adopter's values the case opened with
+    if isinstance(adopted, dict):
+        context["adopter_parameters"] = dict(adopted)
+    return context
 
 
 def _notice_holds(engine: Engine, state: CaseState | None, data: Mapping[str, Any],
@@ -72,7 +82,9 @@ def replay(engine: Engine, events: Sequence[Event]) -> CaseState:
     for item in cx.effective_history(events):
         state = _fold(engine, state, item)
     if state is None:
-        raise InvalidInput("没有事件可重放", "no events to replay", code="replay.empty")
+        raise InvalidInput.of(
+            MSG_REPLAY_EMPTY,
+        )
     return state
 
 
@@ -84,8 +96,8 @@ def _check_target(engine: Engine, events: Sequence[Event], seq: int, verb: tuple
     if not 1 <= seq <= len(events):
         raise InvalidInput.of(cx.NO_SUCH_SEQ, seq=seq, last=len(events))
     ev = events[seq - 1]
-    if ev.trigger in _KINDS:
-        zh, en = _KINDS[ev.trigger]
+    if ev.trigger in _KINDS or ev.trigger not in engine.definition.triggers:
+        zh, en = _KINDS.get(ev.trigger, ("系统记录", "a record kept by the system"))
         raise InvalidInput.of(cx.NOT_A_STEP, seq=seq, what=zh, what_en=en, verb=verb[0],
                               verb_en=verb[1])
     voided = cx.links([(i, e.trigger, e.data) for i, e in enumerate(events, 1)]).voided_by
@@ -114,9 +126,10 @@ def _redecide(engine: Engine, state: CaseState | None, item: cx.Effective,
               msg: Message) -> CaseState | None:
     """Re-decide a later step of the corrected history (see the module docstring)."""
     ev = item.event
-    if ev.trigger == NOTICE_TRIGGER or ev.trigger == cx.WITHDRAW or state is None:
+    spec = engine.definition.triggers.get(ev.trigger)
+    if spec is None or spec.opens or state is None:
+        # a notice, a record of access, a withdrawal: nothing to re-decide
         return _fold(engine, state, cx.Effective(item.seq, ev, recheck=True))
-    spec = engine.definition.triggers[ev.trigger]
     cmd = Command(ev.trigger, ev.on, ev.actor, _inputs(engine, ev))
     where: dict[str, Any] = {"seq": item.seq, "label": spec.label_zh, "trigger": ev.trigger,
                              "basis": spec.article}

@@ -17,13 +17,103 @@ from rongcuo.domain import corrections as cx
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Deadline, Decision, Event
 from rongcuo.domain.engine import corrected
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
+from rongcuo.domain.engine.adopter import adopter_values
 from rongcuo.domain.engine.coerce import coerce
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, NOTICE_TYPES, jsonable
+from rongcuo.domain.engine.common import (
+    ACCESS_TRIGGER,
+    ACCESS_TYPE,
+    NEW,
+    NOTICE_TRIGGER,
+    NOTICE_TYPES,
+    jsonable,
+)
 from rongcuo.domain.engine.fold import Fold
 from rongcuo.domain.engine.machine import compiled_machine, fire
 from rongcuo.domain.engine.projection import Projection
 from rongcuo.domain.errors import InvalidInput, Refused
+from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
+
+MSG_CASE_WRONG_STATE = message(
+    "case.wrong_state",
+    "新案件只能以“{name}”启动",
+    "a new case can only be opened with '{name}'",
+)
+
+MSG_CASE_OUTSIDE_IN_FORCE = message(
+    "case.outside_in_force",
+    "{title} 的施行期间为 {span}，{on} 不在其内",
+    "{id} {version} is in force {replace}; {on} is outside it",
+)
+
+MSG_CASE_CLOSED = message(
+    "case.closed",
+    "案件已办结（{state_label}），不能再进行“{trigger}”",
+    "the case is closed ({state}); '{trigger}' is not possible",
+)
+
+MSG_CASE_UNKNOWN_TRIGGER = message(
+    "case.unknown_trigger",
+    "本流程没有操作“{trigger}”",
+    "'{trigger}' is not a step of {id}",
+)
+
+MSG_CASE_DATE_BEFORE_PREVIOUS_STEP = message(
+    "case.date_before_previous_step",
+    "日期 {on} 早于上一步骤的日期 {last_on}",
+    "{on} is before the previous step ({last_on}); steps are recorded in order",
+)
+
+MSG_CASE_WRONG_STATE_ENGINE = message(
+    "case.wrong_state/engine",
+    "当前状态为“{state_label}”，不能进行“{label_zh}”（只能在 {where} 状态进行）",
+    "'{trigger}' is not allowed in state '{state}' (only from {value})",
+)
+
+MSG_NOTICE_UNKNOWN_TIMER = message(
+    "notice.unknown_timer",
+    "本案没有计时器 {timer}",
+    "the case has no timer '{timer}'",
+)
+
+MSG_NOTICE_UNKNOWN = message(
+    "notice.unknown",
+    "计时器 {timer} 没有提醒 {notice}（可用：{value}）",
+    "timer '{timer}' has no notice '{notice}' (declared: {value})",
+)
+
+MSG_CASE_CLOSED_ENGINE = message(
+    "case.closed/engine",
+    "案件已办结",
+    "the case is closed",
+)
+
+MSG_NOTICE_DUPLICATE = message(
+    "notice.duplicate",
+    "{label_zh}的 {notice} 已记录过",
+    "notice '{notice}' of '{timer}' was already recorded",
+)
+
+MSG_NOTICE_TIMER_NOT_RUNNING = message(
+    "notice.timer_not_running",
+    "{label_zh}当前为 {status}，不再发出提醒",
+    "the {timer} timer is {status}; no notice is owed",
+)
+
+MSG_CASE_DATE_BEFORE_PREVIOUS_STEP_ENGINE = message(
+    "case.date_before_previous_step/engine",
+    "日期 {on} 早于上一步骤的日期 {last_on}",
+    "{on} is before the previous step ({last_on})",
+)
+
+MSG_CASE_WRONG_VERSION = message(
+    "case.wrong_version",
+    "案件属于 {workflow_id} {workflow_version}，不能用 {id} {version} 处理",
+    "the case is pinned to {workflow_id} {workflow_version}, not {id} {version}",
+)
+# a policy, not an article of the sources (历城办法第二十二条 requires the feedback only)
+ACCESS_BASIS = "举报人身份保密（政策，非来源条文）"
 
 __all__ = ["Engine"]
 
@@ -53,24 +143,27 @@ class Engine:
         """Open a new case with the definition's opening trigger (``open``)."""
         d = self.definition
         if command.trigger != self._opener.name:
-            raise Refused(
-                f"新案件只能以“{self._opener.name}”启动",
-                f"a new case can only be opened with '{self._opener.name}'",
-                code="case.wrong_state",
+            raise Refused.of(
+                MSG_CASE_WRONG_STATE,
+                name=self._opener.name,
                 article=self._opener.article,
                 allowed=(self._opener.name,),
             )
         frm, to = d.in_force
         if (frm and command.on < frm) or (to and command.on > to):
             span = f"{frm.isoformat() if frm else '…'} 至 {to.isoformat() if to else '…'}"
-            raise Refused(
-                f"{d.title} 的施行期间为 {span}，{command.on.isoformat()} 不在其内",
-                f"{d.id} {d.version} is in force {span.replace('至', 'to')}; "
-                f"{command.on.isoformat()} is outside it",
-                code="case.outside_in_force",
+            raise Refused.of(
+                MSG_CASE_OUTSIDE_IN_FORCE,
+                title=d.title,
+                span=span,
+                on=command.on.isoformat(),
+                id=d.id,
+                version=d.version,
+                replace=span.replace('至', 'to'),
                 article=d.in_force_article,
             )
-        return self._run(None, NEW, self._opener, command, context or {}, ())
+        used = adopter_values(d, context or {}) if d.adopter_parameters else None
+        return self._run(None, NEW, self._opener, command, context or {}, (), used)
 
     def decide(
         self, case: CaseState, command: Command, context: Mapping[str, Any] | None = None
@@ -81,37 +174,39 @@ class Engine:
         if case.withdrawn:
             raise Refused.of(cx.WITHDRAWN, on=case.last_on.isoformat() if case.last_on else "")
         if case.closed:
-            raise Refused(
-                f"案件已办结（{self._state_label(case.state)}），不能再进行“{command.trigger}”",
-                f"the case is closed ({case.state}); '{command.trigger}' is not possible",
-                code="case.closed",
+            raise Refused.of(
+                MSG_CASE_CLOSED,
+                state_label=self._state_label(case.state),
+                trigger=command.trigger,
+                state=case.state,
                 article=self.definition.states[case.state].article,
             )
         spec = self.definition.triggers.get(command.trigger)
         if spec is None or spec.opens:
-            raise Refused(
-                f"本流程没有操作“{command.trigger}”",
-                f"'{command.trigger}' is not a step of {self.definition.id}",
-                code="case.unknown_trigger",
+            raise Refused.of(
+                MSG_CASE_UNKNOWN_TRIGGER,
+                trigger=command.trigger,
+                id=self.definition.id,
                 allowed=allowed,
             )
         if case.last_on is not None and command.on < case.last_on:
-            raise Refused(
-                f"日期 {command.on.isoformat()} 早于上一步骤的日期 {case.last_on.isoformat()}",
-                f"{command.on.isoformat()} is before the previous step "
-                f"({case.last_on.isoformat()}); steps are recorded in order",
-                code="case.date_before_previous_step",
+            raise Refused.of(
+                MSG_CASE_DATE_BEFORE_PREVIOUS_STEP,
+                on=command.on.isoformat(),
+                last_on=case.last_on.isoformat(),
                 article=spec.article,
                 allowed=allowed,
             )
         if case.state not in self._sources[spec.name]:
             where = "、".join(self._state_label(s) for s in spec.sources)
-            raise Refused(
-                f"当前状态为“{self._state_label(case.state)}”，不能进行“{spec.label_zh}”"
-                f"（只能在 {where} 状态进行）",
-                f"'{command.trigger}' is not allowed in state '{case.state}' "
-                f"(only from {', '.join(spec.sources)})",
-                code="case.wrong_state",
+            raise Refused.of(
+                MSG_CASE_WRONG_STATE_ENGINE,
+                state_label=self._state_label(case.state),
+                label_zh=spec.label_zh,
+                where=where,
+                trigger=command.trigger,
+                state=case.state,
+                value=', '.join(spec.sources),
                 article=spec.article,
                 allowed=allowed,
             )
@@ -125,6 +220,7 @@ class Engine:
         command: Command,
         context: Mapping[str, Any],
         allowed: tuple[str, ...],
+        parameters: Mapping[str, Any] | None = None,
     ) -> Decision:
         data = coerce(self.definition, case, spec, command)
         dest, seen = fire(
@@ -137,6 +233,8 @@ class Engine:
         event_data["to_state"] = dest  # the route taken; the fold follows it
         if spec.opens:
             event_data["workflow"] = {"id": self.definition.id, "version": self.definition.version}
+            if parameters:  # C2: the adopter's values this case opened with
+                event_data[ADOPTED] = dict(parameters)
         event = Event(
             trigger=spec.name,
             type=spec.event,
@@ -155,6 +253,18 @@ class Engine:
         if case.closed:
             return []
         return list(self._allowed.get(case.state, ()))
+
+    def available_triggers(self, case: CaseState, on: date) -> list[str]:
+        """:meth:`allowed_triggers` less those whose guards would refuse on ``on`` (those
+        that read the step's data or the record are judged when the step is fired)."""
+        return [n for n, why in self.availability(case, on) if why is None]
+
+    def availability(self, case: CaseState, on: date) -> tuple[tuple[str, Refused | None], ...]:
+        """Each trigger open in the case's state, with why it would be refused on ``on``."""
+        from rongcuo.domain.engine.available import availability
+
+        open_now = tuple(self.allowed_triggers(case))
+        return availability(self.definition, case, on, open_now, self._due_for)
 
     # ---------------------------------------------------------------- folding
     def apply(self, case: CaseState | None, event: Event) -> CaseState:
@@ -209,6 +319,16 @@ class Engine:
         """Every notice of a timer with the instant it falls due (CST), in time order."""
         return self.projection.notice_schedule(spec, due)
 
+    def record_access(self, case: CaseState, on: date, actor: str,
+                      data: Mapping[str, Any]) -> Decision:
+        """Record that confidential data kept outside the events was read (a reporter's
+        identity revealed): an event of its own, on an open or a closed case, that changes
+        nothing of the case.  ``data`` holds references only, never what was read."""
+        self._check_version(case)
+        event = Event(ACCESS_TRIGGER, ACCESS_TYPE, on, actor, ACCESS_BASIS,
+                      {k: jsonable(v) for k, v in data.items()})
+        return Decision(events=(event,), state=case, deadlines=self.projection.deadlines(case))
+
     # ---------------------------------------------------------------- scheduler API
     def record_notice(
         self,
@@ -224,39 +344,42 @@ class Engine:
         spec = self.definition.timers.get(timer)
         t = case.timers.get(timer)
         if spec is None or t is None:
-            raise InvalidInput(
-                f"本案没有计时器 {timer}",
-                f"the case has no timer '{timer}'",
-                code="notice.unknown_timer",
+            raise InvalidInput.of(
+                MSG_NOTICE_UNKNOWN_TIMER,
+                timer=timer,
             )
         if notice not in spec.notice_keys():
-            raise InvalidInput(
-                f"计时器 {timer} 没有提醒 {notice}（可用：{', '.join(spec.notice_keys())}）",
-                f"timer '{timer}' has no notice '{notice}' "
-                f"(declared: {', '.join(spec.notice_keys())})",
-                code="notice.unknown",
+            raise InvalidInput.of(
+                MSG_NOTICE_UNKNOWN,
+                timer=timer,
+                notice=notice,
+                value=', '.join(spec.notice_keys()),
             )
         if case.closed:
-            raise Refused("案件已办结", "the case is closed", code="case.closed")
+            raise Refused.of(
+                MSG_CASE_CLOSED_ENGINE,
+            )
         if notice in t.notices:
-            raise Refused(
-                f"{spec.label_zh}的 {notice} 已记录过",
-                f"notice '{notice}' of '{timer}' was already recorded",
-                code="notice.duplicate",
+            raise Refused.of(
+                MSG_NOTICE_DUPLICATE,
+                label_zh=spec.label_zh,
+                notice=notice,
+                timer=timer,
                 article=spec.article,
             )
         if t.status not in ("running", "overdue") or t.stopped_on is not None:
-            raise Refused(
-                f"{spec.label_zh}当前为 {t.status}，不再发出提醒",
-                f"the {timer} timer is {t.status}; no notice is owed",
-                code="notice.timer_not_running",
+            raise Refused.of(
+                MSG_NOTICE_TIMER_NOT_RUNNING,
+                label_zh=spec.label_zh,
+                status=t.status,
+                timer=timer,
                 article=spec.article,
             )
         if case.last_on is not None and on < case.last_on:
-            raise Refused(
-                f"日期 {on.isoformat()} 早于上一步骤的日期 {case.last_on.isoformat()}",
-                f"{on.isoformat()} is before the previous step ({case.last_on.isoformat()})",
-                code="case.date_before_previous_step",
+            raise Refused.of(
+                MSG_CASE_DATE_BEFORE_PREVIOUS_STEP_ENGINE,
+                on=on.isoformat(),
+                last_on=case.last_on.isoformat(),
             )
         kind, article, payload = _notice_payload(spec, timer, notice)
         payload.update({k: jsonable(v) for k, v in (data or {}).items()})
@@ -277,12 +400,12 @@ class Engine:
     # ---------------------------------------------------------------- misc
     def _check_version(self, case: CaseState) -> None:
         if (case.workflow_id, case.workflow_version) != self.definition.key:
-            raise InvalidInput(
-                f"案件属于 {case.workflow_id} {case.workflow_version}，不能用 "
-                f"{self.definition.id} {self.definition.version} 处理",
-                f"the case is pinned to {case.workflow_id} {case.workflow_version}, not "
-                f"{self.definition.id} {self.definition.version}",
-                code="case.wrong_version",
+            raise InvalidInput.of(
+                MSG_CASE_WRONG_VERSION,
+                workflow_id=case.workflow_id,
+                workflow_version=case.workflow_version,
+                id=self.definition.id,
+                version=self.definition.version,
             )
 
     def _state_label(self, state: str) -> str:

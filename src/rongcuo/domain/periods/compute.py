@@ -15,8 +15,46 @@ from typing import Any
 from rongcuo.domain.calendar import WorkCalendar, WorkdayIndex
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.periods.basis import build_basis
 from rongcuo.domain.periods.rule import DueArgs, DueDate, PauseOrd, PeriodRule
+
+MSG_PERIOD_BAD_EXTENSION = message(
+    "period.bad_extension",
+    "延长天数必须是非负整数，收到 {extension_days!r}",
+    "extension days must be a non-negative integer, got {extension_days!r}",
+)
+
+MSG_PERIOD_EXTENSION_OVER_CAP = message(
+    "period.extension_over_cap",
+    "延长 {extension_days} 日超过上限 {cap} 日",
+    "an extension of {extension_days} days exceeds the cap of {cap} days",
+)
+
+MSG_PAUSE_BAD_DATE = message(
+    "pause.bad_date",
+    "中止区间的起止必须是日期",
+    "a pause must start and end on dates",
+)
+
+MSG_PAUSE_REVERSED = message(
+    "pause.reversed",
+    "中止区间 {start}:{end} 的结束日早于开始日",
+    "pause {start}:{end} ends before it starts",
+)
+
+MSG_PERIOD_OUT_OF_RANGE = message(
+    "period.out_of_range",
+    "期间从 {start} 起 {days} 日{ext_zh}超出可计算的日期范围",
+    "a period of {days} days{ext_en} from {start} runs past the last date that can be "
+    "computed",
+)
+
+MSG_PAUSE_OVERLAP = message(
+    "pause.overlap",
+    "中止区间 {start}:{end} 与 {start2}:{end2} 重叠",
+    "pauses {start}:{end} and {start2}:{end2} overlap",
+)
 
 __all__ = ["compute_due"]
 
@@ -32,9 +70,11 @@ def compute_due(
     """The due date of a period that starts on ``start`` (the start day itself not counted).
 
     Raises :class:`InvalidInput` for a negative extension or one above the rule's cap, a pause
-    that ends before it starts, overlapping pauses, or a pause that starts before ``start``
-    (negative days are refused when the :class:`PeriodRule` is built); each cites the rule's
-    own extension or pause article, if it has one.  Raises
+    that ends before it starts, or overlapping pauses (negative days are refused when the
+    :class:`PeriodRule` is built); each cites the rule's own extension or pause article, if it
+    has one.  A pause that began before ``start`` counts only its days inside the period (an
+    appraisal commissioned before filing and still running: 历城办法第十六条 leaves appraisal
+    time out of the period, and only the period's own days can be left out of it).  Raises
     :class:`~rongcuo.domain.errors.CalendarError` when the period reaches a year with neither
     a calendar file nor a provisional rule.
     """
@@ -46,11 +86,12 @@ def compute_due(
     except (OverflowError, ValueError):
         ext_zh = f"（延长 {extension_days} 日）" if extension_days else ""
         ext_en = f" extended by {extension_days} days" if extension_days else ""
-        raise InvalidInput(
-            f"期间从 {start.isoformat()} 起 {rule.days} 日{ext_zh}超出可计算的日期范围",
-            f"a period of {rule.days} days{ext_en} from {start.isoformat()} runs past the last "
-            "date that can be computed",
-            code="period.out_of_range",
+        raise InvalidInput.of(
+            MSG_PERIOD_OUT_OF_RANGE,
+            start=start.isoformat(),
+            days=rule.days,
+            ext_zh=ext_zh,
+            ext_en=ext_en,
         ) from None
     return _Counted(due, provisional, _args=(start, rule, calendar, ps, extension_days))
 
@@ -75,18 +116,17 @@ def _check_extension(rule: PeriodRule, extension_days: int) -> None:
         or not isinstance(extension_days, int)
         or extension_days < 0
     ):
-        raise InvalidInput(
-            f"延长天数必须是非负整数，收到 {extension_days!r}",
-            f"extension days must be a non-negative integer, got {extension_days!r}",
-            code="period.bad_extension",
+        raise InvalidInput.of(
+            MSG_PERIOD_BAD_EXTENSION,
+            extension_days=extension_days,
             article=rule.extension_article,
         )
     cap = rule.max_extension_days
     if cap is not None and extension_days > cap:
-        raise InvalidInput(
-            f"延长 {extension_days} 日超过上限 {cap} 日",
-            f"an extension of {extension_days} days exceeds the cap of {cap} days",
-            code="period.extension_over_cap",
+        raise InvalidInput.of(
+            MSG_PERIOD_EXTENSION_OVER_CAP,
+            extension_days=extension_days,
+            cap=cap,
             article=rule.extension_article,
         )
 
@@ -94,27 +134,19 @@ def _check_extension(rule: PeriodRule, extension_days: int) -> None:
 # -- pauses ---------------------------------------------------------------------------------
 def _bad_pause(start: date, p: Pause, article: str | None) -> InvalidInput | None:
     if not isinstance(p.start, date) or not isinstance(p.end, date):
-        return InvalidInput(
-            "中止区间的起止必须是日期",
-            "a pause must start and end on dates",
-            code="pause.bad_date",
+        return InvalidInput.of(
+            MSG_PAUSE_BAD_DATE,
         )
     if p.end < p.start:
-        return InvalidInput(
-            f"中止区间 {p.start.isoformat()}:{p.end.isoformat()} 的结束日早于开始日",
-            f"pause {p.start.isoformat()}:{p.end.isoformat()} ends before it starts",
-            code="pause.reversed",
+        return InvalidInput.of(
+            MSG_PAUSE_REVERSED,
+            start=p.start.isoformat(),
+            end=p.end.isoformat(),
             article=article,
         )
-    if p.start < start:
-        return InvalidInput(
-            f"中止区间 {p.start.isoformat()}:{p.end.isoformat()} 早于期间起算日"
-            f" {start.isoformat()}",
-            f"pause {p.start.isoformat()}:{p.end.isoformat()} starts before the period's"
-            f" start {start.isoformat()}",
-            code="pause.before_start",
-            article=article,
-        )
+    # A pause that began before the period started (an appraisal commissioned during the
+    # preliminary check, still running at filing) is not an error: only its days inside the
+    # period are left out (the counting starts at the day after ``start``).
     return None
 
 
@@ -126,7 +158,7 @@ def _check_pauses(
     for p in pauses:
         ps, pe = p.start, p.end
         # fast path: the usual well-formed pause (exact types, ordered, not before the start)
-        if type(ps) is not date or type(pe) is not date or pe < ps or ps < start:
+        if type(ps) is not date or type(pe) is not date or pe < ps:
             err = _bad_pause(start, p, article)
             if err is not None:
                 raise err
@@ -135,12 +167,12 @@ def _check_pauses(
         out.sort(key=_pause_key)
         for (_, b, p), (a2, _, q) in pairwise(out):
             if a2 <= b:
-                raise InvalidInput(
-                    f"中止区间 {p.start.isoformat()}:{p.end.isoformat()} 与"
-                    f" {q.start.isoformat()}:{q.end.isoformat()} 重叠",
-                    f"pauses {p.start.isoformat()}:{p.end.isoformat()} and"
-                    f" {q.start.isoformat()}:{q.end.isoformat()} overlap",
-                    code="pause.overlap",
+                raise InvalidInput.of(
+                    MSG_PAUSE_OVERLAP,
+                    start=p.start.isoformat(),
+                    end=p.end.isoformat(),
+                    start2=q.start.isoformat(),
+                    end2=q.end.isoformat(),
                     article=article,
                 )
     return out
@@ -165,6 +197,8 @@ def _adv_calendar(
     for a, b, p in ps:
         ea = a if a > anchor else anchor + 1
         if b < ea:
+            if rec is not None and a <= anchor:
+                rec.append((p, ea, 0, "before_start"))
             continue
         if ea > end:
             if roll is not None and ea <= roll(end):
@@ -196,6 +230,8 @@ def _adv_working(
     for a, b, p in ps:
         ea = a if a > anchor else anchor + 1
         if b < ea:
+            if rec is not None and a <= anchor:
+                rec.append((p, ea, 0, "before_start"))
             continue
         if ea > end:
             if rec is not None:

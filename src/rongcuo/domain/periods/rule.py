@@ -11,7 +11,32 @@ from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.legal_time import end_of_day
+from rongcuo.domain.messages import message
 from rongcuo.domain.periods.explain import explain as _explain
+
+MSG_PERIOD_BAD_UNIT = message(
+    "period.bad_unit",
+    "期间单位“{unit}”无效，应为 calendar（自然日）或 working（工作日）",
+    "period unit '{unit}' is invalid; use 'calendar' or 'working'",
+)
+
+MSG_PERIOD_NEGATIVE_DAYS = message(
+    "period.negative_days",
+    "期间天数必须是非负整数，收到 {days!r}",
+    "the number of days must be a non-negative integer, got {days!r}",
+)
+
+MSG_PERIOD_BAD_EXTENSION_FROM = message(
+    "period.bad_extension_from",
+    "extension_from“{extension_from}”无效，应为 original_last 或 rolled_due",
+    "extension_from '{extension_from}' is invalid; use 'original_last' or 'rolled_due'",
+)
+
+MSG_PERIOD_BAD_EXTENSION_CAP = message(
+    "period.bad_extension_cap",
+    "延长上限必须是非负整数，收到 {cap!r}",
+    "the extension cap must be a non-negative integer, got {cap!r}",
+)
 
 __all__ = ["DueArgs", "DueDate", "ExtensionFrom", "PauseOrd", "PeriodRule", "Unit"]
 
@@ -47,30 +72,25 @@ class PeriodRule:
 
     def __post_init__(self) -> None:
         if self.unit not in _UNITS:
-            raise InvalidInput(
-                f"期间单位“{self.unit}”无效，应为 calendar（自然日）或 working（工作日）",
-                f"period unit '{self.unit}' is invalid; use 'calendar' or 'working'",
-                code="period.bad_unit",
+            raise InvalidInput.of(
+                MSG_PERIOD_BAD_UNIT,
+                unit=self.unit,
             )
         if isinstance(self.days, bool) or not isinstance(self.days, int) or self.days < 0:
-            raise InvalidInput(
-                f"期间天数必须是非负整数，收到 {self.days!r}",
-                f"the number of days must be a non-negative integer, got {self.days!r}",
-                code="period.negative_days",
+            raise InvalidInput.of(
+                MSG_PERIOD_NEGATIVE_DAYS,
+                days=self.days,
             )
         if self.extension_from not in _EXT_FROM:
-            raise InvalidInput(
-                f"extension_from“{self.extension_from}”无效，应为 original_last 或 rolled_due",
-                f"extension_from '{self.extension_from}' is invalid; "
-                "use 'original_last' or 'rolled_due'",
-                code="period.bad_extension_from",
+            raise InvalidInput.of(
+                MSG_PERIOD_BAD_EXTENSION_FROM,
+                extension_from=self.extension_from,
             )
         cap = self.max_extension_days
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
-            raise InvalidInput(
-                f"延长上限必须是非负整数，收到 {cap!r}",
-                f"the extension cap must be a non-negative integer, got {cap!r}",
-                code="period.bad_extension_cap",
+            raise InvalidInput.of(
+                MSG_PERIOD_BAD_EXTENSION_CAP,
+                cap=cap,
             )
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,9 +7,16 @@ Values are compared by type: a true/false fact matches ``values: [true]`` (never
 from __future__ import annotations
 
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.rules.base import GuardCall, as_list, one_of, shown
 from rongcuo.domain.rules.params import Param
 from rongcuo.domain.rules.registry import rule
+
+MSG_INPUT_ONE_OF = message(
+    "input.one_of",
+    "须且只须给出 {value} 之一（现有：{value2}）",
+    "give exactly one of {value3} (given: {value4})",
+)
 
 
 @rule(
@@ -88,10 +95,12 @@ def one_of_data(call: GuardCall) -> None:
     keys = [str(k) for k in as_list(call.param("keys"))]
     given = [k for k in keys if call.data.get(k) is not None]
     if len(given) != 1:
-        raise InvalidInput(
-            f"须且只须给出 {' 或 '.join(keys)} 之一（现有：{', '.join(given) or '无'}）",
-            f"give exactly one of {', '.join(keys)} (given: {', '.join(given) or 'none'})",
-            code="input.one_of",
+        raise InvalidInput.of(
+            MSG_INPUT_ONE_OF,
+            value=' 或 '.join(keys),
+            value2=', '.join(given) or '无',
+            value3=', '.join(keys),
+            value4=', '.join(given) or 'none',
             article=call.spec.article,
             details={"keys": keys, "rule": call.spec.rule},
         )

@@ -21,8 +21,33 @@ from rongcuo.calendars import import_calendar_file, load_calendar
 from rongcuo.domain.calendar import WorkCalendar, statutory_holidays
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.periods import PeriodRule, compute_due
 from rongcuo.domain.strict import iso_date, whole_number
+
+MSG_PERIOD_NEGATIVE_DAYS_CALENDAR = message(
+    "period.negative_days/calendar",
+    "{what_zh}不能为负数（收到 {value}）",
+    "{what_en} must not be negative (got {value})",
+)
+
+MSG_PAUSE_SYNTAX = message(
+    "pause.syntax",
+    "中止区间“{text}”应写作 FROM:TO（如 2025-03-01:2025-03-10）",
+    "pause '{text}' must be written FROM:TO (e.g. 2025-03-01:2025-03-10)",
+)
+
+MSG_INPUT_BAD_DATE = message(
+    "input.bad_date",
+    "{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）",
+    "{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD)",
+)
+
+MSG_INPUT_BAD_NUMBER = message(
+    "input.bad_number",
+    "{what_zh}“{text}”不是整数",
+    "{what_en} '{text}' is not an integer",
+)
 
 PROVISIONAL_MARK = "暂定"
 IMPORT_ACTOR = "system:calendar-import"
@@ -32,10 +57,11 @@ def _parse_date(text: str, what_zh: str, what_en: str) -> date:
     try:
         return iso_date(text)
     except ValueError:
-        raise InvalidInput(
-            f"{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）",
-            f"{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD)",
-            code="input.bad_date",
+        raise InvalidInput.of(
+            MSG_INPUT_BAD_DATE,
+            what_zh=what_zh,
+            text=text,
+            what_en=what_en,
         ) from None
 
 
@@ -43,26 +69,27 @@ def _parse_int(text: str, what_zh: str, what_en: str) -> int:
     try:
         value = whole_number(text)
     except ValueError:
-        raise InvalidInput(
-            f"{what_zh}“{text}”不是整数",
-            f"{what_en} '{text}' is not an integer",
-            code="input.bad_number",
+        raise InvalidInput.of(
+            MSG_INPUT_BAD_NUMBER,
+            what_zh=what_zh,
+            text=text,
+            what_en=what_en,
         ) from None
     if value < 0:
-        raise InvalidInput(
-            f"{what_zh}不能为负数（收到 {value}）",
-            f"{what_en} must not be negative (got {value})",
-            code="period.negative_days",
+        raise InvalidInput.of(
+            MSG_PERIOD_NEGATIVE_DAYS_CALENDAR,
+            what_zh=what_zh,
+            value=value,
+            what_en=what_en,
         )
     return value
 
 
 def _parse_pause(text: str) -> Pause:
     if text.count(":") != 1:
-        raise InvalidInput(
-            f"中止区间“{text}”应写作 FROM:TO（如 2025-03-01:2025-03-10）",
-            f"pause '{text}' must be written FROM:TO (e.g. 2025-03-01:2025-03-10)",
-            code="pause.syntax",
+        raise InvalidInput.of(
+            MSG_PAUSE_SYNTAX,
+            text=text,
         )
     a, b = text.split(":")
     return Pause(

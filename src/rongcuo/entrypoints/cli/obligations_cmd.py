@@ -17,11 +17,18 @@ from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
 from rongcuo.definitions.obligation_files import body_kinds, load_obligations
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_option
 from rongcuo.entrypoints.cli.parsing import parse_date
 from rongcuo.service.supervision import obligations as ob
 from rongcuo.service.supervision.status import STATUS_ZH, obligation_status
 from rongcuo.service.supervision.sweep import sweep_obligations
+
+MSG_INPUT_SET = message(
+    "input.set",
+    "应为 名称=取值：{assignment!r}",
+    "expected NAME=VALUE: {assignment!r}",
+)
 
 
 @click.group(name="obligations")
@@ -54,7 +61,7 @@ def register_cmd(unit_id: str, name: str, kinds: tuple[str, ...], parent: str | 
 @json_option
 def bodies_cmd(db: str | None, as_json: bool) -> None:
     """The registered bodies."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         bodies = ob.list_bodies(app)
     if as_json:
         echo_json([{"unit_id": b.unit_id, "name": b.name, "kinds": list(b.kinds),
@@ -72,7 +79,7 @@ def list_cmd(db: str | None, as_json: bool) -> None:
     from rongcuo.domain.obligations.plan import catalogue_parameters
 
     cat = load_obligations()
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         params = catalogue_parameters(cat, ob.current_settings(app))
     if as_json:
         echo_json({"obligations": [{"id": o.id, "title_zh": o.title_zh, "article": o.article,
@@ -95,8 +102,10 @@ def list_cmd(db: str | None, as_json: bool) -> None:
 def set_cmd(assignment: str, on: str | None, by: str, db: str | None) -> None:
     """Set a parameter the source leaves blank (e.g. half_year_report_days=15)."""
     if "=" not in assignment:
-        raise InvalidInput(f"应为 名称=取值：{assignment!r}",
-                           f"expected NAME=VALUE: {assignment!r}", code="input.set")
+        raise InvalidInput.of(
+            MSG_INPUT_SET,
+            assignment=assignment,
+        )
     name, value = assignment.split("=", 1)
     with app_for(db) as app:
         day = parse_date(on) if on else today_cst(app.clock)
@@ -146,7 +155,7 @@ def occurred_cmd(unit_id: str, obligation: str, on: str, ref: str, by: str,
 @json_option
 def status_cmd(as_of: str | None, unit: str | None, db: str | None, as_json: bool) -> None:
     """Where every body's obligations stand at the end of a day."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         day = parse_date(as_of, "--as-of") if as_of else today_cst(app.clock)
         lines = obligation_status(app, load_obligations(), day, unit)
     if as_json:

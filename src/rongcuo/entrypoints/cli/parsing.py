@@ -10,7 +10,26 @@ from collections.abc import Sequence
 from datetime import date
 
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.strict import iso_date
+
+MSG_INPUT_DATE = message(
+    "input.date",
+    "{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
+    "{option} {value!r} is not a date: write YYYY-MM-DD (e.g. 2025-10-09)",
+)
+
+MSG_INPUT_SET_PARSING = message(
+    "input.set/parsing",
+    "--set “{p}” 无效：请写成 键=值（例如 matter=罚款）",
+    "--set {p!r} is not KEY=VALUE (e.g. matter=fine)",
+)
+
+MSG_INPUT_SET_REPEATED = message(
+    "input.set_repeated",
+    "--set {key} 给了两次（“{item}”和“{value}”）：每个键只能给一次",
+    "--set {key} is given twice ({item!r} and {value!r}): give each key once",
+)
 
 
 def parse_date(value: str, option: str = "--on") -> date:
@@ -19,10 +38,10 @@ def parse_date(value: str, option: str = "--on") -> date:
     try:
         return iso_date(value)
     except ValueError:
-        raise InvalidInput(
-            f"{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
-            f"{option} {value!r} is not a date: write YYYY-MM-DD (e.g. 2025-10-09)",
-            code="input.date",
+        raise InvalidInput.of(
+            MSG_INPUT_DATE,
+            option=option,
+            value=value,
         ) from None
 
 
@@ -32,17 +51,17 @@ def parse_sets(pairs: Sequence[str]) -> dict[str, str]:
     for p in pairs:
         key, sep, value = p.partition("=")
         if not sep or not key.strip():
-            raise InvalidInput(
-                f"--set “{p}” 无效：请写成 键=值（例如 matter=罚款）",
-                f"--set {p!r} is not KEY=VALUE (e.g. matter=fine)",
-                code="input.set",
+            raise InvalidInput.of(
+                MSG_INPUT_SET_PARSING,
+                p=p,
             )
         key = key.strip()
         if key in out:
-            raise InvalidInput(
-                f"--set {key} 给了两次（“{out[key]}”和“{value}”）：每个键只能给一次",
-                f"--set {key} is given twice ({out[key]!r} and {value!r}): give each key once",
-                code="input.set_repeated",
+            raise InvalidInput.of(
+                MSG_INPUT_SET_REPEATED,
+                key=key,
+                item=out[key],
+                value=value,
                 details={"key": key},
             )
         out[key] = value

@@ -19,12 +19,33 @@ from pathlib import Path
 import click
 
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.domain.obligations import parse_period
 from rongcuo.domain.risk import ClusterPolicy
 from rongcuo.entrypoints.cli.options import app_for, db_option
 from rongcuo.entrypoints.cli.parsing import parse_date
 from rongcuo.service.supervision import render, reports, risk
 from rongcuo.service.supervision.report_model import Report
+
+MSG_INPUT_PERIOD = message(
+    "input.period",
+    "--period 不是有效的期间：{text!r}（如 2026、2026-H1、2026-Q2、2026-05 或 "
+    "2026-01-01..2026-06-30）",
+    "--period is not a period: {text!r} (e.g. 2026, 2026-H1, 2026-Q2, 2026-05 or "
+    "2026-01-01..2026-06-30)",
+)
+
+MSG_INPUT_PERIOD_REPORT = message(
+    "input.period/report",
+    "--from {start} 晚于 --to {end}",
+    "--from {start} is after --to {end}",
+)
+
+MSG_INPUT_PERIOD_REPORT2 = message(
+    "input.period/report2",
+    "--period 的开始日期 {a} 晚于结束日期 {b}",
+    "--period starts on {a}, after its end {b}",
+)
 
 FORMATS = click.Choice(["text", "json", "xlsx"])
 
@@ -87,7 +108,7 @@ def _output_options(f: click.decorators.FC) -> click.decorators.FC:
 def statistics_cmd(year: int, unit: str | None, fmt: str, output: str | None,
                    charts: str | None, chart_format: str, db: str | None) -> None:
     """The year's enforcement statistics (蒲县统计制度第二条), counted from the event log."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         report = reports.annual_statistics(app, year, unit)
     _emit(report, fmt, output, f"statistics-{year}" + (f"-{unit}" if unit else ""), charts,
           chart_format)
@@ -99,19 +120,20 @@ def period_window(text: str) -> tuple[date, date]:
         a, b = text.split("..", 1)
         start, end = parse_date(a, "--period"), parse_date(b, "--period")
         if start > end:
-            raise InvalidInput(f"--period 的开始日期 {a} 晚于结束日期 {b}",
-                               f"--period starts on {a}, after its end {b}",
-                               code="input.period")
+            raise InvalidInput.of(
+                MSG_INPUT_PERIOD_REPORT2,
+                a=a,
+                b=b,
+            )
         return start, end
     for kind in ("year", "half_year", "quarter", "month"):
         p = parse_period(kind, text)
         if p is not None:
             return p.start, p.end
-    raise InvalidInput(
-        f"--period 不是有效的期间：{text!r}（如 2026、2026-H1、2026-Q2、2026-05 或 "
-        "2026-01-01..2026-06-30）",
-        f"--period is not a period: {text!r} (e.g. 2026, 2026-H1, 2026-Q2, 2026-05 or "
-        "2026-01-01..2026-06-30)", code="input.period")
+    raise InvalidInput.of(
+        MSG_INPUT_PERIOD,
+        text=text,
+    )
 
 
 @command.command("tolerance")
@@ -122,7 +144,7 @@ def tolerance_cmd(period: str, workflow: str | None, fmt: str, output: str | Non
                   charts: str | None, chart_format: str, db: str | None) -> None:
     """The periodic report on fault-tolerance work (历城办法第十九条)."""
     start, end = period_window(period)
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         report = reports.tolerance_report(app, start, end, period, workflow)
     _emit(report, fmt, output, f"tolerance-{period.replace('..', '_')}", charts, chart_format)
 
@@ -143,9 +165,12 @@ def risk_points_cmd(start: str, end: str, min_cases: int, factor: float, fmt: st
 
     a, b = parse_date(start, "--from"), parse_date(end, "--to")
     if a > b:
-        raise InvalidInput(f"--from {start} 晚于 --to {end}", f"--from {start} is after --to {end}",
-                           code="input.period")
-    with app_for(db) as app:
+        raise InvalidInput.of(
+            MSG_INPUT_PERIOD_REPORT,
+            start=start,
+            end=end,
+        )
+    with app_for(db, existing=True) as app:
         report = risk.risk_points_report(app, load_vocabularies(), a, b,
                                          ClusterPolicy(min_cases=min_cases, factor=factor))
     _emit(report, fmt, output, f"risk-points-{a.isoformat()}_{b.isoformat()}", charts,

@@ -25,7 +25,41 @@ import click
 from rongcuo import logging as rlog
 from rongcuo.clock import CST, Clock, SystemClock, parse_cst
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_LAGGING
+
+MSG_INPUT_FUTURE = message(
+    "input.future",
+    "--now {now_text} 晚于当前时间：会把尚未发生的提醒、逾期记入案卷（预先查看到期情况请用 "
+    "rongcuo case list --due-before 日期）",
+    "--now {now_text} is in the future: it would record notices that have not happened yet "
+    "(to look ahead, use `rongcuo case list --due-before DATE`)",
+)
+
+MSG_INPUT_BLANK_SCHEDULER = message(
+    "input.blank/scheduler",
+    "--config 为空：请给出调度配置文件的路径，或不写此选项以使用默认配置",
+    "--config is empty: give the scheduler config file's path, or leave the option out for "
+    "the default",
+)
+
+MSG_INPUT_DATETIME = message(
+    "input.datetime",
+    "--now 不是有效的日期时间：{text!r}（例如 2025-10-10T00:05，北京时间）",
+    "--now is not a date-time: {text!r} (e.g. 2025-10-10T00:05, China Standard Time)",
+)
+
+MSG_INPUT_INVALID = message(
+    "input.invalid",
+    "--sweep-seconds 必须为正整数",
+    "--sweep-seconds must be >= 1",
+)
+
+MSG_INPUT_INVALID_SCHEDULER = message(
+    "input.invalid/scheduler",
+    "--digest-at 时间格式错误：{digest_at!r}",
+    "--digest-at is not HH:MM: {digest_at!r}",
+)
 
 
 def _app(db: str | None, clock: Clock | None = None, *, service: bool = False) -> Any:
@@ -46,10 +80,9 @@ def parse_now(text: str) -> datetime:
             return datetime(d.year, d.month, d.day, tzinfo=CST)
         return parse_cst(text)
     except ValueError as exc:
-        raise InvalidInput(
-            f"--now 不是有效的日期时间：{text!r}（例如 2025-10-10T00:05，北京时间）",
-            f"--now is not a date-time: {text!r} (e.g. 2025-10-10T00:05, China Standard Time)",
-            code="input.datetime",
+        raise InvalidInput.of(
+            MSG_INPUT_DATETIME,
+            text=text,
         ) from exc
 
 
@@ -62,12 +95,9 @@ def instant(app: Any, now_text: str | None) -> datetime:
         return app.clock.now()  # type: ignore[no-any-return]
     now = parse_now(now_text)
     if now > app.clock.now() + timedelta(minutes=1):
-        raise InvalidInput(
-            f"--now {now_text} 晚于当前时间：会把尚未发生的提醒、逾期记入案卷"
-            "（预先查看到期情况请用 rongcuo case list --due-before 日期）",
-            f"--now {now_text} is in the future: it would record notices that have not happened "
-            "yet (to look ahead, use `rongcuo case list --due-before DATE`)",
-            code="input.future",
+        raise InvalidInput.of(
+            MSG_INPUT_FUTURE,
+            now_text=now_text,
         )
     return now
 
@@ -76,11 +106,8 @@ def _config(path: str | None) -> Any:
     from rongcuo.scheduler.config import load_config
 
     if path is not None and not path.strip():
-        raise InvalidInput(
-            "--config 为空：请给出调度配置文件的路径，或不写此选项以使用默认配置",
-            "--config is empty: give the scheduler config file's path, or leave the option "
-            "out for the default",
-            code="input.blank",
+        raise InvalidInput.of(
+            MSG_INPUT_BLANK_SCHEDULER,
         )
     return load_config(Path(path) if path else None)
 
@@ -142,6 +169,15 @@ def sweep_cmd(
             f"{n.number}  {n.timer}  {n.notice}  due {n.due}{prov}  -> {n.to}  "
             f"(event #{n.event_seq} {n.event_type}, {n.messages} message(s))"
         )
+        if n.caught_up:
+            stale = "、".join(n.skipped)
+            click.echo(
+                "  补记：到期后才扫描到（服务曾中断），只记录仍然属实的通知"
+                + (f"；已过期的提醒 {stale} 不再发送" if stale else "")
+                + " / caught up: swept after it fell due (the service was down); only what is "
+                "still true is recorded" + (f", stale reminders {', '.join(n.skipped)} skipped"
+                                             if stale else "")
+            )
     for s in res.skipped:
         click.echo(f"skipped {s['case_id']} {','.join(s['timers'])}: {s['reason']}", err=True)
     click.echo(
@@ -150,6 +186,9 @@ def sweep_cmd(
         f"re-planned {len(res.replanned)}, skipped {len(res.skipped)} "
         f"({res.elapsed_ms:.1f} ms)"
     )
+    late = sum(1 for n in res.notices if n.caught_up)
+    if late:
+        click.echo(f"补记 {late} 项（服务中断后追补）/ caught up {late} notice(s) after an outage")
 
 
 @command.command("deliver")
@@ -284,16 +323,18 @@ def run_cmd(
     config = _config(config_path)
     if sweep_seconds is not None:
         if sweep_seconds < 1:
-            raise InvalidInput("--sweep-seconds 必须为正整数", "--sweep-seconds must be >= 1",
-                               code="input.invalid")
+            raise InvalidInput.of(
+                MSG_INPUT_INVALID,
+            )
         config = replace(config, sweep_seconds=sweep_seconds)
     if digest_at is not None:
         try:
             config = replace(config, digest_at=time.fromisoformat(digest_at))
         except ValueError as exc:
-            raise InvalidInput(f"--digest-at 时间格式错误：{digest_at!r}",
-                               f"--digest-at is not HH:MM: {digest_at!r}",
-                               code="input.invalid") from exc
+            raise InvalidInput.of(
+                MSG_INPUT_INVALID_SCHEDULER,
+                digest_at=digest_at,
+            ) from exc
     from rongcuo.scheduler import lease
 
     clock = SystemClock()

@@ -24,13 +24,24 @@ from rongcuo import logging as rlog
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command, Decision
-from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.engine.adopter import CONTEXT_KEY as ADOPTER_CONTEXT
+from rongcuo.domain.engine.vocabulary import trigger_named
+from rongcuo.domain.errors import InvalidInput, Refused
+from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
+from rongcuo.service.documents import issue_step_documents
 from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
+
+MSG_DATE_FUTURE = message(
+    "date.future",
+    "不能记录未来日期（{on}）发生的步骤：今天是 {today}（北京时间）",
+    "cannot record a step on a future date ({on}): today is {today} (China Standard Time)",
+)
 
 log = rlog.get_logger("rongcuo.service")
 
@@ -39,12 +50,10 @@ def check_not_future(app: App, on: date, allowed: Sequence[str] = ()) -> None:
     """Refuse a business date after today (CST)."""
     today = today_cst(app.clock)
     if on > today:
-        raise InvalidInput(
-            f"不能记录未来日期（{on.isoformat()}）发生的步骤："
-            f"今天是 {today.isoformat()}（北京时间）",
-            f"cannot record a step on a future date ({on.isoformat()}): today is "
-            f"{today.isoformat()} (China Standard Time)",
-            code="date.future",
+        raise InvalidInput.of(
+            MSG_DATE_FUTURE,
+            on=on.isoformat(),
+            today=today.isoformat(),
             allowed=allowed,
             details={"on": on.isoformat(), "today": today.isoformat()},
         )
@@ -76,6 +85,8 @@ def open_case(app: App, cmd: OpenCase) -> CommitResult:
     definition = engine.definition
     command = Command(definition.open_trigger.name, cmd.on, cmd.actor, data)
     context = gather_context(app, definition, command.trigger, facts=data, case_id=None)
+    if definition.adopter_parameters:  # C2: the values the adopting body set
+        context[ADOPTER_CONTEXT] = dict(app.adopter_settings(cmd.workflow_id))
     decision = engine.open(command, context)
     with app.unit_of_work() as uow:
         uow.open_case(subject=cmd.subject, agency=cmd.agency, opened_on=cmd.on,
@@ -92,33 +103,55 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     """Record one step on the date it happened."""
     check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key)
 
+    fired = [cmd.trigger]  # the step's code, once a Chinese label (立案) has been read
+
     def attempt() -> CommitResult:
         case = load_case(app, cmd.case_ref)
         rlog.bind(case_id=case.id, actor=cmd.actor)
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        # a step named by its Chinese label (立案) is the step whose code (file) is recorded
+        try:
+            trigger = trigger_named(engine.definition, cmd.trigger,
+                                    tuple(engine.available_triggers(case.state, cmd.on)))
+        except Refused:
+            if not case.state.closed:
+                raise
+            trigger = cmd.trigger  # a closed case says so, whatever was typed
         idem = (Idempotency.for_command(cmd.idempotency_key, op="fire", case=case.id,
-                                        trigger=cmd.trigger, on=cmd.on, actor=cmd.actor,
+                                        trigger=trigger, on=cmd.on, actor=cmd.actor,
                                         data=dict(cmd.data))
                 if cmd.idempotency_key else None)
         if (first := command_result(app.store, idem)) is not None:
             return first
         expect_version(case, cmd.expected_version)
-        engine = app.engine_for(case.workflow_id, case.workflow_version)
         allowed = () if case.state.closed else engine.allowed_triggers(case.state)
         check_not_future(app, cmd.on, allowed)
-        context = gather_context(app, engine.definition, cmd.trigger,
+        context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
-        decision = engine.decide(
-            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        # what the deadline rows hold (the loaded state projected): only what moved is
+        # written (issue 16); the unchanged timers' projections are memoised for decide
+        previous = engine.deadlines(case.state)
+        data, stage = step_data(app, engine.definition, trigger, cmd.data,
+                                cmd.reporter, case.id)
+        command = Command(trigger, cmd.on, cmd.actor, data)
+        fired[:] = [trigger]
+        decision = engine.decide(case.state, command, context)
         with app.unit_of_work() as uow:
-            uow.append(case.head, decision, idempotency=idem)
+            # the documents the step issues: numbered, rendered, hashed into its event
+            decision = issue_step_documents(uow, engine, case, command, decision)
+            uow.append(case.head, decision, previous=previous, idempotency=idem)
+            if stage is not None:
+                uow.after_write(stage)  # the encrypted identity, in the step's transaction
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
                             case.opened_on)
 
     # a step that names the version it expects is never re-decided: stale is the answer
     result = attempt() if cmd.expected_version is not None else retrying(attempt)
-    log.info("case.fired", trigger=cmd.trigger, on=cmd.on.isoformat(), state=result.state)
+    log.info("case.fired", trigger=fired[0], on=cmd.on.isoformat(), state=result.state)
+    for hook in app.step_hooks:  # after COMMIT: the step stands whatever a hook does
+        hook(app, result, fired[0])
     return result
 
 
