@@ -31,6 +31,8 @@ def workflows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "workflows"
     (d / "archive").mkdir(parents=True)
     shutil.copytree(src / "calendars", d / "calendars")
+    # the document catalogues (issue 19: a step may issue its document in its unit of work)
+    shutil.copytree(src / "templates", d / "templates")
     text = (src / "licheng.yaml").read_text(encoding="utf-8")
     assert 'version: "2025.1"' in text and OLD_CAP in text
     (d / "archive" / "licheng-2025.1.yaml").write_text(text, encoding="utf-8")

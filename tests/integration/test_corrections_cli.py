@@ -144,7 +144,7 @@ def test_void_refuses_while_a_later_step_depends_on_it_then_voids_in_order(
         worker: Worker) -> None:
     """开始核实 needs two investigators (art. 16): voiding the second assignment is refused,
     naming the verification that depends on it; voiding the verification first, then the
-    assignment, rebuilds the case as filed, with verification allowed again."""
+    assignment, rebuilds the case as filed, with one investigator assigned."""
     w = worker
     c = _verifying(w)
     version = w.show(c)["version"]
@@ -157,7 +157,9 @@ def test_void_refuses_while_a_later_step_depends_on_it_then_voids_in_order(
     w.run("case", "void", c, "4", "--reason", "未指派", "--by", "监督科", at=CORRECTED)
     doc = w.show(c)
     assert doc["state"] == "filed" and doc["facts"]["investigators"] == ["李明"]
-    assert "start_verification" in doc["allowed"] and doc["last_on"] == "2025-09-30"
+    # one investigator again: another must be assigned before verification (art. 16)
+    assert "assign_investigator" in doc["allowed"] and doc["last_on"] == "2025-09-30"
+    assert "start_verification" not in doc["allowed"]
     ev = {e["seq"]: e for e in doc["events"]}
     assert (ev[4]["voided_by"], ev[5]["voided_by"]) == (7, 6)
     w.verify()
