@@ -39,3 +39,24 @@ def test_the_tolerance_report_reads_amended_and_voided_determinations(
     assert q4["decided"] == 0 and (q1["decided"], q1["exempted"]) == (1, 0)
     handlers.void(app, VoidStep(case_ref=cid, seq=8, reason="尚未认定", actor="监督科"))
     assert _figures(app, "2026-Q1")["decided"] == 0
+
+
+def test_an_overdue_mark_a_correction_made_untrue_leaves_the_count(
+        app: App, clock: FixedClock) -> None:
+    """The sweep marked the investigation period (art. 17: 30 days from the filing recorded on
+    2025-09-28) overdue on 2025-11-03; the filing was really on 2025-10-09, so the period ran
+    to 2025-11-08 and the report's overdue steps (art. 19) no longer count that mark."""
+    from rongcuo.clock import parse_cst
+    from rongcuo.scheduler.sweep import Sweeper
+
+    cid = walk_licheng(app, clock, steps=1)
+    now = parse_cst("2025-11-03T10:00")
+    clock.set(now)
+    marks = [n.notice for n in Sweeper(app, {}).sweep(now).notices if n.timer == "investigation"]
+    assert "overdue" in marks
+    assert _figures(app, "2025-Q4")["overdue"] == 1
+    handlers.amend(app, AmendStep(case_ref=cid, seq=2, reason="立案日期录入错误",
+                                  actor="监督科", on=date(2025, 10, 9)))
+    assert _figures(app, "2025-Q4")["overdue"] == 0
+    case = app.store.load_case(cid)
+    assert case is not None and case.state.timers["investigation"].status == "running"

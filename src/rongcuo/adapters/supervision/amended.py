@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as db
 from rongcuo.adapters.db.standing import standing
-from rongcuo.domain.corrections import AMEND, TYPES
+from rongcuo.domain.corrections import AMEND, TYPES, VOID
 
 Key = tuple[str, int]  # (case id, seq of the amended step)
 
@@ -50,3 +50,13 @@ def originals(conn: sa.Connection, keys: list[Key], where: Any) -> list[Mapping[
 def in_window(on: Any, start: date, end: date) -> bool:
     day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
     return start <= day <= end
+
+
+def corrected_cases(conn: sa.Connection) -> list[str]:
+    """The cases (not withdrawn) with an amendment or a voiding: their recorded notices may
+    no longer all stand (:func:`rongcuo.domain.engine.corrected.untrue_notices`)."""
+    e, c = db.events, db.cases
+    q = (sa.select(e.c.case_id).select_from(e.join(c, c.c.id == e.c.case_id))
+         .where(e.c.type.in_([TYPES[AMEND], TYPES[VOID]]), c.c.withdrawn.is_(False))
+         .distinct())
+    return sorted(str(r[0]) for r in conn.execute(q))

@@ -30,7 +30,7 @@ MSG_REPLAY_EMPTY = message(
 if TYPE_CHECKING:
     from rongcuo.domain.engine.engine import Engine
 
-__all__ = ["amend", "replay", "void", "withdraw"]
+__all__ = ["amend", "replay", "untrue_notices", "void", "withdraw"]
 
 _KINDS = {NOTICE_TRIGGER: ("系统提醒记录", "a notice recorded by the scheduler"),
           cx.AMEND: ("更正记录", "an amendment"), cx.VOID: ("撤销记录", "a voiding"),
@@ -86,6 +86,19 @@ def replay(engine: Engine, events: Sequence[Event]) -> CaseState:
             MSG_REPLAY_EMPTY,
         )
     return state
+
+
+def untrue_notices(engine: Engine, events: Sequence[Event]) -> list[int]:
+    """The seqs of the notices the corrected reading leaves out (recorded before a
+    correction that made them untrue): a count of overdue marks leaves them out too."""
+    state: CaseState | None = None
+    out: list[int] = []
+    for item in cx.effective_history(events):
+        after = _fold(engine, state, item)
+        if after is state and item.event.trigger == NOTICE_TRIGGER:
+            out.append(item.seq)
+        state = after
+    return out
 
 
 # ------------------------------------------------------------------ deciding a correction
