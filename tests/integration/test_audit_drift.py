@@ -31,6 +31,8 @@ def workflows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "workflows"
     (d / "archive").mkdir(parents=True)
     shutil.copytree(src / "calendars", d / "calendars")
+    # the document catalogues (issue 19: a step may issue its document in its unit of work)
+    shutil.copytree(src / "templates", d / "templates")
     text = (src / "licheng.yaml").read_text(encoding="utf-8")
     assert 'version: "2025.1"' in text and OLD_CAP in text
     (d / "archive" / "licheng-2025.1.yaml").write_text(text, encoding="utf-8")
@@ -108,3 +110,35 @@ def test_cli_verify_prints_the_drift_and_exits_zero(
     doc = json.loads(out.output)
     assert doc["ok"] is True and doc["drift"][0]["case_id"] == cid
     assert doc["drift"][0]["refusal"] == "timer.extension_limit"
+
+
+def test_a_corrected_case_is_re_decided_as_corrected(
+    db_url: str, clock: FixedClock, workflows: Path
+) -> None:
+    """Issue 15: the extension recorded as 15 days was really 8 (amended, seq 8); drift
+    re-decides the corrected history, so under 2026.1 (at most 10 days) nothing would be
+    decided differently — and the correction event itself is no "removed step"."""
+    from datetime import UTC, datetime
+
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import AmendStep
+
+    (workflows / "licheng.yaml").write_text(
+        (workflows / "archive" / "licheng-2025.1.yaml").read_text("utf-8"), encoding="utf-8")
+    (workflows / "archive" / "licheng-2025.1.yaml").unlink()
+    app = _app(db_url, clock)
+    cid = walk_licheng(app, clock, steps=7)
+    clock.set(datetime(2025, 10, 21, 2, tzinfo=UTC))
+    handlers.amend(app, AmendStep(case_ref=cid, seq=7, data={"days": "8"},
+                                  reason="延长天数录入错误", actor="监督科",
+                                  approved_by="区司法局负责人"))
+    app.close()
+    (workflows / "archive" / "licheng-2025.1.yaml").write_text(
+        (workflows / "licheng.yaml").read_text("utf-8"), encoding="utf-8")
+    _release_2026(workflows)
+    app = _app(db_url, clock)
+    report = verify(app)
+    assert report.ok and report.findings == [] and report.drift == []
+    r = replay(app, cid)
+    assert {d.timer: d.due for d in r.deadlines}["investigation"].isoformat() == "2025-11-05"
+    app.close()

@@ -106,6 +106,8 @@ def test_amend_a_date_moves_the_deadline_and_replay_before_it_shows_the_original
     assert ev[6]["data"]["approved_by"] == "王主任" and ev[6]["prev_hash"] == ev[5]["hash"]
     assert all(e["voided_by"] is None for e in doc["events"])
     assert doc["facts"]["filed_on"] == "2025-09-28"
+    listed = json.loads(w.run("case", "history", c, "--json").stdout)
+    assert [e["superseded_by"] for e in listed] == [None, 6, None, None, None, None]
     hist = w.run("case", "history", c).stdout
     assert "〔已更正，见序号 6〕" in hist and "日期 2025-09-29 → 2025-09-28" in hist
     w.verify()
@@ -258,4 +260,28 @@ def test_void_after_a_sweep_drops_the_period_and_its_notices(worker: Worker) -> 
     assert doc["events"][1]["voided_by"] == last + 1
     w.verify()
     w.run("scheduler", "sweep", "--now", "2026-01-12T09:00:00+08:00", at=CORRECTED)
+    w.verify()
+
+
+def _readme_block() -> list[list[str]]:
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Putting a mistake right", 1)[1].split("\n#", 1)[0]
+    return [shlex.split(line.split("  #", 1)[0])[1:] for line in section.splitlines()
+            if line.startswith("    rongcuo case ")]
+
+
+def test_the_readme_corrections_run_as_written(worker: Worker) -> None:
+    """The README's example, on the case its walk-through records (seqs 1–5), runs as written
+    and leaves a sound log with the case withdrawn."""
+    w = worker
+    c = _verifying(w)
+    block = _readme_block()
+    assert [a[1] for a in block] == ["amend", "amend", "void", "withdraw", "list"]
+    for args in block:
+        w.run(*[c if a == "$C" else a for a in args], at=CORRECTED)
+    doc = w.show(c)
+    assert doc["withdrawn"] is True and doc["facts"]["investigators"] == ["李敏", "赵芳"]
     w.verify()

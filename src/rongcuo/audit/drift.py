@@ -12,11 +12,12 @@ the new release would not have produced.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Command
+from rongcuo.domain.corrections import WITHDRAW, effective_history
 from rongcuo.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -27,13 +28,13 @@ NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-d
 ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity revealed)
 
 
-def _context(ev: LoggedEvent) -> dict[str, Any]:
+def _context(data: Mapping[str, Any]) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data."""
-    seen = ev.data.get("repeated_mistake")
+    seen = data.get("repeated_mistake")
     context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
         context["prior_tolerances"] = list(seen.get("matches") or [])
-    adopted = ev.data.get("parameters")  # C2: the adopter's values the case opened with
+    adopted = data.get("parameters")  # C2: the adopter's values the case opened with
     if isinstance(adopted, dict):
         context["adopter_parameters"] = dict(adopted)
     return context
@@ -52,24 +53,27 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
         })
 
     state: CaseState | None = None
-    for ev in events:
+    # corrections applied (issue 15): the steps as they are to be read, each reported under
+    # the seq of the step it stands for
+    for item in effective_history([e.to_event() for e in events]):
+        ev, step = events[item.seq - 1], item.event
         if out:
             # later steps follow from a history the new release would not have produced:
             # the first difference is the finding (as verify names the first broken event)
             break
-        if ev.trigger not in (NOTICE_TRIGGER, ACCESS_TRIGGER):
+        if ev.trigger not in (NOTICE_TRIGGER, ACCESS_TRIGGER, WITHDRAW):
             spec = new.definition.triggers.get(ev.trigger)
             if spec is None:
                 report(ev, "drift.trigger_removed",
                        f"新版本 {new_version} 已没有步骤“{ev.trigger}”",
                        f"version {new_version} no longer has the step '{ev.trigger}'")
                 break
-            data = {k: v for k, v in ev.data.items() if k in spec.data}
-            cmd = Command(ev.trigger, date.fromisoformat(ev.on), ev.actor, data)
+            data = {k: v for k, v in step.data.items() if k in spec.data}
+            cmd = Command(ev.trigger, step.on, ev.actor, data)
             try:
                 decision = (
-                    new.open(cmd, _context(ev)) if state is None
-                    else new.decide(state, cmd, _context(ev))
+                    new.open(cmd, _context(step.data)) if state is None
+                    else new.decide(state, cmd, _context(step.data))
                 )
             except DomainError as exc:
                 report(ev, "drift.refused",
@@ -78,7 +82,7 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
                        refusal=exc.code)
             else:
                 got = decision.events[0]
-                was = (ev.type, ev.article, ev.data.get("to_state"))
+                was = (ev.type, ev.article, step.data.get("to_state"))
                 now = (got.type, got.article, got.data.get("to_state"))
                 if was != now:
                     fields = [n for n, a, b in zip(("type", "article", "to_state"), was, now,
@@ -90,7 +94,7 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
                            f"(recorded {was}, now {now})",
                            recorded=list(was), newest=list(now))
         try:
-            state = new.apply(state, ev.to_event())
+            state = new.apply(state, step)
         except (DomainError, KeyError, ValueError, TypeError) as exc:
             report(ev, "drift.cannot_replay",
                    f"新版本 {new_version} 无法重放此事件：{exc}",

@@ -83,7 +83,7 @@ OPENING_IDENTITY = message(
     "correction.opening_identity",
     "立案登记的日期、对象和执法机关决定案件编号与身份，不能更正（{keys}）；误录的案件请撤回后重新立案",
     "the opening's date, subject and agency identify the case and its number and cannot be "
-    "amended ({keys}); withdraw a case opened by mistake and open it again",
+    "amended ({keys_en}); withdraw a case opened by mistake and open it again",
 )
 NOTHING_TO_AMEND = message(
     "correction.nothing",

@@ -214,11 +214,17 @@ def case_document(view: CaseView, *, with_events: bool = True) -> dict[str, Any]
     }
     out["withdrawn"] = case.state.withdrawn
     if with_events and view.events is not None:
-        linked = correction_links(view.events)
-        out["events"] = [{**event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
-                          "voided_by": linked.voided_by.get(e.seq)} for e in view.events]
+        out["events"] = events_json(view.events)
         out["allowed"] = list(view.allowed)
     return out
+
+
+def events_json(events: Sequence[StoredEvent]) -> list[dict[str, Any]]:
+    """Each event as :func:`event_json`, with ``superseded_by`` / ``voided_by``: the seq of
+    the amendment or voiding that corrected it (null when untouched; issue 15)."""
+    linked = correction_links(events)
+    return [{**event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
+             "voided_by": linked.voided_by.get(e.seq)} for e in events]
 
 
 def correction_links(events: Sequence[StoredEvent]) -> Links:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as db
 from rongcuo.adapters.db.standing import standing
+from rongcuo.adapters.supervision import amended as am
 
 e, c = db.events, db.cases
 
@@ -67,6 +68,24 @@ def decisions(conn: sa.Connection, start: date, end: date, pairs: Sequence[Step]
     for r in conn.execute(_window(q, start, end, agency)):
         if r[3] is not None:
             out[r[0]] = (r[1], r[2], r[3])
+    amended = am.amendments(conn)
+    if amended:  # 更正: the cases with an amended decision are read as corrected
+        cases = sorted({k[0] for k in amended})
+        q = (sa.select(e.c.case_id, e.c.seq, e.c.workflow_id, c.c.agency, e.c.on, e.c.data)
+             .select_from(e.join(c, c.c.id == e.c.case_id))
+             .where(_pairs(pairs), e.c.case_id.in_(cases), standing(e, c)).order_by(e.c.id))
+        if agency is not None:
+            q = q.where(c.c.agency == agency)
+        rows = [dict(m) for m in conn.execute(q).mappings()]
+        touched = {m["case_id"] for m in rows if (m["case_id"], m["seq"]) in amended}
+        for cid in touched:
+            out.pop(cid, None)
+        for m in rows:
+            if m["case_id"] not in touched:
+                continue
+            on, data = amended.get((m["case_id"], m["seq"]), (m["on"], m["data"] or {}))
+            if am.in_window(on, start, end) and data.get("outcome") is not None:
+                out[m["case_id"]] = (m["workflow_id"], m["agency"], str(data["outcome"]))
     return out
 
 
@@ -78,7 +97,18 @@ def steps(conn: sa.Connection, start: date, end: date, pairs: Sequence[Step],
     q = (sa.select(e.c.workflow_id, c.c.agency, sa.func.count())
          .select_from(e.join(c, c.c.id == e.c.case_id)).where(_pairs(pairs))
          .group_by(e.c.workflow_id, c.c.agency))
-    return [(r[0], r[1], int(r[2])) for r in conn.execute(_window(q, start, end, agency))]
+    got = {(r[0], r[1]): int(r[2]) for r in conn.execute(_window(q, start, end, agency))}
+    amended = am.amendments(conn)
+    if amended:  # 更正: a step counts by its corrected date
+        for r in am.originals(conn, sorted(amended), _pairs(pairs)):
+            if agency is not None and r["agency"] != agency:
+                continue
+            delta = (int(am.in_window(amended[(r["case_id"], r["seq"])][0], start, end))
+                     - int(am.in_window(r["on"], start, end)))
+            if delta:
+                k = (r["workflow_id"], r["agency"])
+                got[k] = got.get(k, 0) + delta
+    return [(w, a, n) for (w, a), n in got.items() if n]
 
 
 def typed(conn: sa.Connection, start: date, end: date, types: Sequence[str],

@@ -30,20 +30,27 @@ MSG_REPLAY_EMPTY = message(
 if TYPE_CHECKING:
     from rongcuo.domain.engine.engine import Engine
 
-__all__ = ["amend", "replay", "void", "withdraw"]
+__all__ = ["amend", "replay", "untrue_notices", "void", "withdraw"]
 
 _KINDS = {NOTICE_TRIGGER: ("系统提醒记录", "a notice recorded by the scheduler"),
           cx.AMEND: ("更正记录", "an amendment"), cx.VOID: ("撤销记录", "a voiding"),
           cx.WITHDRAW: ("撤回记录", "a withdrawal")}
 
 
+_IDENTITY = {"on": "日期", "subject": "容错纠错对象", "agency": "执法机关"}
+
+
 def recorded_context(data: Mapping[str, Any]) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data (the
     repeated-mistake guard's prior tolerances, Licheng art. 10)."""
     seen = data.get("repeated_mistake")
+    context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
-        return {"prior_tolerances": list(seen.get("matches") or [])}
-    return {}
+        context["prior_tolerances"] = list(seen.get("matches") or [])
+    adopted = data.get("parameters")  # C2: the adopter's values the case opened with
+    if isinstance(adopted, dict):
+        context["adopter_parameters"] = dict(adopted)
+    return context
 
 
 def _notice_holds(engine: Engine, state: CaseState | None, data: Mapping[str, Any],
@@ -81,6 +88,19 @@ def replay(engine: Engine, events: Sequence[Event]) -> CaseState:
     return state
 
 
+def untrue_notices(engine: Engine, events: Sequence[Event]) -> list[int]:
+    """The seqs of the notices the corrected reading leaves out (recorded before a
+    correction that made them untrue): a count of overdue marks leaves them out too."""
+    state: CaseState | None = None
+    out: list[int] = []
+    for item in cx.effective_history(events):
+        after = _fold(engine, state, item)
+        if after is state and item.event.trigger == NOTICE_TRIGGER:
+            out.append(item.seq)
+        state = after
+    return out
+
+
 # ------------------------------------------------------------------ deciding a correction
 def _check_target(engine: Engine, events: Sequence[Event], seq: int, verb: tuple[str, str],
                   state: CaseState) -> Event:
@@ -89,8 +109,8 @@ def _check_target(engine: Engine, events: Sequence[Event], seq: int, verb: tuple
     if not 1 <= seq <= len(events):
         raise InvalidInput.of(cx.NO_SUCH_SEQ, seq=seq, last=len(events))
     ev = events[seq - 1]
-    if ev.trigger in _KINDS:
-        zh, en = _KINDS[ev.trigger]
+    if ev.trigger in _KINDS or ev.trigger not in engine.definition.triggers:
+        zh, en = _KINDS.get(ev.trigger, ("系统记录", "a record kept by the system"))
         raise InvalidInput.of(cx.NOT_A_STEP, seq=seq, what=zh, what_en=en, verb=verb[0],
                               verb_en=verb[1])
     voided = cx.links([(i, e.trigger, e.data) for i, e in enumerate(events, 1)]).voided_by
@@ -119,12 +139,13 @@ def _redecide(engine: Engine, state: CaseState | None, item: cx.Effective,
               msg: Message) -> CaseState | None:
     """Re-decide a later step of the corrected history (see the module docstring)."""
     ev = item.event
-    if ev.trigger == NOTICE_TRIGGER or ev.trigger == cx.WITHDRAW or state is None:
+    spec = engine.definition.triggers.get(ev.trigger)
+    if spec is None or spec.opens or state is None:
+        # a notice, a record of access, a withdrawal: nothing to re-decide
         return _fold(engine, state, cx.Effective(item.seq, ev, recheck=True))
-    spec = engine.definition.triggers[ev.trigger]
     cmd = Command(ev.trigger, ev.on, ev.actor, _inputs(engine, ev))
     where: dict[str, Any] = {"seq": item.seq, "label": spec.label_zh, "trigger": ev.trigger,
-             "basis": spec.article}
+                             "basis": spec.article}
     try:
         got = engine.decide(state, cmd, recorded_context(ev.data)).events[0]
     except DomainError as exc:
@@ -188,7 +209,8 @@ def amend(engine: Engine, events: Sequence[Event], seq: int, *, on: date | None,
         if on is not None and on != cur.on:
             fixed.insert(0, "on")
         if fixed:
-            raise Refused.of(cx.OPENING_IDENTITY, keys=", ".join(fixed), article=spec.article)
+            raise Refused.of(cx.OPENING_IDENTITY, keys="、".join(_IDENTITY[k] for k in fixed),
+                             keys_en=", ".join(fixed), article=spec.article)
     if (on is None or on == cur.on) and all(jsonable(v) == cur.data.get(k)
                                             for k, v in sets.items()):
         raise InvalidInput.of(cx.NOTHING_TO_AMEND)

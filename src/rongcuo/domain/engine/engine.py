@@ -300,6 +300,10 @@ class Engine:
         return corrected.void(self, events, seq, actor=actor, reason=reason,
                               approved_by=approved_by, today=today)
 
+    def untrue_notices(self, events: Sequence[Event]) -> list[int]:
+        """The notices a correction made untrue (see :func:`.corrected.untrue_notices`)."""
+        return corrected.untrue_notices(self, events)
+
     def withdraw(self, events: Sequence[Event], *, on: date, actor: str, reason: str,
                  approved_by: str | None) -> Decision:
         """误录撤回 the case (see :func:`.corrected.withdraw`)."""

@@ -240,7 +240,7 @@ def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
-            echo_json([queries.event_json(e) for e in view.events or ()])
+            echo_json(queries.events_json(view.events or ()))
         else:
             click.echo(history_text(view, lang))
 

@@ -75,6 +75,28 @@ def _by(rows: list[tuple[str, str, int]], i: int) -> Counter[str]:
     return out
 
 
+def _standing_marks(app: App, conn: Any, rows: list[tuple[str, str, str, str | None, int]],
+                    start: date, end: date, unit: str | None
+                    ) -> list[tuple[str, str, str, str | None, int]]:
+    """The overdue marks less those a correction made untrue (更正/撤销, issue 15): the
+    corrected cases are few, each replayed by its own definition."""
+    from rongcuo.adapters.supervision.amended import corrected_cases
+
+    gone: Counter[tuple[str, str, str, str | None]] = Counter()
+    for cid in corrected_cases(conn):
+        case = app.store.load_case(cid)
+        if case is None or (unit is not None and case.agency != unit):
+            continue
+        events = app.store.case_events(cid)
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        for seq in engine.untrue_notices([e.to_event() for e in events]):
+            ev = events[seq - 1]
+            if ev.type == "DeadlineOverdue" and start <= ev.on <= end:
+                gone[(case.workflow_id, case.agency, ev.type, ev.data.get("timer"))] += 1
+    return [(w, a, t, timer, n - gone[(w, a, t, timer)]) for w, a, t, timer, n in rows
+            if n > gone[(w, a, t, timer)]]
+
+
 def _core(app: App, start: date, end: date, unit: str | None,
           workflows: set[str] | None = None) -> Report:
     d = _defs(app)
@@ -85,7 +107,9 @@ def _core(app: App, start: date, end: date, unit: str | None,
     with app.store.read() as conn:
         opened = counts.openings(conn, start, end, keep(d.openings), unit)
         decided = counts.decisions(conn, start, end, keep(d.decisions), unit)
-        overdue = [r for r in counts.typed(conn, start, end, ["DeadlineOverdue"], unit)
+        overdue = [r for r in _standing_marks(
+                       app, conn, counts.typed(conn, start, end, ["DeadlineOverdue"], unit),
+                       start, end, unit)
                    if workflows is None or r[0] in workflows]
         corrected = counts.steps(conn, start, end, keep(d.corrections), unit)
         closed = counts.steps(conn, start, end, keep(d.closings), unit)
