@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from rongcuo.domain.errors import InvalidInput
-from rongcuo.domain.strict import iso_date
+from rongcuo.domain.strict import date_problem, iso_date
 
 
 def parse_date(value: str, option: str = "--on") -> date:
@@ -19,9 +19,10 @@ def parse_date(value: str, option: str = "--on") -> date:
     try:
         return iso_date(value)
     except ValueError:
+        zh, en = date_problem(value)
         raise InvalidInput(
-            f"{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
-            f"{option} {value!r} is not a date: write YYYY-MM-DD (e.g. 2025-10-09)",
+            f"{option} 的日期“{value}”无效：{zh}",
+            f"{option} {value!r} is not a date: {en}",
             code="input.date",
         ) from None
 
