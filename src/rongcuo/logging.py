@@ -156,7 +156,7 @@ def configure(level: str | None = None, json: bool | None = None,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=structlog.PrintLoggerFactory(file=out),  # type: ignore[arg-type]
+        logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
     _route_stdlib(threshold, renderer, timestamper, exc, out)

@@ -117,8 +117,15 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
-        decision = engine.decide(
-            case.state, Command(trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        try:
+            decision = engine.decide(
+                case.state, Command(trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        except Refused as refused:
+            # "allowed now" offers only what its guards would let through on that date —
+            # never the step just refused for a reason no data could change
+            if refused.allowed and not case.state.closed:
+                refused.allowed = tuple(engine.available_triggers(case.state, cmd.on))
+            raise
         with app.unit_of_work() as uow:
             uow.append(case.head, decision, idempotency=idem)
             result = uow.commit()[0]
