@@ -124,4 +124,5 @@ def test_a_catch_up_sweep_records_no_stale_reminders_and_says_so(worker: Worker)
     assert not any(n["notice"].startswith("reminder") for n in json.loads(again)["notices"])
     assert worker.run("audit", "verify").exit_code == 0
     history = worker.run("case", "history", case).stdout
-    assert "到期前3个工作日" not in history
+    assert "提醒：调查期限到期前" not in history  # no 到期提醒 event
+    assert "未发送的过期提醒：到期前3个工作日、到期前1个工作日" in history
