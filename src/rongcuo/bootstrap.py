@@ -48,13 +48,7 @@ def bootstrap(
     try:
         missing = sqlite_file(url) if existing else None
         if missing is not None and not missing.exists():
-            raise StorageError(
-                f"数据库文件不存在：{missing}（请检查数据库地址；新数据库由开案或 "
-                "rongcuo db upgrade 创建）",
-                f"no database file at {missing} (check the database URL; a new database is "
-                "created by opening a case or by `rongcuo db upgrade`)",
-                code="store.missing",
-            )
+            raise _missing(missing)
         file = sqlite_file(url)
         if file is not None and file.exists():
             _check_sqlite_file(file, empty_ok=not existing)
@@ -166,6 +160,17 @@ def _cached(key: tuple[Any, ...], dirs: Sequence[Path], load: Callable[[], Any])
     return value
 
 
+def _missing(file: Path) -> StorageError:
+    """A command that reads refuses a SQLite file that is not there (never creates it)."""
+    return StorageError(
+        f"数据库文件不存在：{file}（请检查数据库地址；新数据库由开案或 "
+        "rongcuo db upgrade 创建）",
+        f"no database file at {file} (check the database URL; a new database is "
+        "created by opening a case or by `rongcuo db upgrade`)",
+        code="store.missing",
+    )
+
+
 def _shown(url: str) -> str:
     """The URL without its password (for messages)."""
     return sa.make_url(url).render_as_string(hide_password=True)
@@ -236,8 +241,13 @@ def upgrade_database(
 
 
 def database_revisions(database_url: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The database's revisions and the migrations' heads."""
-    engine = make_engine(normalise_url(database_url or default_database_url()))
+    """The database's revisions and the migrations' heads (a SQLite file that is not there
+    is refused, never created: asking is not making)."""
+    url = normalise_url(database_url or default_database_url())
+    missing = sqlite_file(url)
+    if missing is not None and not missing.exists():
+        raise _missing(missing)
+    engine = make_engine(url)
     try:
         return db_migrate.current_revisions(engine), db_migrate.head_revisions()
     finally:

@@ -54,7 +54,8 @@ def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = tmp_path / "typo" / "cases.sqlite3"
     for args in (["case", "list"], ["case", "show", "X"], ["case", "history", "X"],
-                 ["obligations", "bodies"]):
+                 ["obligations", "bodies"], ["scheduler", "status"], ["scheduler", "outbox"],
+                 ["db", "current"]):
         res = runner.invoke(cli, [*args, "--db", str(missing)])
         assert res.exit_code == 3, (args, res.output)
         assert f"数据库文件不存在：{missing}" in res.stderr, res.stderr
