@@ -76,6 +76,8 @@ def test_a_month_that_does_not_exist_is_named(worker: Worker) -> None:
     worker.fire(case, "file", "2025-09-29")
     res = worker.fire(case, "transfer", "2025-09-30", "received_on=2025-02-30", ok=False)
     assert "2025年2月只有28天，没有30日" in res.stderr
+    cal = CliRunner().invoke(cli, ["calendar", "is-workday", "2025-13-30"])
+    assert cal.exit_code == 3 and "没有13月" in cal.stderr
 
 
 def test_the_html_case_file_names_fonts_that_render_chinese(worker: Worker,

@@ -22,7 +22,7 @@ from rongcuo.domain.calendar import WorkCalendar, statutory_holidays
 from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.periods import PeriodRule, compute_due
-from rongcuo.domain.strict import iso_date, whole_number
+from rongcuo.domain.strict import date_problem, iso_date, whole_number
 
 PROVISIONAL_MARK = "暂定"
 IMPORT_ACTOR = "system:calendar-import"
@@ -32,9 +32,10 @@ def _parse_date(text: str, what_zh: str, what_en: str) -> date:
     try:
         return iso_date(text)
     except ValueError:
+        zh, en = date_problem(text)
         raise InvalidInput(
-            f"{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）",
-            f"{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD)",
+            f"{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）：{zh}",
+            f"{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD): {en}",
             code="input.bad_date",
         ) from None
 
