@@ -107,6 +107,8 @@ def test_allowed_now_leaves_out_steps_whose_guards_refuse(worker: Worker) -> Non
     case = _open_filed(worker)
     # two investigators are needed before verification (历城办法第十六条)
     assert "start_verification" not in worker.show(case)["allowed"]
+    text = worker.run("case", "show", case).stdout  # and the view says why
+    assert "暂不能进行：开始核实（start_verification）——" in text and "不得少于2人" in text
     worker.fire(case, "assign_investigator", "2025-09-30", "investigator=李明")
     worker.fire(case, "assign_investigator", "2025-09-30", "investigator=赵芳")
     allowed = worker.show(case)["allowed"]

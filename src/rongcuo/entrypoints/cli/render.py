@@ -80,6 +80,9 @@ def show_text(view: CaseView, lang: str = "zh") -> str:
         lines.append(
             ("当前可以进行的操作：" if zh else "Allowed now: ") + ("、" if zh else ", ").join(names)
         )
+    for t, why_zh, why_en in view.blocked:
+        name = _named(label(d.triggers.get(t) if d else None, lang, t), t, zh)
+        lines.append(f"暂不能进行：{name}——{why_zh}" if zh else f"Not now: {name} — {why_en}")
     return "\n".join(lines)
 
 
