@@ -227,6 +227,8 @@ def _cached(key: tuple[Any, ...], dirs: Sequence[Path], load: Callable[[], Any])
     return value
 
 
+
+
 def _shown(url: str) -> str:
     """The URL without its password (for messages)."""
     return sa.make_url(url).render_as_string(hide_password=True)
@@ -290,10 +292,15 @@ def upgrade_database(
 
 
 def database_revisions(database_url: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The database's revisions and the migrations' heads."""
+    """The database's revisions and the migrations' heads (a SQLite file that is not there
+    is refused, never created: asking is not making)."""
     from rongcuo.adapters.db import migrate as db_migrate
 
-    engine = make_engine(normalise_url(database_url or default_database_url()))
+    url = normalise_url(database_url or default_database_url())
+    missing = sqlite_file(url)
+    if missing is not None and not missing.exists():
+        raise StorageError.of(MISSING, path=missing, details=_DB)
+    engine = make_engine(url)
     try:
         return db_migrate.current_revisions(engine), db_migrate.head_revisions()
     finally:

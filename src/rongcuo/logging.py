@@ -64,6 +64,42 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
+class _LogFile:
+    """Appends to the file ``where()`` names at the time of writing (created on the first
+    line, owner-only), so a command that logs nothing creates nothing; a file that cannot be
+    written falls back to stderr (a log line is never lost)."""
+
+    def __init__(self, where: Callable[[], Any]) -> None:
+        self._where = where
+
+    def write(self, text: str) -> int:
+        try:
+            path = self._where()
+            os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as f:
+                return f.write(text)
+        except OSError:
+            return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def destination(default_file: Callable[[], Any] | None) -> Any:
+    """Where log lines go: ``RONGCUO_LOG_FILE`` if set; stderr when the operator asked for
+    logs (``RONGCUO_LOG_LEVEL`` / ``RONGCUO_LOG_FORMAT`` set, as the systemd units do) or no
+    default file is given; else the default file — a person at a terminal reads the
+    command's text, never a raw log line (logs go to the log)."""
+    named = os.environ.get("RONGCUO_LOG_FILE")
+    if named:
+        return _LogFile(lambda: named)
+    asked = os.environ.get("RONGCUO_LOG_LEVEL") or os.environ.get("RONGCUO_LOG_FORMAT")
+    if asked or default_file is None:
+        return _CurrentStderr()
+    return _LogFile(default_file)
+
+
 class RepeatLimiter(logging.Filter):
     """Let a standard-library message (same logger, same unformatted template) through at most
     once per ``window`` seconds; the next one let through carries ``repeated`` = how many were
@@ -110,10 +146,12 @@ def _level(name: str | None) -> int:
     return logging.getLevelNamesMapping().get(text, logging.WARNING)
 
 
-def configure(level: str | None = None, json: bool | None = None) -> None:
-    """Configure structlog once: JSON lines to stderr by default (``RONGCUO_LOG_FORMAT=console``
-    for humans); level from ``RONGCUO_LOG_LEVEL`` (default WARNING, so CLI output stays clean).
-    The standard library's loggers are routed through the same renderer (module docstring)."""
+def configure(level: str | None = None, json: bool | None = None,
+              default_file: Callable[[], Any] | None = None) -> None:
+    """Configure structlog once: JSON lines (``RONGCUO_LOG_FORMAT=console`` for humans); level
+    from ``RONGCUO_LOG_LEVEL`` (default WARNING, so CLI output stays clean); written where
+    :func:`destination` says (the CLI passes its log file as ``default_file``).  The
+    standard library's loggers are routed through the same renderer (module docstring)."""
     global _configured
     if _configured:
         return
@@ -125,6 +163,7 @@ def configure(level: str | None = None, json: bool | None = None) -> None:
         else structlog.dev.ConsoleRenderer()
     )
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
+    out = destination(default_file)
     # JSON: the traceback becomes one string field; the console renderer prints it itself
     exc = [structlog.processors.format_exc_info] if use_json else []
     structlog.configure(
@@ -136,14 +175,15 @@ def configure(level: str | None = None, json: bool | None = None) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
+        logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
-    _route_stdlib(threshold, renderer, timestamper, exc)
+    _route_stdlib(threshold, renderer, timestamper, exc, out)
     _configured = True
 
 
-def _route_stdlib(threshold: int, renderer: Any, timestamper: Any, exc: list[Any]) -> None:
+def _route_stdlib(threshold: int, renderer: Any, timestamper: Any, exc: list[Any],
+                  out: Any) -> None:
     """One handler on the root logger rendering each record like a structlog event."""
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
@@ -155,7 +195,7 @@ def _route_stdlib(threshold: int, renderer: Any, timestamper: Any, exc: list[Any
         ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *exc, renderer],
     )
-    handler = logging.StreamHandler(_CurrentStderr())
+    handler = logging.StreamHandler(out)
     handler.setFormatter(formatter)
     handler.addFilter(RepeatLimiter())
     handler.set_name("rongcuo")

@@ -94,6 +94,12 @@ def default_database_url() -> str:
 
 
 DEMO_DATABASE = "demo.sqlite3"
+LOG_FILE = "rongcuo.log"
+
+
+def log_file() -> Path:
+    """Where a CLI command's log lines go unless told otherwise (:mod:`rongcuo.logging`)."""
+    return data_dir() / LOG_FILE
 
 
 def demo_database_file() -> Path:

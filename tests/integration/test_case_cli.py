@@ -222,7 +222,9 @@ def test_a_step_not_open_in_the_state_is_refused_with_article_and_allowed_steps(
     before = _events(worker, case)
     res = worker.fire(case, "determine", "2025-10-09", "outcome=exempted", "items=10.2", ok=False)
     assert res.exit_code == 3
-    assert "历城办法第十七条" in res.stderr and "start_verification" in res.stderr
+    assert "历城办法第十七条" in res.stderr and "assign_investigator" in res.stderr
+    # not start_verification: its guard (two investigators, art. 16) would refuse it (issue 15)
+    assert "start_verification" not in res.stderr
     assert _events(worker, case) == before
 
 

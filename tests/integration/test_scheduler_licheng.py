@@ -257,7 +257,9 @@ def test_a_banan_case_the_party_group_started_does_not_lapse(
     case = app.store.load_case(cid)
     assert (case.state.state, case.state.closed) == ("received", False)
     shown = show_text(case_view(app, case.id))
-    assert "容错建议提出期限" not in shown and "apply" not in shown.split("当前可以进行的操作")[-1]
+    assert "容错建议提出期限：到期" not in shown and "期限：\n  （无）" in shown
+    offered = next(ln for ln in shown.splitlines() if ln.startswith("当前可以进行的操作"))
+    assert "determine" in offered and "apply" not in offered and "lapse" not in offered
     assert sweep_at(app, clock, "2025-10-20T00:00") == []
 
 

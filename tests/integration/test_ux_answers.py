@@ -54,7 +54,8 @@ def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = tmp_path / "typo" / "cases.sqlite3"
     for args in (["case", "list"], ["case", "show", "X"], ["case", "history", "X"],
-                 ["obligations", "bodies"]):
+                 ["obligations", "bodies"], ["scheduler", "status"], ["scheduler", "outbox"],
+                 ["db", "current"]):
         res = runner.invoke(cli, [*args, "--db", str(missing)])
         assert res.exit_code == 3, (args, res.output)
         assert f"数据库文件不存在：{missing}" in res.stderr, res.stderr
@@ -106,6 +107,8 @@ def test_allowed_now_leaves_out_steps_whose_guards_refuse(worker: Worker) -> Non
     case = _open_filed(worker)
     # two investigators are needed before verification (历城办法第十六条)
     assert "start_verification" not in worker.show(case)["allowed"]
+    text = worker.run("case", "show", case).stdout  # and the view says why
+    assert "暂不能进行：开始核实（start_verification）——" in text and "不得少于2人" in text
     worker.fire(case, "assign_investigator", "2025-09-30", "investigator=李明")
     worker.fire(case, "assign_investigator", "2025-09-30", "investigator=赵芳")
     allowed = worker.show(case)["allowed"]
@@ -124,4 +127,5 @@ def test_a_catch_up_sweep_records_no_stale_reminders_and_says_so(worker: Worker)
     assert not any(n["notice"].startswith("reminder") for n in json.loads(again)["notices"])
     assert worker.run("audit", "verify").exit_code == 0
     history = worker.run("case", "history", case).stdout
-    assert "到期前3个工作日" not in history
+    assert "提醒：调查期限到期前" not in history  # no 到期提醒 event
+    assert "未发送的过期提醒：到期前3个工作日、到期前1个工作日" in history

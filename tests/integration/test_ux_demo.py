@@ -37,7 +37,10 @@ def test_demo_twice_leaves_the_default_database_untouched(
         assert "历城容错〔2025〕1号" in out and "已认定" in out  # reset: number 1 again
     assert not (home / "rongcuo.sqlite3").exists()
     assert not (tmp_path / "real.sqlite3").exists()
-    assert sorted(os.listdir(home)) == ["demo.sqlite3"]
+    # beside the demo's own database only what rongcuo keeps for any run: the built
+    # definitions' cache and the issued documents' files (named by their hash)
+    assert {n for n in os.listdir(home) if "sqlite3" in n} == {"demo.sqlite3"}
+    assert set(os.listdir(home)) <= {"demo.sqlite3", "cache", "documents"}
     with freeze_time(TODAY):
         listed = CliRunner().invoke(cli, ["case", "list", "--db", str(demo), "--json"])
     assert len(json.loads(listed.stdout)) == 1

@@ -230,3 +230,17 @@ def test_a_definition_given_as_a_mapping_gets_the_same_checks() -> None:
     assert built is None
     assert [(p.file, p.line) for p in problems] == [("licheng (form)", None)]
     assert "exemptd" in problems[0].problem
+
+
+def test_one_vocabulary_a_label_names_one_step_and_one_value() -> None:
+    """Issue 15: a case worker types 立案 for `file` and 维持 for `upheld`, so within one
+    definition a step's label names one step, and an enum's labels name its own values once."""
+    twice = LICHENG.replace("label_zh: 开始核实", "label_zh: 立案")
+    assert any("label '立案' names both 'file' and 'start_verification'" in p.problem
+               for p in _problems(twice))
+    value = LICHENG.replace("labels: {upheld: 维持, changed: 变更}",
+                            "labels: {upheld: 维持, changed: 维持}")
+    assert any("label '维持' names more than one value" in p.problem for p in _problems(value))
+    stray = LICHENG.replace("labels: {upheld: 维持, changed: 变更}",
+                            "labels: {upheld: 维持, kept: 保持}")
+    assert any("'kept' is not a value" in p.problem for p in _problems(stray))

@@ -141,7 +141,11 @@ def notice_kind(ev: LoggedEvent) -> str | None:
 
 
 _HIDDEN = {"from_state", "to_state", "workflow", "to_en", "notice", "timer", "basis",
-           "repeated_mistake"}
+           "repeated_mistake",
+           # the scheduler's bookkeeping: when it fell due and was swept (UTC instants), the
+           # provisional flag (the deadline table says so), the English note
+           "due_at", "swept_at", "provisional", "note_en", "skipped", "caught_up",
+           "expiry_refused"}
 
 
 def _notice_text(key: str, to: Any) -> str:
@@ -172,6 +176,15 @@ def _details(
                     "value": _notice_text(str(data.get("notice") or kind), data.get("to"))})
         if data.get("basis") == "policy":
             out.append({"key": "basis", "label": "依据性质", "value": "运行政策（非法律规定）"})
+        if data.get("expiry_refused"):
+            out.append({"key": "expiry_refused", "label": "届满处理",
+                        "value": "期限届满，依规定不自动办理"})
+        if data.get("caught_up"):
+            days = "、".join(f"到期前{str(k).partition(':')[2]}个工作日"
+                             for k in data.get("skipped") or ())
+            out.append({"key": "caught_up", "label": "补记",
+                        "value": "服务中断后补记" + (f"；已过期的提醒（{days}）未再发送"
+                                                     if days else "")})
     for k, v in data.items():
         if k in _HIDDEN or (kind and k == "to"):
             continue

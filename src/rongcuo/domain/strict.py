@@ -10,6 +10,7 @@ Both functions raise :class:`ValueError`; callers word the error for their field
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -22,6 +23,21 @@ def iso_date(text: str) -> date:
     if not _DATE.fullmatch(text):
         raise ValueError(f"not YYYY-MM-DD: {text!r}")
     return date.fromisoformat(text)
+
+
+def date_problem(text: str) -> tuple[str, str]:
+    """Why ``text`` is not a date, in Chinese and English: the month or the day that does
+    not exist (``2025-13-01``: 没有13月; ``2025-02-30``: 2025年2月只有28天), else its shape."""
+    if _DATE.fullmatch(text):
+        y, m, d = (int(x) for x in text.split("-"))
+        if not 1 <= m <= 12:
+            return (f"一年只有12个月，没有{m}月（YYYY-MM-DD）",
+                    f"month {m} does not exist (1-12; YYYY-MM-DD)")
+        days = calendar.monthrange(y, m)[1] if y >= 1 else 31
+        if not 1 <= d <= days:
+            return (f"{y}年{m}月只有{days}天，没有{d}日（YYYY-MM-DD）",
+                    f"{y}-{m:02d} has {days} days, there is no day {d} (YYYY-MM-DD)")
+    return ("请写成 YYYY-MM-DD（例如 2025-10-09）", "write YYYY-MM-DD (e.g. 2025-10-09)")
 
 
 def whole_number(text: str) -> int:

@@ -84,3 +84,60 @@ def notice_label(data: Mapping[str, Any], definition: Any, lang: str) -> str:
         return f"期限重新计算：{name}，新到期日 {rest}" if zh else (
             f"due date recomputed: {name}, now due {rest}")
     return "notice"
+
+
+# The event data a reader is shown besides the declared fields: a notice's due date, whom it
+# went to, and whether it was recorded late.  Everything else the engine records for replay
+# (from_state, to_state, due_at, swept_at, what a guard saw…) is the record's, not the view's.
+_NOTICE_SHOWN = ("due", "to", "caught_up", "skipped", "expiry_refused", "note_zh", "note_en")
+
+
+def _shown_value(value: Any, field: Any, zh: bool) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if isinstance(value, list | tuple):
+        return ("、" if zh else ", ").join(_shown_value(v, field, zh) for v in value)
+    if isinstance(value, Mapping):
+        return ("；" if zh else "; ").join(f"{k}：{v}" for k, v in value.items())
+    text = "" if value is None else str(value)
+    if zh and field is not None and getattr(field, "type", "") == "enum":
+        return str(field.value_label(text))
+    return text
+
+
+def event_details(data: Mapping[str, Any], spec: Any, lang: str = "zh",
+                  notice: bool = False) -> list[tuple[str, str]]:
+    """(label, value) of what a person reads about one event: the step's declared data
+    fields by their labels, values in words (是/否, 容错免责, 10.2、10.3), never an internal
+    key; for a scheduler notice its due date, addressee and whether it was caught up."""
+    zh = lang == "zh"
+    out: list[tuple[str, str]] = []
+    fields = dict(getattr(spec, "data", {}) or {}) if spec is not None else {}
+    for key, f in fields.items():
+        v = data.get(key)
+        if v in (None, "", [], {}):
+            continue
+        name = (f.label_zh if zh else getattr(f, "label_en", "")) or key
+        out.append((name, _shown_value(v, f, zh)))
+    if not notice:
+        return out
+    if data.get("due"):
+        out.append(("到期日" if zh else "due", str(data["due"])))
+    to = data.get("to" if zh else "to_en") or data.get("to")
+    if to and to != "default":
+        out.append(("报送" if zh else "to", str(to)))
+    if data.get("expiry_refused"):
+        out.append(("届满处理" if zh else "on expiry",
+                    "期限届满，依规定不自动办理" if zh else "not acted on by rule"))
+    if data.get("caught_up"):
+        out.append(("补记" if zh else "caught up",
+                    "服务中断后补记" if zh else "recorded after an outage"))
+    if data.get("skipped"):
+        days = [str(x).partition(":")[2] for x in data["skipped"]]
+        out.append(("未发送的过期提醒" if zh else "stale reminders skipped",
+                    "、".join(f"到期前{n}个工作日" for n in days) if zh
+                    else ", ".join(f"{n} working days before" for n in days)))
+    note = data.get("note_zh" if zh else "note_en")
+    if note:
+        out.append(("说明" if zh else "note", str(note)))
+    return out

@@ -37,6 +37,9 @@ class CaseView:
     events: tuple[StoredEvent, ...] | None  # None: not read (lists)
     allowed: tuple[str, ...]
     today: date
+    # the steps open in the case's state that a guard closes today, with its refusal
+    # (trigger, message_zh, message_en): "allowed now" never offers them, the view says why
+    blocked: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,7 @@ def _allowed(app: App, case: CaseRecord) -> tuple[str, ...]:
     return allowed_now(app, case.state)
 
 
-def allowed_now(app: App, state: CaseState | None) -> tuple[str, ...]:
-    """The steps that may be recorded today: open in the case's state and not refused by a
-    guard that can be judged without the step's data (a window closed, a fact that bars)."""
+def _availability(app: App, state: CaseState | None) -> tuple[tuple[str, Any], ...]:
     if state is None or state.closed:
         return ()
     try:
@@ -73,7 +74,19 @@ def allowed_now(app: App, state: CaseState | None) -> tuple[str, ...]:
     on = today_cst(app.clock)
     if state.last_on is not None and state.last_on > on:
         on = state.last_on
-    return tuple(engine.available_triggers(state, on))
+    return engine.availability(state, on)
+
+
+def allowed_now(app: App, state: CaseState | None) -> tuple[str, ...]:
+    """The steps that may be recorded today: open in the case's state and not refused by a
+    guard that can be judged without the step's data (a window closed, a fact that bars)."""
+    return tuple(name for name, why in _availability(app, state) if why is None)
+
+
+def blocked_now(app: App, state: CaseState | None) -> tuple[tuple[str, str, str], ...]:
+    """The steps open in the state that a guard closes today, with why (Chinese, English)."""
+    return tuple((name, why.message_zh, why.message_en)
+                 for name, why in _availability(app, state) if why is not None)
 
 
 def case_view(app: App, ref: str, *, with_events: bool = True,
@@ -88,6 +101,7 @@ def case_view(app: App, ref: str, *, with_events: bool = True,
         events=tuple(app.store.case_events(case.id)) if with_events else None,
         allowed=_allowed(app, case),
         today=today_cst(app.clock),
+        blocked=blocked_now(app, case.state) if with_events else (),
     )
 
 
@@ -106,6 +120,7 @@ def view_after_write(app: App, result: CommitResult) -> CaseView:
         events=tuple(app.store.case_events(case.id)),
         allowed=_allowed(app, case),
         today=today_cst(app.clock),
+        blocked=blocked_now(app, case.state),
     )
 
 

@@ -20,7 +20,7 @@ from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.matter_key import normalise_key
 from rongcuo.domain.messages import message
-from rongcuo.domain.strict import iso_date, whole_number
+from rongcuo.domain.strict import date_problem, iso_date, whole_number
 from rongcuo.domain.workflow.model import DataField, DataType, TriggerSpec, WorkflowDefinition
 
 MSG_INPUT_INVALID_FIELD = message(
@@ -229,8 +229,9 @@ def _date(f: DataField, raw: Any, ctx: FieldContext) -> date:
     try:
         d = raw if isinstance(raw, date) else iso_date(str(raw))
     except ValueError:
+        zh, en = date_problem(str(raw))
         raise ctx.bad(
-            key, f"“{raw}”不是日期（YYYY-MM-DD）", f"'{raw}' is not a date (YYYY-MM-DD)"
+            key, f"“{raw}”不是日期：{zh}", f"'{raw}' is not a date: {en}"
         ) from None
     # A field named *_on records when something already happened: it lies between the
     # previous step and this step's own date.  Any other date (a due date) is not past.

@@ -47,6 +47,7 @@ def build_definition(doc: Mapping[str, Any], chk: Checker) -> WorkflowDefinition
         for n, s in doc["states"].items()
     }
     triggers = {name: _trigger(name, t, states, chk) for name, t in doc["triggers"].items()}
+    _check_trigger_words(triggers, chk)
     openers = [t for t in triggers.values() if t.opens]
     if len(openers) != 1:
         chk.error(
@@ -214,6 +215,19 @@ def _check_value_labels(path: Path, key: str, f: DataField, chk: Checker) -> Non
             chk.error(where, f"标签“{lab}”指向多个取值",
                       f"field '{key}': label '{lab}' names more than one value")
         seen[lab] = code
+
+
+def _check_trigger_words(triggers: Mapping[str, TriggerSpec], chk: Checker) -> None:
+    """One vocabulary per definition: a case worker may type a step's Chinese label for its
+    code (立案 for file), so a label names one step and is never another step's code."""
+    seen: dict[str, str] = {}
+    for name, t in triggers.items():
+        lab = t.label_zh
+        if lab in seen or (lab in triggers and lab != name):
+            other = seen.get(lab, lab)
+            chk.error(("triggers", name, "label_zh"), f"标签“{lab}”同时指向 {other} 与 {name}",
+                      f"label '{lab}' names both '{other}' and '{name}'")
+        seen.setdefault(lab, name)
 
 
 def _outcome_labels(triggers: dict[str, TriggerSpec], outcomes: Mapping[str, Outcome]) -> None:

@@ -23,7 +23,13 @@ from rongcuo.domain.case import Pause
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.periods import PeriodRule, compute_due
-from rongcuo.domain.strict import iso_date, whole_number
+from rongcuo.domain.strict import date_problem, iso_date, whole_number
+
+MSG_INPUT_BAD_DATE = message(
+    "input.bad_date",
+    "{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）：{zh}",
+    "{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD): {en}",
+)
 
 MSG_PERIOD_NEGATIVE_DAYS_CALENDAR = message(
     "period.negative_days/calendar",
@@ -37,11 +43,6 @@ MSG_PAUSE_SYNTAX = message(
     "pause '{text}' must be written FROM:TO (e.g. 2025-03-01:2025-03-10)",
 )
 
-MSG_INPUT_BAD_DATE = message(
-    "input.bad_date",
-    "{what_zh}“{text}”不是有效日期（应为 YYYY-MM-DD 的真实日期）",
-    "{what_en} '{text}' is not a valid date (expected a real date as YYYY-MM-DD)",
-)
 
 MSG_INPUT_BAD_NUMBER = message(
     "input.bad_number",
@@ -57,11 +58,14 @@ def _parse_date(text: str, what_zh: str, what_en: str) -> date:
     try:
         return iso_date(text)
     except ValueError:
+        zh, en = date_problem(text)
         raise InvalidInput.of(
             MSG_INPUT_BAD_DATE,
             what_zh=what_zh,
             text=text,
+            zh=zh,
             what_en=what_en,
+            en=en,
         ) from None
 
 

@@ -21,6 +21,7 @@ from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
 from rongcuo.entrypoints.cli.usage import bilingual
+from rongcuo.paths import log_file
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StaleVersion
 
 MSG_INPUT_NOT_UTF8 = message(
@@ -164,7 +165,8 @@ class RongcuoGroup(click.Group):
             protected = ctx.protected_args
         args = [*protected, *ctx.args]
         try:
-            rlog.configure()  # the refusal below is logged before the root callback runs
+            rlog.configure(default_file=log_file)  # the refusal below is logged before the
+            # root callback runs
             refuse_undecodable(args)
             return super().invoke(ctx)
         except click.UsageError as exc:  # a sub-command's options, an unknown command
@@ -187,7 +189,7 @@ class RongcuoGroup(click.Group):
 @click.version_option(package_name="rongcuo")
 def cli() -> None:
     """rongcuo 容错纠错 — fault-tolerance and error-correction case workflows."""
-    rlog.configure()
+    rlog.configure(default_file=log_file)
     rlog.bind(request_id=rlog.new_request_id())
 
 

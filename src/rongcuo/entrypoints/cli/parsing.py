@@ -11,13 +11,14 @@ from datetime import date
 
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
-from rongcuo.domain.strict import iso_date
+from rongcuo.domain.strict import date_problem, iso_date
 
 MSG_INPUT_DATE = message(
     "input.date",
-    "{option} 的日期“{value}”无效：请写成 YYYY-MM-DD（例如 2025-10-09）",
-    "{option} {value!r} is not a date: write YYYY-MM-DD (e.g. 2025-10-09)",
+    "{option} 的日期“{value}”无效：{zh}",
+    "{option} {value!r} is not a date: {en}",
 )
+
 
 MSG_INPUT_SET_PARSING = message(
     "input.set/parsing",
@@ -38,10 +39,13 @@ def parse_date(value: str, option: str = "--on") -> date:
     try:
         return iso_date(value)
     except ValueError:
+        zh, en = date_problem(value)
         raise InvalidInput.of(
             MSG_INPUT_DATE,
             option=option,
             value=value,
+            zh=zh,
+            en=en,
         ) from None
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from rongcuo.domain.engine import NOTICE_TRIGGER
 from rongcuo.domain.identity import parse_actor
+from rongcuo.domain.legal_time import CST
 from rongcuo.entrypoints.cli.render_corrections import (
     correction_name,
     correction_text,
@@ -14,11 +16,14 @@ from rongcuo.entrypoints.cli.render_corrections import (
     link_note,
     struck,
 )
-from rongcuo.service.labels import deadline_status, label, notice_label, status_word
+from rongcuo.service.labels import (
+    deadline_status,
+    event_details,
+    label,
+    notice_label,
+    status_word,
+)
 from rongcuo.service.queries import CaseView, correction_links
-
-# event data the engine records for replay, not what the case worker entered
-_BOOKKEEPING = frozenset({"from_state", "to_state", "workflow", "repeated_mistake"})
 
 
 def _named(text: str, name: str, zh: bool) -> str:
@@ -86,34 +91,43 @@ def show_text(view: CaseView, lang: str = "zh") -> str:
         lines.append(
             ("当前可以进行的操作：" if zh else "Allowed now: ") + ("、" if zh else ", ").join(names)
         )
+    for t, why_zh, why_en in view.blocked:
+        name = _named(label(d.triggers.get(t) if d else None, lang, t), t, zh)
+        lines.append(f"暂不能进行：{name}——{why_zh}" if zh else f"Not now: {name} — {why_en}")
     return "\n".join(lines)
 
 
+def recorded_cst(e: Any, zh: bool) -> str:
+    """When an event was recorded, in China Standard Time (the legal clock's zone)."""
+    at = e.recorded_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{at}（北京时间）" if zh else f"{at} CST"
+
+
 def timeline(view: CaseView, lang: str, *, with_article: bool = True) -> Iterable[str]:
-    """One line per event: seq, business date, step, who, (article, recording time), data."""
+    """One line per event, by business date (then recording order): the recording order
+    (seq), business date, step, who, (article, recording time in CST), what was recorded —
+    labelled and in words, never internal keys."""
     zh = lang == "zh"
     d = view.definition
     linked = correction_links(view.events or ())
-    for e in view.events or ():
+    for e in sorted(view.events or (), key=lambda x: (x.on, x.seq)):
         if is_correction(e.trigger):
-            yield (f"  {e.seq:>3}  {e.on}  {correction_name(e.trigger, zh)}  {e.actor}  "
-                   f"[{correction_text(e.trigger, e.data, zh)}]")
+            yield (f"  {e.seq:>3}  {e.on}  {correction_name(e.trigger, zh)}  "
+                   f"{shown_actor(e.actor)}  [{correction_text(e.trigger, e.data, zh)}]")
             continue
         trig = d.triggers.get(e.trigger) if d else None
-        name = (notice_label(e.data, d, lang) if e.trigger == NOTICE_TRIGGER
-                else label(trig, lang, e.trigger))
-        data = ("，" if zh else ", ").join(
-            f"{k}={v}"
-            for k, v in e.data.items()
-            if v not in (None, "", [], {}) and k not in _BOOKKEEPING
-        )
+        is_notice = e.trigger == NOTICE_TRIGGER
+        name = notice_label(e.data, d, lang) if is_notice else label(trig, lang, e.trigger)
+        data = ("，" if zh else "; ").join(
+            f"{k}：{v}" if zh else f"{k}: {v}"
+            for k, v in event_details(e.data, trig, lang, notice=is_notice))
         line = f"  {e.seq:>3}  {e.on}  {_named(name, e.trigger, zh)}  {shown_actor(e.actor)}"
         note = link_note(e.seq, linked, zh)
         if note:
             line = f"  {e.seq:>3}  " + struck(line[7:]) + note
         if with_article:
             line += ("  依据：" if zh else "  basis: ") + e.article
-            line += ("  记录于 " if zh else "  recorded ") + e.hashed_fields()["recorded_at"]
+            line += ("  记录于 " if zh else "  recorded ") + recorded_cst(e, zh)
         if data:
             line += f"  [{data}]"
         yield line
@@ -121,9 +135,11 @@ def timeline(view: CaseView, lang: str, *, with_article: bool = True) -> Iterabl
 
 def history_text(view: CaseView, lang: str = "zh") -> str:
     head = (
-        f"案件 {view.record.number} 的办理过程（每一步的法律依据）"
+        f"案件 {view.record.number} 的办理过程（每一步的法律依据；按办理日期排列，"
+        "首列为记录顺序号）"
         if lang == "zh"
-        else f"History of case {view.record.number} (the article behind each step)"
+        else f"History of case {view.record.number} (the article behind each step; by "
+        "business date, the first column is the recording order)"
     )
     return "\n".join([head, *timeline(view, lang)])
 

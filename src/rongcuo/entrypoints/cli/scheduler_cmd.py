@@ -62,14 +62,16 @@ MSG_INPUT_INVALID_SCHEDULER = message(
 )
 
 
-def _app(db: str | None, clock: Clock | None = None, *, service: bool = False) -> Any:
+def _app(db: str | None, clock: Clock | None = None, *, service: bool = False,
+         read_only: bool = False) -> Any:
     from rongcuo.bootstrap import bootstrap
     from rongcuo.scheduler.runner import service_engine_options
 
     options = service_engine_options(db) if service else None
-    # a database named with --db must exist (the embedded default is created on first use)
-    return bootstrap(database_url=db, clock=clock or SystemClock(), existing=db is not None,
-                     engine_options=options)
+    # a database named with --db must exist (the embedded default is created on first use
+    # by a job that writes; a command that only reads never creates one)
+    return bootstrap(database_url=db, clock=clock or SystemClock(),
+                     existing=read_only or db is not None, engine_options=options)
 
 
 def parse_now(text: str) -> datetime:
@@ -227,7 +229,7 @@ def outbox_cmd(as_json: bool, requeue: tuple[int, ...], requeue_dead: bool,
     from rongcuo.service.outbox import outbox_report
     from rongcuo.service.outbox import requeue as send_again
 
-    app = _app(db)
+    app = _app(db, read_only=not (requeue or requeue_dead))
     try:
         if requeue or requeue_dead:
             done = send_again(app, None if requeue_dead else requeue)
@@ -397,7 +399,7 @@ def status_cmd(max_lag: int | None, as_json: bool, db: str | None,
 
     config = _config(config_path)
     bound = max_lag if max_lag is not None else config.max_lag_seconds
-    app = _app(db)
+    app = _app(db, read_only=True)
     try:
         st = read_status(app, app.clock.now(), bound)
     finally:

@@ -157,7 +157,14 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
                                 cmd.reporter, case.id)
         command = Command(trigger, cmd.on, actor, data)
         fired[:] = [trigger]
-        decision = engine.decide(case.state, command, context)
+        try:
+            decision = engine.decide(case.state, command, context)
+        except Refused as refused:
+            # "allowed now" offers only what its guards would let through on that date —
+            # never the step just refused for a reason no data could change
+            if refused.allowed and not case.state.closed:
+                refused.allowed = tuple(engine.available_triggers(case.state, cmd.on))
+            raise
         prepare_documents(engine.definition, trigger)  # outside the transaction
         with app.unit_of_work() as uow:
             # the documents the step issues: numbered, rendered, hashed into its event
