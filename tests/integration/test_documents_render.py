@@ -350,7 +350,8 @@ def test_the_guian_documents_carry_article_8_from_report_to_departments(walked: 
     2025年11月20日, and cites the 请示's number; the 反馈书 goes to the applicant (第（三）项)
     and the 通报 to the organisation (personnel) departments (第（四）项), both citing the
     决定书's number; an exemption's effects are 第九条's for a person."""
-    text = {r.document.kind: P.flat(r.pdf) for r in walked.docs if r.workflow == "guian"}
+    text = {r.document.kind: re.sub(r"—\d+—", "", P.flat(r.pdf))  # page numbers out
+            for r in walked.docs if r.workflow == "guian"}
     request, decision = text["approval_request"], text["determination"]
     assert "同级党委（党工委）：" in request and "妥否，请批示。" in request
     assert "贵安纪工委调查报告第3号" in request and "问题性质：工作失误" in request
