@@ -240,7 +240,7 @@ def determination(inp: BuildInput) -> Body:
             *_effects(inp, outcome),
             (f"本决定在一定范围内公开（{cite('第八条第（三）项')}）。"
              if outcome == "exempted" else None),
-            (f"本决定及时通报组织（人事）部门及其他相关部门进行办理（{cite('第八条第（四）项')}）。"
+            (f"本决定将及时通报组织（人事）部门及其他相关部门进行办理（{cite('第八条第（四）项')}）。"
              if tolerated else None),
             f"请{inp.subject}及时纠错，积极采取措施消除影响或挽回损失（{cite('第十三条')}）。",
             "本决定自批准之日起生效，并反馈申请单位或本人。",
