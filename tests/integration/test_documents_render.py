@@ -1,8 +1,9 @@
-"""Every document of a walked Licheng and Banan case, issued by its step in both formats and
-read back the way a reader would (pdftotext, pdffonts, pdftoppm, python-docx).  GB/T 9704-2012
-is the layout; 历城办法第十三条至第二十条 and 巴南办法第十六条至第十八条 the contents.  The files
-read are the ones the steps issued (numbered, hashed into their events), as `doc render` gives
-them back; the case files are the ones issued on archiving.
+"""Every document of a walked Licheng, Banan and Guian case, issued by its step in both
+formats and read back the way a reader would (pdftotext, pdffonts, pdftoppm, python-docx).
+GB/T 9704-2012 is the layout; 历城办法第十三条至第二十条, 巴南办法第十六条至第十八条 and
+贵安办法第八条 the contents.  The files read are the ones the steps issued (numbered, hashed
+into their events), as `doc render` gives them back; the case files are the ones issued on
+archiving.
 
 The renders are kept under ``tests/output/documents/`` (git-ignored) for a person to look at.
 """
@@ -35,7 +36,7 @@ from rongcuo.entrypoints.cli.case_files import export_for, on_step_committed
 from rongcuo.service.case_file import issue_case_file
 from rongcuo.service.document_queries import load_stored, render_document
 from tests.support import pdf as P
-from tests.support.document_walks import walk_banan, walk_licheng_full
+from tests.support.document_walks import walk_banan, walk_guian, walk_licheng_full
 
 OUT = Path(__file__).resolve().parents[1] / "output" / "documents"
 NOW = datetime(2026, 1, 5, 2, tzinfo=UTC)
@@ -81,7 +82,7 @@ def _output_folder(tmp: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
-    """Both cases walked through the service on SQLite, every document rendered once."""
+    """The three cases walked through the service on SQLite, every document rendered once."""
     tmp = tmp_path_factory.mktemp("documents")
     out = _output_folder(tmp)
     with pytest.MonkeyPatch.context() as mp:
@@ -91,7 +92,8 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
         app = bootstrap(database_url=f"sqlite:///{tmp / 'rongcuo.sqlite3'}", clock=clock,
                         migrate=True)
         app.step_hooks.append(on_step_committed)  # archiving issues the case file
-        cases = {"licheng": walk_licheng_full(app, clock), "banan": walk_banan(app, clock)}
+        cases = {"licheng": walk_licheng_full(app, clock), "banan": walk_banan(app, clock),
+                 "guian": walk_guian(app, clock)}
         docs, case_files, exports, rows = [], {}, {}, {}
         for workflow, cid in cases.items():
             stored = load_stored(app, cid)
@@ -120,9 +122,12 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
     yield Walked(docs, case_files, exports, rows)
 
 
-def test_every_document_of_both_procedures_is_rendered_in_both_formats(walked: Walked) -> None:
-    """All eight Licheng kinds (第十四条至第二十条) and both Banan kinds (第十七条)."""
-    for workflow in ("licheng", "banan"):
+def test_every_document_of_the_three_procedures_is_rendered_in_both_formats(
+    walked: Walked,
+) -> None:
+    """All eight Licheng kinds (第十四条至第二十条), both Banan kinds (第十七条) and the four
+    Guian kinds (第八条第（二）项至第（四）项)."""
+    for workflow in ("licheng", "banan", "guian"):
         mine = [r for r in walked.docs if r.workflow == workflow]
         assert {r.document.kind for r in mine} == set(mine[0].kinds)
         assert all(r.pdf.read_bytes()[:5] == b"%PDF-" and r.docx.stat().st_size > 10_000
@@ -137,6 +142,8 @@ def test_each_pdf_reads_case_number_document_number_parties_date_and_articles(
     problems = []
     numbered = [r.document.number for r in walked.docs if r.document.number]
     assert "济历城监容〔2025〕1号" in numbered and "巴南环容〔2025〕1号" in numbered
+    assert {"贵安容错请〔2025〕1号", "贵安容错决〔2025〕1号", "贵安容错反〔2025〕1号",
+            "贵安容错通〔2025〕1号"} <= set(numbered)
     for r in walked.docs:
         d, text = r.document, P.flat(r.pdf)
         assert d.issued and "草稿" not in text, d.kind
@@ -335,3 +342,24 @@ def test_archiving_issued_the_case_file_and_recorded_its_hash(walked: Walked) ->
     for workflow, (seq, digest, last) in walked.case_file_rows.items():
         assert seq == last, workflow
         assert sha256_hex(walked.case_files[workflow].read_bytes()) == digest, workflow
+
+
+def test_the_guian_documents_carry_article_8_from_report_to_departments(walked: Walked) -> None:
+    """贵安办法第八条: the 请示 takes the report and the conclusion to 同级党委（党工委）for
+    approval (第（二）项、第（三）项, the factors of 第十一条); the 决定书 is dated the approval,
+    2025年11月20日, and cites the 请示's number; the 反馈书 goes to the applicant (第（三）项)
+    and the 通报 to the organisation (personnel) departments (第（四）项), both citing the
+    决定书's number; an exemption's effects are 第九条's for a person."""
+    text = {r.document.kind: re.sub(r"—\d+—", "", P.flat(r.pdf))  # page numbers out
+            for r in walked.docs if r.workflow == "guian"}
+    request, decision = text["approval_request"], text["determination"]
+    assert "同级党委（党工委）：" in request and "妥否，请批示。" in request
+    assert "贵安纪工委调查报告第3号" in request and "问题性质：工作失误" in request
+    assert "建议对王某容错免责" in request and "第七条第（一）项至第（六）项" in request
+    assert "2025年11月20日" in decision and "党工委会议纪要第12号" in decision
+    assert "《关于容错认定结论及初步意见的请示》（贵安容错请〔2025〕1号）" in decision
+    assert "自批准之日起生效" in decision and "第九条第（二）项至第（四）项" in decision
+    assert "王某本人：" in text["feedback"] and "贵安容错决〔2025〕1号" in text["feedback"]
+    assert "新区党群工作部、新区人力资源和社会保障局：" in text["department_notice"]
+    assert "《容错认定决定书》（贵安容错决〔2025〕1号）" in text["department_notice"]
+    assert "第八条第（四）项、第九条" in text["department_notice"]  # the 附注

@@ -56,8 +56,8 @@ def _case(app: App, steps: int = 7) -> str:
 
 
 def test_every_shipped_template_is_found_and_uses_only_known_fields() -> None:
-    """Both formats of every kind of both procedures: found, nothing missing."""
-    for workflow in ("licheng", "banan"):
+    """Both formats of every kind of the three procedures: found, nothing missing."""
+    for workflow in ("licheng", "banan", "guian"):
         checks = check_templates(shipped_definition(workflow))
         assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
 

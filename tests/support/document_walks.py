@@ -3,7 +3,11 @@
 ``walk_licheng_full``: 历城办法第十三条至第二十条 including a review (第十九条), so all eight
 Licheng documents are issued; ``walk_banan``: 巴南办法第十六条至第十八条 with a proposal by the
 officer's party organisation, an exemption (第十二条、第十三条), the file record (第十七条)
-and the correction (第十八条).  Each step is recorded at 10:00 CST of its business date.
+and the correction (第十八条); ``walk_guian``: 贵安办法第八条 — application, a team of two, the
+report, an exemption concluded (第六条第（四）项 with all six conditions of 第七条) and approved by
+the 党工委, fed back, published, notified to the organisation (personnel) departments and closed,
+so its four documents and the case file are issued.  Each step is recorded at 10:00 CST of
+its business date.
 """
 
 from __future__ import annotations
@@ -45,6 +49,31 @@ BANAN: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 
 
+ALL_7 = ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6"]
+GUIAN_FACTORS = {"nature": "工作失误", "timing": "政策调整前", "motive": "推进招商引资",
+                 "cause": "容缺受理", "consequence": "损失较小，已挽回", "procedure": "经集体研究",
+                 "policy_basis": "符合新区决策部署"}
+GUIAN: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("apply", "2025-10-22", {"applicant": "王某", "received_by": "纪检监察机关",
+                             "claimed_items": ["6.4"], "statement": "为提高效率容缺受理"}),
+    ("assign_team_member", "2025-10-23", {"member": "张组长", "role": "组长"}),
+    ("assign_team_member", "2025-10-23", {"member": "李四", "role": "组员"}),
+    ("collect_opinions", "2025-10-27", {"sources": "项目单位、投资方"}),
+    ("hear_applicant", "2025-10-28", {"record_ref": "谈话笔录第1号"}),
+    ("submit_report", "2025-11-10", {"report_ref": "贵安纪工委调查报告第3号",
+                                     "findings": "符合第六条第（四）项及第七条各项条件"}),
+    ("conclude", "2025-11-14", {"outcome": "exempted", "items": ["6.4", *ALL_7],
+                                "preliminary_opinion": "建议对王某容错免责", **GUIAN_FACTORS}),
+    ("approve", "2025-11-20", {"outcome": "exempted", "items": ["6.4", *ALL_7],
+                               "approving_body": "党工委", "minutes_ref": "党工委会议纪要第12号"}),
+    ("feed_back", "2025-11-21", {"fed_back_to": "王某本人"}),
+    ("publish", "2025-11-24", {"scope": "新区机关内部", "medium": "内网"}),
+    ("notify_departments", "2025-11-25", {"organisation_department": "新区党群工作部",
+                                          "other_departments": ["新区人力资源和社会保障局"]}),
+    ("close", "2025-11-28", {}),
+)
+
+
 def _walk(app: Any, clock: Any, workflow: str, opened: str, subject: str, agency: str,
           data: dict[str, Any], steps: tuple[tuple[str, str, dict[str, Any]], ...],
           actor: str) -> str:
@@ -68,6 +97,12 @@ def walk_banan(app: Any, clock: Any) -> str:
     return _walk(app, clock, "banan", "2025-06-03", "丁某", "中共重庆市巴南区纪律检查委员会",
                  {"matter": "危险废物贮存检查", "started_by": "其他追责问责机关"}, BANAN,
                  "区生态环境局办公室")
+
+
+def walk_guian(app: Any, clock: Any) -> str:
+    return _walk(app, clock, "guian", "2025-10-20", "王某", "贵安新区纪工委",
+                 {"subject_kind": "个人", "matter": "招商引资A区项目容缺受理失误",
+                  "matter_key": "招商引资A区项目容缺受理"}, GUIAN, "新区纪工委案管室")
 
 
 def case_view(engine: Any, commands: Any, *, case_id: str = "c0ffee",

@@ -140,3 +140,57 @@ def test_banan_decision_is_signed_by_the_accountability_body_with_article_17_eff
     record = build_document(_cat("banan"), "file_record", view, proc)
     rows = {r.label: r.value for r in record.body.rows}
     assert rows["干部人事档案编号"] == "巴人档2025-012" and rows["廉政档案编号"] == "廉档2025-034"
+
+
+GUIAN_PROC = Procedure.from_definition(shipped_definition("guian"))
+GUIAN_OPEN = cmd("open", "2025-10-20", subject="新区某局", subject_kind="单位",
+                 agency="贵安新区纪工委", matter="项目招标程序瑕疵", matter_key="项目招标程序")
+
+
+def _guian(steps: Any) -> Any:
+    from rongcuo.domain.engine import Engine
+    from rongcuo.testing.workflows import shipped_calendar
+
+    engine = Engine(shipped_definition("guian"), shipped_calendar())
+    return case_view(engine, [GUIAN_OPEN, *(cmd(t, o, **d) for t, o, d in steps)],
+                     number="贵安容错〔2025〕2号")
+
+
+def _guian_until(outcome: str, items: list[str], **extra: Any) -> list[Any]:
+    from tests.support.document_walks import GUIAN, GUIAN_FACTORS
+
+    conclude = {"outcome": outcome, "items": items, "preliminary_opinion": "建议不予容错",
+                **GUIAN_FACTORS, **extra}
+    approve = {"outcome": outcome, "items": items, "approving_body": "党工委",
+               "minutes_ref": "纪要第2号", **extra}
+    head = [s for s in GUIAN if s[0] not in ("conclude", "approve")][:6]
+    return [*head, ("conclude", "2025-11-14", conclude), ("approve", "2025-11-20", approve),
+            ("feed_back", "2025-11-21", {"fed_back_to": "新区某局"})]
+
+
+def test_guian_not_tolerated_names_the_unmet_conditions_and_no_effects() -> None:
+    """贵安办法第七条 "必须同时具备": a conclusion that 第七条第（二）项 is not met is 不予容错;
+    the decision names it, prints neither 第九条's nor 第十条's effects, and is not published
+    (第八条第（三）项 publishes exemptions only); the 请示 carries the preliminary opinion."""
+    view = _guian(_guian_until("not_tolerated", ["6.1"], unmet_conditions=["7.2"]))
+    cat = _cat("guian")
+    decision = build_document(cat, "determination", view, GUIAN_PROC).text()
+    assert "不具备《办法》第七条第（二）项规定的条件" in decision
+    assert "对新区某局不予容错" in decision and "不受影响" not in decision
+    assert "公开" not in decision and "通报组织" not in decision
+    request = build_document(cat, "approval_request", view, GUIAN_PROC)
+    assert request.body.addressees == ("同级党委（党工委）",)
+    assert "建议不予容错。" in request.text() and request.issued_on.isoformat() == "2025-11-14"
+    feedback = build_document(cat, "feedback", view, GUIAN_PROC).text()
+    assert "新区某局：" in feedback and "认定结论：不予容错。" in feedback
+
+
+def test_guian_exemption_of_a_unit_prints_article_9_item_1() -> None:
+    """贵安办法第九条第（一）项 is the unit's: 单位年度绩效目标考核…不受影响 — not the person's
+    items (第（二）项至第（四）项)."""
+    items = ["6.1", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6"]
+    view = _guian(_guian_until("exempted", items))
+    text = build_document(_cat("guian"), "determination", view, GUIAN_PROC).text()
+    assert "单位年度绩效目标考核" in text and "（《办法》第九条第（一）项）" in text
+    assert "干部提拔任用" not in text and "本决定在一定范围内公开" in text
+    assert "第七条第（一）项至第（六）项" in text

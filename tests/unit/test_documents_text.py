@@ -36,3 +36,14 @@ def test_cited_articles_are_listed_once_in_order_naming_the_instrument_once() ->
                              "历城办法第二十一条"]) == \
         "历城办法第十条、第十七条、第十八条、第二十一条"
     assert compact_articles(["巴南办法第十七条", "GB/T 9704"]) == "巴南办法第十七条；GB/T 9704"
+
+
+def test_items_of_one_article_are_cited_in_their_own_order() -> None:
+    """贵安办法第八条第（二）项 before 第（三）项 (the characters alone would not: 三 < 二 in
+    Unicode), paragraphs likewise (第一款 before 第三款), the article itself first."""
+    guian = ["贵安办法第八条第（三）项", "贵安办法第六条", "贵安办法第八条第（二）项",
+             "贵安办法第八条第（十）项"]
+    assert compact_articles(guian) == (
+        "贵安办法第六条、第八条第（二）项、第八条第（三）项、第八条第（十）项")
+    licheng = ["历城办法第十八条第三款", "历城办法第十八条第一款", "历城办法第十八条"]
+    assert compact_articles(licheng) == "历城办法第十八条、第十八条第一款、第十八条第三款"

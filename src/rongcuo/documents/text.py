@@ -7,6 +7,7 @@ are cited the way the source text numbers them: 第十条第（二）项.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -89,6 +90,14 @@ def _split_article(piece: str) -> tuple[str, str, int]:
     return piece[:i], rest, n or 0
 
 
+def _sub_key(rest: str) -> tuple[int, ...]:
+    """``第八条第（三）项`` → (3,): a paragraph's or item's numbers, so 第（二）项 sorts before
+    第（三）项 (the characters themselves do not: 三 < 二 in Unicode)."""
+    after = rest[rest.find("条") + 1:] if "条" in rest else ""
+    nums = re.findall(r"[零一二三四五六七八九十百]+", after)
+    return tuple(cn_to_int(x) or 0 for x in nums)
+
+
 def compact_articles(articles: Iterable[str]) -> str:
     """``历城办法第十七条``, ``历城办法第十条、第十八条`` → ``历城办法第十条、第十七条、第十八条``:
     every cited article once, in order within its instrument, the instrument named once."""
@@ -106,6 +115,6 @@ def compact_articles(articles: Iterable[str]) -> str:
                 by_prefix[prefix].append((n, rest))
     out = []
     for prefix in order:
-        rests = [r for _, r in sorted(by_prefix[prefix])]
+        rests = [r for _, r in sorted(by_prefix[prefix], key=lambda x: (x[0], _sub_key(x[1])))]
         out.append(prefix + "、".join(rests))
     return "；".join(out)

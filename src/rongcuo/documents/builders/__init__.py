@@ -5,7 +5,7 @@ Importing this package registers every builder in :data:`BUILDERS`.
 
 from __future__ import annotations
 
-from rongcuo.documents.builders import banan, licheng
+from rongcuo.documents.builders import banan, guian, licheng
 from rongcuo.documents.builders.common import BUILDERS, Builder, BuildInput
 
-__all__ = ["BUILDERS", "BuildInput", "Builder", "banan", "licheng"]
+__all__ = ["BUILDERS", "BuildInput", "Builder", "banan", "guian", "licheng"]
