@@ -93,6 +93,63 @@ class Queries:
         with self.read() as conn:
             return [CaseRecord.from_row(r) for r in conn.execute(q).mappings()]
 
+    def page_cases(
+        self,
+        *,
+        workflow_id: str | None = None,
+        state: str | None = None,
+        agency: str | None = None,
+        text: str | None = None,
+        case_ids: Sequence[str] | None = None,
+        due_before: date | None = None,
+        overdue_as_of: date | None = None,
+        sort: str = "opened_on",
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = 50,
+    ) -> tuple[list[CaseRecord], int]:
+        """One page of cases (``list_cases``' filters plus the agency, a text matched in the
+        number, subject or agency, and a sort key: ``number``, ``opened_on``, ``state``,
+        ``subject``, ``agency`` or ``next_due`` — the earliest running due date) and the
+        number of cases matching; ``limit`` None: all of them (an export)."""
+        c, d = t.cases.c, t.deadlines
+        where: list[Any] = []
+        if workflow_id:
+            where.append(c.workflow_id == workflow_id)
+        if state:
+            where.append(c.state == state)
+        if agency:
+            where.append(c.agency == agency)
+        if case_ids is not None:
+            where.append(c.id.in_(list(case_ids)))
+        if text:
+            like = f"%{text.replace('%', '').replace('_', '')}%"
+            where.append(sa.or_(c.number.like(like), c.subject.like(like), c.agency.like(like)))
+        if due_before is not None:
+            where.append(c.id.in_(sa.select(d.c.case_id).where(
+                d.c.status == "running", d.c.due < due_before)))
+        if overdue_as_of is not None:
+            where.append(c.id.in_(sa.select(d.c.case_id).where(sa.or_(
+                d.c.status == "overdue",
+                sa.and_(d.c.status == "running", d.c.due < overdue_as_of)))))
+        next_due = (sa.select(sa.func.min(d.c.due))
+                    .where(d.c.case_id == c.id, d.c.status.in_(("running", "overdue")))
+                    .scalar_subquery())
+        keys: dict[str, Any] = {"number": c.number, "opened_on": c.opened_on,
+                                "state": c.state, "subject": c.subject,
+                                "agency": c.agency, "next_due": next_due}
+        key = keys.get(sort, c.opened_on)
+        order = [key.desc() if descending else key.asc(), c.number]
+        if sort == "next_due":  # cases with nothing running last, either way
+            order.insert(0, key.is_(None))
+        q = sa.select(t.cases).where(*where).order_by(*order).offset(max(offset, 0))
+        if limit is not None:
+            q = q.limit(limit)
+        with self.read() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(t.cases)
+                                 .where(*where)).scalar_one()
+            return [CaseRecord.from_row(r) for r in conn.execute(q).mappings()], int(total)
+
     def prior_decisions(
         self,
         *,
