@@ -74,7 +74,20 @@ def _english(name: str) -> str:
     return name.replace("_", " ")
 
 
+ENUM_WORDS = {
+    # values the shipped definitions declare without a label of their own
+    "supervision_case": ("监督检查发现", "found by supervision"),
+    "application": ("本人或单位申请", "application"),
+    "report": ("举报、投诉", "report or complaint"),
+    "upheld": ("维持原认定", "upheld"),
+    "changed": ("变更原认定", "changed"),
+}
+
+
 def _enum_label(definition: Any, value: str, lang: str) -> str:
+    if value in ENUM_WORDS:
+        zh, en = ENUM_WORDS[value]
+        return zh if lang == "zh" else en
     outcome = definition.outcomes.get(value)
     if outcome is not None:
         return f"{label(outcome, lang, value)}（{outcome.article}）" if lang == "zh" else (

@@ -194,6 +194,10 @@ def _value(v: Any, definition: Any, lang: str) -> str:
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
     if isinstance(v, list | tuple):
         return "、".join(str(x) for x in v)
+    from rongcuo.entrypoints.web.forms import ENUM_WORDS
+
+    if isinstance(v, str) and v in ENUM_WORDS:
+        return ENUM_WORDS[v][0 if lang == "zh" else 1]
     if definition is not None and isinstance(v, str) and v in definition.outcomes:
         return label(definition.outcomes[v], lang, v)
     if isinstance(v, str) and len(v) == 10 and v[4:5] == "-" and v[7:8] == "-":

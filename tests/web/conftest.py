@@ -1,0 +1,94 @@
+"""Browser fixtures: the workplace on a fresh SQLite database, served in-process with the
+test's clock, and Debian's chromium (Playwright) whose every request is recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rongcuo.clock import FixedClock
+from rongcuo.entrypoints.web.session import StaticDirectory, WebUser
+from tests.support.web_server import browser, cst, serve
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "web"
+UNIT = "lc-jdk"
+UNIT_NAME = "历城区司法局执法监督科"
+PASSWORD = "Rc-demo-2025!"
+USERS = {
+    "chen": WebUser("chen", "陈承办", UNIT, UNIT_NAME, frozenset({"handler"})),
+    "li": WebUser("li", "李四", UNIT, UNIT_NAME, frozenset({"investigator"})),
+    "wang": WebUser("wang", "王五", UNIT, UNIT_NAME, frozenset({"investigator"})),
+    "zhao": WebUser("zhao", "赵负责人", UNIT, UNIT_NAME, frozenset({"head"})),
+    "admin": WebUser("admin", "系统管理员", UNIT, UNIT_NAME, frozenset({"admin", "auditor"})),
+}
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(cst("2025-09-26"))
+
+
+@pytest.fixture
+def web_app(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
+    from rongcuo.bootstrap import bootstrap
+
+    a = bootstrap(f"sqlite:///{tmp_path / 'web.db'}", clock=clock, migrate=True)
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def directory() -> StaticDirectory:
+    return StaticDirectory({login: (PASSWORD, u) for login, u in USERS.items()})
+
+
+@pytest.fixture
+def base_url(web_app: Any, directory: StaticDirectory) -> Iterator[str]:
+    from rongcuo.entrypoints.web.app import create_app
+
+    with serve(create_app(web_app, directory=directory, secret="test-secret")) as url:
+        yield url
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    with browser() as b:
+        yield b
+
+
+class Browsing:
+    """Sessions of several users, each in its own browser context, every request recorded."""
+
+    def __init__(self, chromium: Any, base_url: str) -> None:
+        self.chromium, self.base_url = chromium, base_url
+        self.requests: list[str] = []
+        self.contexts: list[Any] = []
+
+    def session(self, login: str, *, width: int = 1366, height: int = 768) -> Any:
+        ctx = self.chromium.new_context(viewport={"width": width, "height": height},
+                                        locale="zh-CN", timezone_id="Asia/Shanghai")
+        ctx.on("request", lambda r: self.requests.append(r.url))
+        self.contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(self.base_url + "/login")
+        page.get_by_label("用户名").fill(login)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(re.escape(self.base_url) + r"/(\?.*)?$"))
+        return page
+
+    def close(self) -> None:
+        for ctx in self.contexts:
+            ctx.close()
+
+
+@pytest.fixture
+def browsing(chromium: Any, base_url: str) -> Iterator[Browsing]:
+    b = Browsing(chromium, base_url)
+    yield b
+    b.close()
