@@ -21,6 +21,14 @@ _ARTICLE = {
 }
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 _NAMES = {"type": "array", "items": _NAME}
+# an approval (审批, four eyes): the user who fires the trigger holds `role`, is not the
+# proposer named in data field `proposer`, and is written into data field `approver`
+_APPROVAL = {
+    "type": "object",
+    "required": ["role", "article"],
+    "additionalProperties": False,
+    "properties": {"role": _NAME, "approver": _NAME, "proposer": _NAME, "article": _ARTICLE},
+}
 _INT_OR_REF = {
     "oneOf": [
         {"type": "integer", "minimum": 0},
@@ -184,6 +192,10 @@ SCHEMA: dict[str, Any] = {
                     "transitions": {"type": "array", "items": _TRANSITION, "minItems": 1},
                     "data": {"type": "object", "additionalProperties": _DATA_FIELD},
                     "facts": {"type": "array", "items": _FACT_OP},
+                    # who may fire it (the validator refuses a role it does not know)
+                    "roles": {"type": "array", "items": _NAME, "minItems": 1,
+                              "uniqueItems": True},
+                    "approval": _APPROVAL,
                 },
             },
         },

@@ -1,9 +1,11 @@
 """Commands: what a person or a program asks the service layer to do (imperative names).
 
 Every entry point — the CLI, the HTTP API, the web workplace, the scheduler — builds one of
-these and hands it to its handler in :mod:`rongcuo.service.handlers`.  Values are already
-parsed (dates are ``date``; step data may still be text, which the engine coerces by the
-definition's declared fields).
+these and hands it to its handler in :mod:`rongcuo.service.handlers`.  ``principal`` says
+who is acting (:class:`~rongcuo.service.identity.Principal`): a signed-in user or token is
+authorized and recorded as such; without one, ``actor`` is the operator's own text.
+Values are already parsed (dates are ``date``; step data may still be text, which the
+engine coerces by the definition's declared fields).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from rongcuo.service.identity.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class OpenCase:
     actor: str
     data: Mapping[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
+    unit_id: str | None = None  # None: the user's unit (an operator's: ``default``)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class FireStep:
     data: Mapping[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
     expected_version: int | None = None
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
 
 
 @dataclass(frozen=True)

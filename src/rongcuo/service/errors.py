@@ -41,3 +41,17 @@ class StorageError(ServiceError):
     """The database cannot be used (missing, unreachable, not migrated, not rongcuo's)."""
 
     code = "store.error"
+
+
+class AuthenticationFailed(ServiceError):
+    """No valid credentials: a wrong login or password, a locked account, an unknown, expired
+    or revoked token (HTTP 401)."""
+
+    code = "auth.failed"
+
+
+class Forbidden(ServiceError):
+    """The caller is known but holds no role that may do this (HTTP 403).  A case of another
+    unit is never Forbidden: it is :class:`CaseNotFound`, so its existence does not leak."""
+
+    code = "authz.forbidden"

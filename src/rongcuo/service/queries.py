@@ -18,8 +18,11 @@ from rongcuo.adapters.db.records import CaseRecord, CommitResult, DeadlineRecord
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Deadline, met_late_on
 from rongcuo.domain.errors import RongcuoError
+from rongcuo.domain.identity import parse_actor
 from rongcuo.service.context import App
 from rongcuo.service.handlers.cases import load_case
+from rongcuo.service.identity import authz
+from rongcuo.service.identity.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,11 @@ def _allowed(app: App, case: CaseRecord) -> tuple[str, ...]:
     return tuple(engine.allowed_triggers(case.state))
 
 
-def case_view(app: App, ref: str, *, with_events: bool = True) -> CaseView:
-    """The case ``ref`` (id or number) with its deadlines, and its events unless told not."""
-    case = load_case(app, ref)
+def case_view(app: App, ref: str, *, with_events: bool = True,
+              principal: Principal | None = None) -> CaseView:
+    """The case ``ref`` (id or number) with its deadlines, and its events unless told not
+    (not found when ``principal`` may not see it)."""
+    case = load_case(app, ref, principal)
     return CaseView(
         record=case,
         definition=_definition(app, case),
@@ -100,10 +105,13 @@ def _as_row(case_id: str, d: Deadline) -> DeadlineRecord:
     )
 
 
-def list_cases(app: App, f: CaseFilter) -> list[CaseView]:
-    """The cases matching ``f``, each with its deadlines (two queries, whatever the count)."""
+def list_cases(app: App, f: CaseFilter, principal: Principal | None = None) -> list[CaseView]:
+    """The cases matching ``f`` that ``principal`` sees, each with its deadlines."""
     cases = app.store.list_cases(workflow_id=f.workflow_id, state=f.state,
                                  due_before=f.due_before, overdue_as_of=f.overdue_as_of)
+    if principal is not None and not principal.is_operator:
+        seen = authz.visible_ids(app, principal, [c.id for c in cases])
+        cases = [c for c in cases if c.id in seen]
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
     if cases:
         for d in app.store.deadlines(case_ids=list(rows)):
@@ -115,8 +123,10 @@ def list_cases(app: App, f: CaseFilter) -> list[CaseView]:
 
 def event_json(e: StoredEvent) -> dict[str, Any]:
     """A stored event with every hashed field (so ``jq … | sha256sum`` recomputes ``hash``),
-    its global ``id``, and ``by`` (the actor, as the CLI contract names it)."""
-    return {**e.to_dict(), "by": e.actor}
+    its global ``id``, ``by`` (the actor, as the CLI contract names it) and ``recorded_by``:
+    who recorded it, read from the actor (a signed-in user's or token's id, login, display
+    name and unit; ``{"kind": "operator", "name": …}`` for an operator's ``--by``)."""
+    return {**e.to_dict(), "by": e.actor, "recorded_by": parse_actor(e.actor)}
 
 
 def deadline_json(d: DeadlineRecord, view: CaseView) -> dict[str, Any]:
@@ -152,6 +162,6 @@ def case_document(view: CaseView, *, with_events: bool = True) -> dict[str, Any]
     return out
 
 
-def history(app: App, ref: str) -> Sequence[StoredEvent]:
+def history(app: App, ref: str, principal: Principal | None = None) -> Sequence[StoredEvent]:
     """The case's events in order."""
-    return app.store.case_events(load_case(app, ref).id)
+    return app.store.case_events(load_case(app, ref, principal).id)

@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
+from rongcuo.domain.identity import ROLES
 from rongcuo.domain.rules import GUARD_KEYS, RULES
 from rongcuo.domain.workflow.build_timers import build_timers
 from rongcuo.domain.workflow.checks import check_definition
 from rongcuo.domain.workflow.model import (
+    ApprovalSpec,
     CatalogueArticle,
     DataField,
     FactOp,
@@ -116,7 +118,35 @@ def _trigger(
         data=data_fields,
         guards=_guards(t.get("guards", []), (*path, "guards"), chk),
         facts=_facts(name, path, t, data_fields, chk),
+        roles=_roles(path, t, chk),
+        approval=_approval(path, t, data_fields, chk),
     )
+
+
+def _roles(path: Path, t: Mapping[str, Any], chk: Checker) -> tuple[str, ...]:
+    roles = tuple(t.get("roles") or ())
+    for i, role in enumerate(roles):
+        if role not in ROLES:
+            chk.error((*path, "roles", i), f"未知的角色“{role}”（可用：{'、'.join(ROLES)}）",
+                      f"unknown role '{role}' (known: {', '.join(ROLES)})")
+    return roles
+
+
+def _approval(path: Path, t: Mapping[str, Any], data: Mapping[str, DataField],
+              chk: Checker) -> ApprovalSpec | None:
+    a = t.get("approval")
+    if not a:
+        return None
+    spec = ApprovalSpec(a["role"], a["article"], a.get("approver", "approved_by"),
+                        a.get("proposer", "proposed_by"))
+    if spec.role not in ROLES:
+        chk.error((*path, "approval", "role"), f"未知的角色“{spec.role}”",
+                  f"unknown role '{spec.role}' (known: {', '.join(ROLES)})")
+    for key in (spec.approver, spec.proposer):
+        if key not in data:
+            chk.error((*path, "approval"), f"审批字段“{key}”未在 data 中声明",
+                      f"approval field '{key}' is not declared under data")
+    return spec
 
 
 def _data_fields(path: Path, t: Mapping[str, Any], chk: Checker) -> dict[str, DataField]:

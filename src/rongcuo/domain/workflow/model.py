@@ -87,6 +87,18 @@ class TransitionSpec:
 
 
 @dataclass(frozen=True)
+class ApprovalSpec:
+    """An approval (审批) a trigger records: the user who fires it approves, holds ``role``
+    and is not the proposer named in data field ``proposer`` (four eyes); data field
+    ``approver`` is filled with that user."""
+
+    role: str
+    article: str
+    approver: str = "approved_by"
+    proposer: str = "proposed_by"
+
+
+@dataclass(frozen=True)
 class TriggerSpec:
     name: str
     label_zh: str
@@ -98,6 +110,8 @@ class TriggerSpec:
     data: Mapping[str, DataField]
     guards: tuple[GuardSpec, ...]
     facts: tuple[FactOp, ...]
+    roles: tuple[str, ...] = ()  # who may fire it (empty: any role that records steps)
+    approval: ApprovalSpec | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:

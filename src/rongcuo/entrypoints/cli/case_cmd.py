@@ -8,6 +8,9 @@ never touch the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from rongcuo import logging as rlog
@@ -15,8 +18,39 @@ from rongcuo.clock import today_cst
 from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_option, lang_option
 from rongcuo.entrypoints.cli.parsing import parse_date, parse_sets
 from rongcuo.entrypoints.cli.render import history_text, list_text, show_text
-from rongcuo.service import handlers, queries
+from rongcuo.service import handlers, identity, queries
 from rongcuo.service.commands import FireStep, OpenCase
+from rongcuo.service.context import App
+from rongcuo.service.identity import Principal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def by_option(f: F) -> F:
+    return click.option("--by", "by", default=None, metavar="ACTOR",
+                        help="who records the step, as the server's operator (free text)")(f)
+
+
+def as_option(f: F) -> F:
+    return click.option("--as", "as_login", default=None, metavar="LOGIN",
+                        help="record the step as user LOGIN, with that user's permissions")(f)
+
+
+def one_actor(by: str | None, as_login: str | None) -> None:
+    """``--by TEXT`` (an operator action) or ``--as LOGIN`` (that user): exactly one."""
+    if (by is None) == (as_login is None):
+        raise click.UsageError("give exactly one of --by ACTOR (operator) and --as LOGIN (user)")
+
+
+def acting(app: App, by: str | None, as_login: str | None) -> Principal:
+    """The principal of ``--by`` or ``--as`` (see :func:`one_actor`)."""
+    if as_login is not None:
+        principal = identity.principal_for_login(app, as_login)
+        rlog.bind(user=principal.login)
+        return principal
+    assert by is not None
+    rlog.bind(actor=by)
+    return Principal.operator(by)
 
 
 @click.group(name="case")
@@ -35,7 +69,10 @@ def command(ctx: click.Context, group_db: str | None) -> None:
 @click.option("--subject", required=True, help="容错纠错对象 (officer or agency examined)")
 @click.option("--agency", required=True, help="行政执法机关")
 @click.option("--on", "on", required=True, metavar="DATE", help="business date (YYYY-MM-DD, CST)")
-@click.option("--by", "by", required=True, metavar="ACTOR", help="who records the step")
+@by_option
+@as_option
+@click.option("--unit", "unit_id", default=None, metavar="ID",
+              help="the unit that handles the case (default: the --as user's; else default)")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="step data")
 @click.option("--idempotency-key", default=None, help="a retry with the same key is applied once")
 @db_option
@@ -45,17 +82,21 @@ def open_cmd(
     subject: str,
     agency: str,
     on: str,
-    by: str,
+    by: str | None,
+    as_login: str | None,
+    unit_id: str | None,
     sets: tuple[str, ...],
     idempotency_key: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
     """Open a case; prints its id as the last line (历城办法第十三条)."""
-    rlog.bind(actor=by)
-    cmd = OpenCase(workflow_id=workflow, subject=subject, agency=agency, on=parse_date(on),
-                   actor=by, data=parse_sets(sets), idempotency_key=idempotency_key)
+    one_actor(by, as_login)
     with app_for(db) as app:
+        principal = acting(app, by, as_login)
+        cmd = OpenCase(workflow_id=workflow, subject=subject, agency=agency,
+                       on=parse_date(on), actor=principal.actor, data=parse_sets(sets),
+                       idempotency_key=idempotency_key, principal=principal, unit_id=unit_id)
         r = handlers.open_case(app, cmd)
     if as_json:
         echo_json({**r.to_json(), "replayed": r.replayed})
@@ -70,7 +111,8 @@ def open_cmd(
 @click.argument("case")
 @click.argument("trigger")
 @click.option("--on", "on", required=True, metavar="DATE", help="business date (YYYY-MM-DD, CST)")
-@click.option("--by", "by", required=True, metavar="ACTOR")
+@by_option
+@as_option
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE")
 @click.option("--idempotency-key", default=None)
 @click.option("--expect-version", "expect_version", type=int, default=None, metavar="N",
@@ -83,7 +125,8 @@ def fire_cmd(
     case: str,
     trigger: str,
     on: str,
-    by: str,
+    by: str | None,
+    as_login: str | None,
     sets: tuple[str, ...],
     idempotency_key: str | None,
     expect_version: int | None,
@@ -92,11 +135,13 @@ def fire_cmd(
     lang: str,
 ) -> None:
     """Record step TRIGGER on CASE (id or number) on the date it happened."""
-    rlog.bind(actor=by)
-    cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on), actor=by,
-                   data=parse_sets(sets), idempotency_key=idempotency_key,
-                   expected_version=expect_version)
+    one_actor(by, as_login)
     with app_for(db) as app:
+        principal = acting(app, by, as_login)
+        cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on),
+                       actor=principal.actor, data=parse_sets(sets),
+                       idempotency_key=idempotency_key, expected_version=expect_version,
+                       principal=principal)
         r = handlers.fire(app, cmd)
         if as_json:
             echo_json({**r.to_json(), "replayed": r.replayed})

@@ -127,6 +127,7 @@ def _register() -> None:
         db_cmd,
         demo_cmd,
         doc_cmd,
+        identity_cmd,
         obligations_cmd,
         report_cmd,
         risk_cmd,
@@ -149,6 +150,8 @@ def _register() -> None:
         risk_cmd,
     ):
         cli.add_command(mod.command)
+    for group in identity_cmd.commands:
+        cli.add_command(group)
 
 
 _register()

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from rongcuo.domain.engine import NOTICE_TRIGGER
+from rongcuo.domain.identity import parse_actor
 from rongcuo.service.labels import deadline_status, label, notice_label, status_word
 from rongcuo.service.queries import CaseView
 
@@ -91,7 +92,7 @@ def timeline(view: CaseView, lang: str, *, with_article: bool = True) -> Iterabl
             for k, v in e.data.items()
             if v not in (None, "", [], {}) and k not in _BOOKKEEPING
         )
-        line = f"  {e.seq:>3}  {e.on}  {_named(name, e.trigger, zh)}  {e.actor}"
+        line = f"  {e.seq:>3}  {e.on}  {_named(name, e.trigger, zh)}  {shown_actor(e.actor)}"
         if with_article:
             line += ("  依据：" if zh else "  basis: ") + e.article
             line += ("  记录于 " if zh else "  recorded ") + e.hashed_fields()["recorded_at"]
@@ -127,3 +128,11 @@ def list_text(views: Sequence[CaseView], lang: str = "zh") -> str:
                 ("（已逾期）" if zh else " (overdue)") if late else "")
         lines.append(f"{c.number}  {c.id}  {st}  {c.subject}{due}")
     return "\n".join(lines)
+
+
+def shown_actor(actor: str) -> str:
+    """A signed-in user as 张三（zhang@jw）; an operator's text as it was typed."""
+    who = parse_actor(actor)
+    if who["kind"] == "operator":
+        return actor
+    return f"{who['name']}（{who['login']}@{who['unit']}）"

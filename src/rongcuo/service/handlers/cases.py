@@ -27,7 +27,8 @@ from rongcuo.domain.case import Command, Decision
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
-from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.identity import authz
+from rongcuo.service.identity.principal import Principal
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
@@ -50,53 +51,67 @@ def check_not_future(app: App, on: date, allowed: Sequence[str] = ()) -> None:
         )
 
 
-def load_case(app: App, ref: str) -> CaseRecord:
-    """The case ``ref`` (stable id or readable number), or :class:`CaseNotFound`."""
+def load_case(app: App, ref: str, principal: Principal | None = None) -> CaseRecord:
+    """The case ``ref`` (stable id or readable number), or :class:`CaseNotFound` — also when
+    ``principal`` may not see it (a case of another unit does not exist for them)."""
     case = app.store.load_case(ref)
     if case is None:
-        raise CaseNotFound(
-            f"找不到案件“{ref}”（请使用案件 id 或案件编号）",
-            f"no case {ref!r} (give the case id or its number)",
-        )
+        raise authz.not_found(ref)
+    authz.check_case(app, principal, case, ref)
     return case
 
 
+def _actor(principal: Principal | None, actor: str) -> str:
+    """What the event records: the signed-in principal, or the operator's own text."""
+    if principal is None or principal.is_operator:
+        authz.check_operator_text(actor)
+        return actor
+    return principal.actor
+
+
 def open_case(app: App, cmd: OpenCase) -> CommitResult:
-    """Open a case (its definition's opening trigger; Licheng art. 13)."""
-    check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key,
+    """Open a case (its definition's opening trigger; Licheng art. 13) in the user's unit
+    (an operator's: the unit named, else ``default``)."""
+    actor = _actor(cmd.principal, cmd.actor)
+    check_command_text(actor=actor, idempotency_key=cmd.idempotency_key,
                        subject=cmd.subject, agency=cmd.agency)
     data = {**dict(cmd.data), "subject": cmd.subject, "agency": cmd.agency}
+    unit = authz.open_unit(app, cmd.principal, cmd.unit_id)
     idem = (Idempotency.for_command(cmd.idempotency_key, op="open", workflow=cmd.workflow_id,
-                                    on=cmd.on, actor=cmd.actor, data=data)
+                                    on=cmd.on, actor=actor, data=data)
             if cmd.idempotency_key else None)
     if (first := command_result(app.store, idem)) is not None:
         return first
     check_not_future(app, cmd.on)
     engine = app.engine_for(cmd.workflow_id)
     definition = engine.definition
-    command = Command(definition.open_trigger.name, cmd.on, cmd.actor, data)
+    data = authz.check_step(app, cmd.principal, definition.open_trigger, None, data, unit)
+    command = Command(definition.open_trigger.name, cmd.on, actor, data)
     context = gather_context(app, definition, command.trigger, facts=data, case_id=None)
     decision = engine.open(command, context)
     with app.unit_of_work() as uow:
         uow.open_case(subject=cmd.subject, agency=cmd.agency, opened_on=cmd.on,
                       number_pattern=str(definition.case_number), decision=decision,
                       idempotency=idem)
+        uow.after_write(lambda conn, results: authz.set_case_unit_in(
+            conn, results[0].case_id, unit))
         result = uow.commit()[0]
-    rlog.bind(case_id=result.case_id, actor=cmd.actor)
+    rlog.bind(case_id=result.case_id)
     log.info("case.opened", number=result.number, workflow=cmd.workflow_id,
              on=cmd.on.isoformat())
     return _with_record(result, decision, None, cmd.subject, cmd.agency, cmd.on)
 
 
 def fire(app: App, cmd: FireStep) -> CommitResult:
-    """Record one step on the date it happened."""
-    check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key)
+    """Record one step on the date it happened (authorized for ``cmd.principal``)."""
+    actor = _actor(cmd.principal, cmd.actor)
+    check_command_text(actor=actor, idempotency_key=cmd.idempotency_key)
 
     def attempt() -> CommitResult:
-        case = load_case(app, cmd.case_ref)
-        rlog.bind(case_id=case.id, actor=cmd.actor)
+        case = load_case(app, cmd.case_ref, cmd.principal)
+        rlog.bind(case_id=case.id)
         idem = (Idempotency.for_command(cmd.idempotency_key, op="fire", case=case.id,
-                                        trigger=cmd.trigger, on=cmd.on, actor=cmd.actor,
+                                        trigger=cmd.trigger, on=cmd.on, actor=actor,
                                         data=dict(cmd.data))
                 if cmd.idempotency_key else None)
         if (first := command_result(app.store, idem)) is not None:
@@ -105,11 +120,16 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         engine = app.engine_for(case.workflow_id, case.workflow_version)
         allowed = () if case.state.closed else engine.allowed_triggers(case.state)
         check_not_future(app, cmd.on, allowed)
+        data = dict(cmd.data)
+        spec = engine.definition.triggers.get(cmd.trigger)
+        if spec is not None and cmd.principal is not None and not cmd.principal.is_operator:
+            data = authz.check_step(app, cmd.principal, spec, case, data,
+                                    authz.case_unit(app, case.id))
         context = gather_context(app, engine.definition, cmd.trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
         decision = engine.decide(
-            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+            case.state, Command(cmd.trigger, cmd.on, actor, data), context)
         with app.unit_of_work() as uow:
             uow.append(case.head, decision, idempotency=idem)
             result = uow.commit()[0]
@@ -122,8 +142,9 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     return result
 
 
-def allowed_triggers(app: App, case_ref: str) -> list[str]:
-    case = load_case(app, case_ref)
+def allowed_triggers(app: App, case_ref: str, principal: Principal | None = None
+                     ) -> list[str]:
+    case = load_case(app, case_ref, principal)
     return list(
         app.engine_for(case.workflow_id, case.workflow_version).allowed_triggers(case.state)
     )

@@ -1,0 +1,2 @@
+"""The identity store: units, users, API tokens, and which unit each case belongs to
+(revision ``0010_identity``)."""
