@@ -11,20 +11,10 @@ from typing import Any
 import pytest
 
 from rongcuo.clock import FixedClock
-from rongcuo.entrypoints.web.session import StaticDirectory, WebUser
+from tests.support.identity import password_of, seed
 from tests.support.web_server import browser, cst, serve
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "web"
-UNIT = "lc-jdk"
-UNIT_NAME = "历城区司法局执法监督科"
-PASSWORD = "Rc-demo-2025!"
-USERS = {
-    "chen": WebUser("chen", "陈承办", UNIT, UNIT_NAME, frozenset({"handler"})),
-    "li": WebUser("li", "李四", UNIT, UNIT_NAME, frozenset({"investigator"})),
-    "wang": WebUser("wang", "王五", UNIT, UNIT_NAME, frozenset({"investigator"})),
-    "zhao": WebUser("zhao", "赵负责人", UNIT, UNIT_NAME, frozenset({"head"})),
-    "admin": WebUser("admin", "系统管理员", UNIT, UNIT_NAME, frozenset({"admin", "auditor"})),
-}
 
 
 @pytest.fixture
@@ -37,20 +27,16 @@ def web_app(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
     from rongcuo.bootstrap import bootstrap
 
     a = bootstrap(f"sqlite:///{tmp_path / 'web.db'}", clock=clock, migrate=True)
+    seed(a)  # the demo unit tree and a user for each role (tests.support.identity)
     yield a
     a.close()
 
 
 @pytest.fixture
-def directory() -> StaticDirectory:
-    return StaticDirectory({login: (PASSWORD, u) for login, u in USERS.items()})
-
-
-@pytest.fixture
-def base_url(web_app: Any, directory: StaticDirectory) -> Iterator[str]:
+def base_url(web_app: Any) -> Iterator[str]:
     from rongcuo.entrypoints.web.app import create_app
 
-    with serve(create_app(web_app, directory=directory, secret="test-secret")) as url:
+    with serve(create_app(web_app, secret="test-secret")) as url:
         yield url
 
 
@@ -77,7 +63,7 @@ class Browsing:
         page.set_default_timeout(15_000)
         page.goto(self.base_url + "/login")
         page.get_by_label("用户名").fill(login)
-        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_label("密码").fill(password_of(login))
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(re.compile(re.escape(self.base_url) + r"/(\?.*)?$"))
         return page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rongcuo.domain.identity import parse_actor
 from rongcuo.service import queries
 from tests.web.conftest import OUTPUT
 from tests.web.steps import open_case, record, submit
@@ -22,71 +23,79 @@ def _state(page: Any) -> str:
 
 def test_licheng_case_from_opening_to_archive_by_four_people(
         browsing: Any, base_url: str, clock: Any, web_app: Any) -> None:
-    chen = browsing.session("chen")
-    case = open_case(chen, base_url, clock, "2025-09-26", OPENING)
-    assert _state(chen) == "received"
-    assert "历城容错〔2025〕1号" in chen.locator("#case-number").inner_text()
-    record(chen, case, clock, "file", "2025-09-28")
-    record(chen, case, clock, "assign_investigator", "2025-09-29", {"调查人员": "李四"})
+    handler = browsing.session("handler")  # the case handler (承办人)
+    case = open_case(handler, base_url, clock, "2025-09-26", OPENING)
+    assert _state(handler) == "received"
+    assert "历城容错〔2025〕1号" in handler.locator("#case-number").inner_text()
+    record(handler, case, clock, "file", "2025-09-28")
+    record(handler, case, clock, "assign_investigator", "2025-09-29",
+           {"调查人员": ("select", "inv1")})
 
     # 历城办法第十六条: verification needs two investigators; the refusal is shown in the form
-    steps_before = chen.locator("#timeline tbody tr").count()
+    steps_before = handler.locator("#timeline tbody tr").count()
     version = web_app.store.load_case(case.rsplit("/", 1)[1]).version
-    record(chen, case, clock, "start_verification", "2025-09-29", expect_refusal=True)
-    refusal = chen.locator("#refusal")
+    record(handler, case, clock, "start_verification", "2025-09-29", expect_refusal=True)
+    refusal = handler.locator("#refusal")
     assert refusal.get_attribute("data-code") == "guard.min_investigators"
     text = refusal.inner_text()
     assert "历城办法第十六条" in text and "本次未写入任何内容" in text
     assert "现在可以" in text and "指派调查人员" in text
     assert web_app.store.load_case(case.rsplit("/", 1)[1]).version == version
-    chen.goto(case)
-    assert chen.locator("#timeline tbody tr").count() == steps_before
+    handler.goto(case)
+    assert handler.locator("#timeline tbody tr").count() == steps_before
 
-    record(chen, case, clock, "assign_investigator", "2025-09-29", {"调查人员": "王五"})
-    record(chen, case, clock, "start_verification", "2025-09-30")
-    assert _state(chen) == "verifying"
+    record(handler, case, clock, "assign_investigator", "2025-09-29",
+           {"调查人员": ("select", "inv2")})
+    record(handler, case, clock, "start_verification", "2025-09-30")
+    assert _state(handler) == "verifying"
 
-    li = browsing.session("li")
-    record(li, case, clock, "hear_statement", "2025-10-09")
+    inv1 = browsing.session("inv1")
+    record(inv1, case, clock, "hear_statement", "2025-10-09")
+    inv2 = browsing.session("inv2")
+    record(inv2, case, clock, "hold_hearing", "2025-10-15", {"听证主持人": "区司法局孙某"})
 
     # the head finds the extension waiting for approval on the 工作台 and approves it
-    zhao = browsing.session("zhao")
+    head = browsing.session("head")
     clock.set(clock.now().replace(month=10, day=20))
-    zhao.goto(base_url + "/")
-    zhao.locator("#approvals a").first.click()
-    zhao.locator("#step-form").wait_for()
-    submit(zhao, "2025-10-20", {"延长天数": 15, "批准的负责人": "赵负责人", "情况复杂的理由": "情况复杂"})
+    head.goto(base_url + "/")
+    head.locator("#approvals a").first.click()
+    head.locator("#step-form").wait_for()
+    assert head.locator("#f-approved_by").input_value() == "head"  # the approver is who signs
+    submit(head, "2025-10-20", {"延长天数": 15, "提出延期的人员": ("select", "handler"),
+                                "情况复杂的理由": "情况复杂"})
 
-    wang = browsing.session("wang")
-    record(wang, case, clock, "determine", "2025-11-05",
+    record(handler, case, clock, "determine", "2025-11-05",
            {"认定结果": ("select", "exempted"), "依据的情形（条.项）": ["10.2"],
             "是否需要纠错": True})
-    assert _state(wang) == "determined"
+    assert _state(handler) == "determined"
 
-    record(chen, case, clock, "notify", "2025-11-07", {"当事人收到决定日期": "2025-11-07"})
-    record(chen, case, clock, "request_review", "2025-11-14")
-    record(chen, case, clock, "decide_review", "2025-11-28",
+    record(handler, case, clock, "notify", "2025-11-07", {"当事人收到决定日期": "2025-11-07"})
+    record(handler, case, clock, "request_review", "2025-11-14")
+    record(head, case, clock, "decide_review", "2025-11-28",
            {"复核结果": ("select", "upheld"), "复核后是否需要纠错": True})
-    record(chen, case, clock, "order_correction", "2025-12-01",
+    record(handler, case, clock, "order_correction", "2025-12-01",
            {"纠正期限（天数）": 30, "纠错事项": "完善执法公示"})
-    record(chen, case, clock, "complete_correction", "2025-12-20")
-    record(chen, case, clock, "archive", "2025-12-22")
-    assert _state(chen) == "archived"
-    assert chen.locator("#steps").count() == 0  # a closed case offers no step
+    record(handler, case, clock, "complete_correction", "2025-12-20")
+    record(handler, case, clock, "archive", "2025-12-22")
+    assert _state(handler) == "archived"
+    assert handler.locator("#steps").count() == 0  # a closed case offers no step
 
     # the record names who did each step; the progress bar ends at 已归档
     view = queries.case_view(web_app, case.rsplit("/", 1)[1])
-    by = {e.trigger: e.actor for e in view.events or ()}
-    assert by["open"] == by["archive"] == "陈承办"
-    assert by["hear_statement"] == "李四" and by["determine"] == "王五"
-    assert by["extend_investigation"] == "赵负责人"
-    assert chen.locator(".progress li.current").inner_text().endswith("已归档")
+    by = {e.trigger: parse_actor(e.actor)["login"] for e in view.events or ()}
+    assert by["open"] == by["determine"] == by["archive"] == "handler"
+    assert by["hear_statement"] == "inv1" and by["hold_hearing"] == "inv2"
+    assert by["extend_investigation"] == by["decide_review"] == "head"
+    extension = next(e for e in view.events or () if e.trigger == "extend_investigation")
+    assert extension.data["approved_by"] == "head" and extension.data["proposed_by"] == "handler"
+    assert "李调查（inv1）" in handler.locator("#timeline").inner_text()
+    assert handler.locator(".progress li.current").inner_text().endswith("已归档")
 
     # 审计: the log verifies (a job, its status polled by the page)
-    chen.goto(base_url + "/audit")
-    chen.locator("#verify").click()
-    chen.locator('#job[data-status="done"]').wait_for()
-    assert "校验通过" in chen.locator("#job").inner_text()
+    handler.goto(base_url + "/audit")
+    handler.locator("#verify").click()
+    handler.locator('#job[data-status="done"]').wait_for()
+    assert "校验通过" in handler.locator("#job").inner_text()
 
     _screenshots(browsing, base_url, case)
     outside = [u for u in browsing.requests if not u.startswith(base_url + "/")]

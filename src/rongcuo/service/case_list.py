@@ -13,6 +13,7 @@ from datetime import date
 from rongcuo.adapters.db.records import DeadlineRecord
 from rongcuo.clock import today_cst
 from rongcuo.service.context import App
+from rongcuo.service.identity.principal import Principal
 from rongcuo.service.queries import CaseView, _allowed, _definition
 
 SORT_KEYS = ("opened_on", "number", "state", "subject", "agency", "next_due")
@@ -48,15 +49,20 @@ class CasePage:
         return max(1, -(-self.total // self.page_size))
 
 
-def case_page(app: App, q: ListQuery, *, everything: bool = False) -> CasePage:
-    """One page of the cases matching ``q`` (``everything``: every matching case, for an
-    export), each with its deadlines."""
+def case_page(app: App, q: ListQuery, *, everything: bool = False,
+              principal: Principal | None = None) -> CasePage:
+    """One page of the cases matching ``q`` that ``principal`` sees (the cases of its units;
+    another unit's case is not in any list or count), each with its deadlines
+    (``everything``: every matching case, for an export)."""
+    units = (None if principal is None or principal.is_operator
+             else tuple(sorted(principal.units)))
     size = max(1, min(q.page_size, MAX_PAGE_SIZE))
     page = max(1, q.page)
     cases, total = app.store.page_cases(
         workflow_id=q.workflow_id, state=q.state, agency=q.agency, text=q.text,
         due_before=q.due_before, overdue_as_of=q.overdue_as_of, case_ids=q.case_ids,
-        sort=q.sort if q.sort in SORT_KEYS else "opened_on", descending=q.descending,
+        unit_ids=units, sort=q.sort if q.sort in SORT_KEYS else "opened_on",
+        descending=q.descending,
         offset=0 if everything else (page - 1) * size, limit=None if everything else size)
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
     if cases:
@@ -68,7 +74,8 @@ def case_page(app: App, q: ListQuery, *, everything: bool = False) -> CasePage:
     return CasePage(views, total, page, size)
 
 
-def work_items(app: App, *, horizon: date) -> tuple[CaseView, ...]:
+def work_items(app: App, *, horizon: date,
+               principal: Principal | None = None) -> tuple[CaseView, ...]:
     """The open cases with a deadline that needs someone: running and due before
     ``horizon``, overdue, or with its clock stopped (工作台), by their next due date."""
     rows = app.store.deadlines(statuses=("running", "overdue", "paused"))
@@ -77,4 +84,4 @@ def work_items(app: App, *, horizon: date) -> tuple[CaseView, ...]:
     if not ids:
         return ()
     return case_page(app, ListQuery(case_ids=tuple(ids), sort="next_due"),
-                     everything=True).views
+                     everything=True, principal=principal).views

@@ -101,6 +101,7 @@ class Queries:
         agency: str | None = None,
         text: str | None = None,
         case_ids: Sequence[str] | None = None,
+        unit_ids: Sequence[str] | None = None,
         due_before: date | None = None,
         overdue_as_of: date | None = None,
         sort: str = "opened_on",
@@ -111,7 +112,8 @@ class Queries:
         """One page of cases (``list_cases``' filters plus the agency, a text matched in the
         number, subject or agency, and a sort key: ``number``, ``opened_on``, ``state``,
         ``subject``, ``agency`` or ``next_due`` — the earliest running due date) and the
-        number of cases matching; ``limit`` None: all of them (an export)."""
+        number of cases matching; ``limit`` None: all of them (an export).  ``unit_ids``: only
+        the cases of those units (a case recorded before units existed is ``default``'s)."""
         c, d = t.cases.c, t.deadlines
         where: list[Any] = []
         if workflow_id:
@@ -122,6 +124,8 @@ class Queries:
             where.append(c.agency == agency)
         if case_ids is not None:
             where.append(c.id.in_(list(case_ids)))
+        if unit_ids is not None:
+            where.append(_of_units(c, list(unit_ids)))
         if text:
             like = f"%{text.replace('%', '').replace('_', '')}%"
             where.append(sa.or_(c.number.like(like), c.subject.like(like), c.agency.like(like)))
@@ -202,3 +206,14 @@ names the procedure keeps the outcome and the matter."""
         with self.read() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
+
+
+def _of_units(c: Any, unit_ids: list[str]) -> Any:
+    from rongcuo.adapters.identity.tables import case_units
+    from rongcuo.domain.identity import DEFAULT_UNIT
+
+    cu = case_units.c
+    mine = c.id.in_(sa.select(cu.case_id).where(cu.unit_id.in_(unit_ids)))
+    if DEFAULT_UNIT in unit_ids:
+        return sa.or_(mine, c.id.not_in(sa.select(cu.case_id)))
+    return mine

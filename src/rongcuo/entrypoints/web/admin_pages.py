@@ -17,6 +17,7 @@ from rongcuo import audit
 from rongcuo.audit import api as audit_api
 from rongcuo.clock import parse_cst
 from rongcuo.domain.errors import RongcuoError
+from rongcuo.domain.identity import ROLES, UNIT_KINDS
 from rongcuo.entrypoints.web import session as ws
 from rongcuo.entrypoints.web.app import render, web_state
 from rongcuo.entrypoints.web.i18n import t
@@ -82,7 +83,8 @@ def replay(request: Request, user: User, ref: str = "", as_of: str = "") -> Resp
     error = None
     replayed = None
     try:
-        queries.case_view(web.app, ref, with_events=False)  # the reader may see it at all
+        # the reader may see it at all (another unit's case is not found)
+        queries.case_view(web.app, ref, with_events=False, principal=user.principal)
         at: datetime | None = parse_cst(as_of) if as_of else None
         r = audit_api.replay(web.app, ref, at)
         d = web.app.definition(r.case.workflow_id, r.case.workflow_version)
@@ -101,17 +103,67 @@ def replay(request: Request, user: User, ref: str = "", as_of: str = "") -> Resp
 @router.get("/audit/export")
 def export(request: Request, user: User, ref: str) -> Response:
     web = web_state(request)
-    view = queries.case_view(web.app, ref, with_events=False)  # 404 for another unit's case
+    # 404 for another unit's case
+    view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
     html = audit_api.export_case(web.app, view.record.id, "html", now=web.app.clock.now())
     name = quote(f"{view.record.number}.html")
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
+def _admin(request: Request, user: ws.WebUser) -> Response | None:
+    """Not found for anyone but an admin (the page does not exist for them)."""
+    lang = ws.lang_of(request)
+    if user.has("admin") and user.principal is not None:
+        return None
+    return render(request, "message.html", status=404, title=t("not_found", lang),
+                  text=t("not_found_text", lang))
+
+
+def _admin_page(request: Request, *, error: str | None = None, token: str | None = None,
+                status: int = 200) -> Response:
+    from rongcuo.service.identity import accounts
+
+    app = web_state(request).app
+    return render(request, "admin.html", status=status, units=accounts.list_units(app),
+                  users=accounts.list_users(app), tokens=accounts.list_tokens(app),
+                  error=error, token=token, roles=sorted(ROLES), kinds=UNIT_KINDS)
+
+
 @router.get("/admin")
 def admin_page(request: Request, user: User) -> Response:
+    return _admin(request, user) or _admin_page(request)
+
+
+@router.post("/admin/{what}")
+def admin_post(request: Request, what: str, user: User, form: Form) -> Response:
+    from rongcuo.service.identity import accounts
+
+    if (refused := _admin(request, user)) is not None:
+        return refused
+    app = web_state(request).app
     lang = ws.lang_of(request)
-    if not user.has("admin"):
-        return render(request, "message.html", status=404, title=t("not_found", lang),
-                      text=t("not_found_text", lang))
-    return render(request, "admin.html", units=[], users=[])
+    roles = form.get("roles") or []
+    roles = roles if isinstance(roles, list) else [roles]
+    token = None
+    try:
+        if what == "unit":
+            accounts.add_unit(app, str(form.get("id", "")).strip(), str(form.get("name", "")),
+                              str(form.get("kind", "")), str(form.get("parent") or "") or None)
+        elif what == "user":
+            accounts.add_user(app, str(form.get("login", "")).strip(), str(form.get("name", "")),
+                              str(form.get("unit", "")), roles, str(form.get("password", "")),
+                              sees_subunits=bool(form.get("sees_subunits")))
+        elif what == "token":
+            days = str(form.get("days", "90"))
+            token, _ = accounts.create_token(app, str(form.get("name", "")).strip(),
+                                             str(form.get("unit", "")), roles,
+                                             days=int(days) if days.isdigit() else 0)
+        elif what == "revoke":
+            accounts.revoke_token(app, str(form.get("token", "")))
+    except RongcuoError as exc:
+        return _admin_page(request, error=exc.message_zh if lang == "zh" else exc.message_en,
+                           status=422)
+    if token is not None:  # shown once, on this answer only; never stored or logged
+        return _admin_page(request, token=token)
+    return RedirectResponse("/admin", status_code=303)

@@ -65,7 +65,8 @@ def web_state(request: Request) -> WebState:
     return request.app.state.web  # type: ignore[no-any-return]
 
 
-def install(api: FastAPI, app: App, *, directory: ws.Directory, secret: str | None = None,
+def install(api: FastAPI, app: App, *, directory: ws.Directory | None = None,
+            secret: str | None = None,
             secure: bool = False, idle_seconds: int = ws.IDLE_SECONDS,
             now: Any = None) -> FastAPI:
     """Mount the workplace on ``api`` (the server's FastAPI application)."""
@@ -76,7 +77,7 @@ def install(api: FastAPI, app: App, *, directory: ws.Directory, secret: str | No
         app=app,
         sessions=ws.Sessions(secret or secrets.token_urlsafe(32), idle_seconds=idle_seconds,
                              secure=secure, **kw),
-        directory=directory, templates=templates())
+        directory=directory or ws.IdentityDirectory(app), templates=templates())
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (misc_pages, list_pages, case_pages, admin_pages):
         api.include_router(module.router)

@@ -20,7 +20,7 @@ from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.entrypoints.web import session as ws
 from rongcuo.entrypoints.web.app import render, web_state
 from rongcuo.entrypoints.web.diagram import svg
-from rongcuo.entrypoints.web.forms import fields_for, open_fields, step_data
+from rongcuo.entrypoints.web.forms import Person, fields_for, open_fields, step_data
 from rongcuo.entrypoints.web.i18n import t
 from rongcuo.entrypoints.web.views import (
     deadline_rows,
@@ -31,6 +31,8 @@ from rongcuo.entrypoints.web.views import (
 )
 from rongcuo.service import handlers, queries
 from rongcuo.service.commands import FireStep, OpenCase
+from rongcuo.service.errors import Forbidden
+from rongcuo.service.identity.authz import DEFAULT_STEP_ROLES
 
 router = APIRouter()
 log = rlog.get_logger("rongcuo.web")
@@ -56,14 +58,17 @@ def refusal(exc: RongcuoError, definition: Any, lang: str) -> dict[str, Any]:
 
 
 def _status(exc: RongcuoError) -> int:
-    return 422 if isinstance(exc, InvalidInput) else 409
+    """The HTTP API's statuses: malformed input 422, a role missing 403, a refusal 409."""
+    if isinstance(exc, InvalidInput):
+        return 422
+    return 403 if isinstance(exc, Forbidden) else 409
 
 
 @router.get("/cases/{ref:path}/diagram")
 def diagram(request: Request, ref: str, user: User) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
-    view = queries.case_view(web.app, ref, with_events=False)
+    view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
     d = view.definition
     return render(request, "diagram.html", view=view, svg=svg(d, view.record.state.state, lang),
                   state=state_label(view, lang), transitions=_transitions(d, lang))
@@ -88,12 +93,30 @@ def _state(d: Any, name: str, lang: str) -> str:
 @router.get("/cases/{ref:path}/steps/{trigger}")
 def step_form(request: Request, ref: str, trigger: str, user: User) -> Response:
     web = web_state(request)
-    view = queries.case_view(web.app, ref, with_events=False)
-    return _form_page(request, view, trigger, {}, None)
+    view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
+    return _form_page(request, view, trigger, {}, None, user)
+
+
+def people(app: Any, user: ws.WebUser) -> tuple[Person, ...]:
+    """The users of the reader's units (none without identity)."""
+    if user.principal is None:
+        return ()
+    from rongcuo.service.identity import list_users
+
+    return tuple(Person(u["login"], u["name"], tuple(u["roles"]))
+                 for u in list_users(app, user.principal) if u["active"])
+
+
+def may_fire(spec: Any, user: ws.WebUser) -> bool:
+    """Whether the user's roles name this step (the service layer decides; the page only
+    leaves out the buttons the user could not press)."""
+    if user.principal is None or spec is None:
+        return True
+    return bool(set(getattr(spec, "roles", ()) or DEFAULT_STEP_ROLES) & user.roles)
 
 
 def _form_page(request: Request, view: Any, trigger: str, values: dict[str, Any],
-               error: dict[str, Any] | None, status: int = 200) -> Response:
+               error: dict[str, Any] | None, user: ws.WebUser, status: int = 200) -> Response:
     lang = ws.lang_of(request)
     d = view.definition
     if d is None or trigger not in d.triggers:
@@ -104,7 +127,10 @@ def _form_page(request: Request, view: Any, trigger: str, values: dict[str, Any]
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "step_form.html" if partial else "step_page.html", status=status,
                   view=view, trigger=trigger, spec=spec, step=trigger_label(d, trigger, lang),
-                  fields=fields_for(d, trigger, lang, values), on=values.get("on") or today,
+                  fields=fields_for(d, trigger, lang, values,
+                                    me=user.login if user.principal is not None else None,
+                                    people=people(web_state(request).app, user)),
+                  on=values.get("on") or today,
                   error=error, state=state_label(view, lang))
 
 
@@ -112,21 +138,22 @@ def _form_page(request: Request, view: Any, trigger: str, values: dict[str, Any]
 def fire_step(request: Request, ref: str, trigger: str, user: User, form: Form) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
-    view = queries.case_view(web.app, ref, with_events=False)
+    view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
     d = view.definition
     if d is None or trigger not in d.triggers:
-        return _form_page(request, view, trigger, form, None)
+        return _form_page(request, view, trigger, form, None, user)
     try:
         version = int(form["version"]) if str(form.get("version", "")).isdigit() else None
         cmd = FireStep(case_ref=view.record.id, trigger=trigger, on=_on(form), actor=user.actor,
-                       data=step_data(d, trigger, form), expected_version=version)
+                       data=step_data(d, trigger, form), expected_version=version,
+                       principal=user.principal)
         handlers.fire(web.app, cmd)
     except RongcuoError as exc:
         if exc.code == "case.not_found":
             raise
         log.info("web.step_refused", case_id=view.record.id, trigger=trigger, code=exc.code)
-        fresh = queries.case_view(web.app, ref, with_events=False)
-        return _form_page(request, fresh, trigger, form, refusal(exc, d, lang),
+        fresh = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
+        return _form_page(request, fresh, trigger, form, refusal(exc, d, lang), user,
                           status=_status(exc))
     log.info("web.step_recorded", case_id=view.record.id, trigger=trigger)
     target = f"/cases/{quote(view.record.id)}?done={quote(trigger)}"
@@ -139,7 +166,7 @@ def fire_step(request: Request, ref: str, trigger: str, user: User, form: Form) 
 def explain_fragment(request: Request, ref: str, timer: str, user: User) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
-    view = queries.case_view(web.app, ref, with_events=False)
+    view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
     rows = [r for r in deadline_rows(view, web.app.calendar, lang) if r.timer == timer]
     return render(request, "explain.html", row=rows[0] if rows else None)
 
@@ -148,13 +175,14 @@ def explain_fragment(request: Request, ref: str, timer: str, user: User) -> Resp
 def case_detail(request: Request, ref: str, user: User, done: str | None = None) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
-    view = queries.case_view(web.app, ref)
+    view = queries.case_view(web.app, ref, principal=user.principal)
     d = view.definition
     return render(request, "case.html", view=view, state=state_label(view, lang),
                   stages=progress(view, lang), deadlines=deadline_rows(view, web.app.calendar,
                                                                        lang),
                   events=timeline(view, lang),
-                  allowed=[(a, trigger_label(d, a, lang)) for a in view.allowed],
+                  allowed=[(a, trigger_label(d, a, lang)) for a in view.allowed
+                           if may_fire(d.triggers.get(a) if d else None, user)],
                   done=trigger_label(d, done, lang) if done else None)
 
 
@@ -205,7 +233,7 @@ def open_post(request: Request, user: User, form: Form) -> Response:
         result = handlers.open_case(web.app, OpenCase(
             workflow_id=chosen.id, subject=str(form.get("subject", "")).strip(),
             agency=str(form.get("agency", "")).strip(), on=_on(form), actor=user.actor,
-            data=data))
+            data=data, principal=user.principal))
     except RongcuoError as exc:
         return render(request, "open.html", status=_status(exc), procedures=procedures,
                       chosen=chosen, on=day, values=form,

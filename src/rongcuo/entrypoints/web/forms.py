@@ -35,6 +35,7 @@ class FormField:
     choices: tuple[Choice, ...] = ()
     groups: tuple[Group, ...] = ()
     value: Any = None
+    readonly: bool = False
 
     @property
     def input_name(self) -> str:
@@ -46,14 +47,47 @@ _WIDGET = {"str": "text", "int": "number", "date": "date", "enum": "select", "bo
 _OPEN_FIELDS = ("subject", "agency")  # the opening form's own inputs
 
 
+@dataclass(frozen=True)
+class Person:
+    """A user of the reader's units, as a step form offers them (an investigator to assign,
+    the proposer of an extension)."""
+
+    login: str
+    name: str
+    roles: tuple[str, ...]
+
+
+def _people(people: tuple[Person, ...], role: str | None, exclude: str = "") -> tuple[Choice, ...]:
+    return tuple(Choice(p.login, f"{p.name}（{p.login}）") for p in people
+                 if (role is None or role in p.roles) and p.login != exclude)
+
+
 def fields_for(definition: Any, trigger: str, lang: str, values: dict[str, Any] | None = None,
-               *, skip: tuple[str, ...] = ()) -> list[FormField]:
-    """The form fields of ``trigger``'s data, in the definition's order."""
+               *, skip: tuple[str, ...] = (), me: str | None = None,
+               people: tuple[Person, ...] = ()) -> list[FormField]:
+    """The form fields of ``trigger``'s data, in the definition's order.  With identity
+    (``me``: the signed-in login; ``people``: the users of their units) an approval's
+    approver is the signed-in user (shown, not typed), its proposer and an investigator are
+    chosen among the unit's users."""
     spec = definition.triggers[trigger]
+    approval = getattr(spec, "approval", None)
     values = values or {}
     out = []
     for name, f in spec.data.items():
         if name in skip:
+            continue
+        if me is not None and approval is not None and name == approval.approver:
+            out.append(FormField(name, (f.label_zh or name) if lang == "zh" else _english(name),
+                                 "text", True, value=me, readonly=True))
+            continue
+        if me is not None and people and (
+                name == "investigator" or (approval is not None and name == approval.proposer)):
+            role = "investigator" if name == "investigator" else None
+            out.append(FormField(name, (f.label_zh or name) if lang == "zh" else _english(name),
+                                 "select", f.required or name != "investigator",
+                                 choices=_people(people, role, exclude=me if role is None
+                                                 else ""),
+                                 value=values.get(PREFIX + name)))
             continue
         text = (f.label_zh or name) if lang == "zh" else _english(name)
         widget = _WIDGET.get(f.type, "text")

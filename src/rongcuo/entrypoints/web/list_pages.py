@@ -61,7 +61,7 @@ def case_list(request: Request, user: User, page: int = 1) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
     params = _params(request)
-    result = case_page(web.app, list_query(params, page))
+    result = case_page(web.app, list_query(params, page), principal=user.principal)
     defs = {d.id: d for d in web.app.definitions}
     states = sorted({(s, d.states[s].label_zh if lang == "zh" else d.states[s].label_en)
                      for d in defs.values() for s in d.states})
@@ -75,7 +75,8 @@ def case_list(request: Request, user: User, page: int = 1) -> Response:
 def export(request: Request, user: User) -> Response:
     web = web_state(request)
     lang = ws.lang_of(request)
-    result = case_page(web.app, list_query(_params(request)), everything=True)
+    result = case_page(web.app, list_query(_params(request)), everything=True,
+                       principal=user.principal)
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
+from rongcuo.domain.errors import RongcuoError
 from rongcuo.entrypoints.web import session as ws
 from rongcuo.entrypoints.web.app import render, web_state
 from rongcuo.entrypoints.web.i18n import t
@@ -46,12 +47,17 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(request: Request, form: Annotated[dict[str, Any], Depends(ws.checked_form)]) -> Response:
     web = web_state(request)
     login_name = str(form.get("username", "")).strip()
-    user = web.directory.authenticate(login_name, str(form.get("password", "")))
     target = _local(str(form.get("next", "/")))
+    lang = ws.lang_of(request)
+    try:
+        user = web.directory.authenticate(login_name, str(form.get("password", "")))
+        error = t("bad_login", lang)
+    except RongcuoError as exc:  # a wrong password, a locked account: the service's words
+        user, error = None, exc.message_zh if lang == "zh" else exc.message_en
     if user is None:
-        log.info("web.login_failed", login=login_name)
-        return render(request, "login.html", status=401, next=target,
-                      error=t("bad_login", ws.lang_of(request)), username=login_name)
+        log.info("web.login_failed")
+        return render(request, "login.html", status=401, next=target, error=error,
+                      username=login_name)
     value, _ = web.sessions.issue(user.login)
     rlog.bind(user=user.login)
     log.info("web.login", login=user.login)
@@ -84,7 +90,8 @@ def dashboard(request: Request, user: User) -> Response:
     app, lang = web.app, ws.lang_of(request)
     today = today_cst(app.clock)
     soon, late, paused, approvals = [], [], [], []
-    for view in work_items(app, horizon=today + timedelta(days=HORIZON_DAYS)):
+    for view in work_items(app, horizon=today + timedelta(days=HORIZON_DAYS),
+                           principal=user.principal):
         d = view.definition
         for dl in view.deadlines:
             timer = d.timers.get(dl.timer) if d else None
@@ -95,7 +102,9 @@ def dashboard(request: Request, user: User) -> Response:
                     "timer": (dl.label_zh if lang == "zh" else dl.label_en) or dl.timer}
             {"late": late, "paused": paused}.get(cd.kind, soon).append(item)
             ext = getattr(timer, "extension", None)
-            if (ext is not None and ext.approval_required and user.has("head")
+            approval = getattr(d.triggers.get(ext.by), "approval", None) if ext else None
+            role = approval.role if approval is not None else "head"
+            if (ext is not None and ext.approval_required and user.has(role)
                     and ext.by in view.allowed and cd.kind in ("soon", "today", "late")):
                 approvals.append({**item, "trigger": ext.by, "step": label(
                     d.triggers.get(ext.by), lang, ext.by)})

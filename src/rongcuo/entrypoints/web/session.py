@@ -42,13 +42,15 @@ class WebUser:
 
     @property
     def actor(self) -> str:
-        """Who a step recorded in this session is recorded as."""
-        return self.name
+        """Who a step recorded in this session is recorded as (the service layer records a
+        signed-in principal by its id, login, unit and name)."""
+        return str(self.principal.actor) if self.principal is not None else self.name
 
 
 class Directory(Protocol):
-    """Where users are found: ``authenticate`` checks a password, ``lookup`` finds a user
-    by login for each request (None: unknown or deactivated)."""
+    """Where users are found: ``authenticate`` checks a password (None, or the service
+    layer's refusal: a wrong password, a locked account), ``lookup`` finds a user by login
+    for each request (None: unknown or deactivated)."""
 
     def authenticate(self, login: str, password: str) -> WebUser | None: ...
 
@@ -153,19 +155,30 @@ def lang_of(request: Request) -> str:
     return "en" if request.cookies.get(LANG_COOKIE) == "en" else "zh"
 
 
-class StaticDirectory:
-    """A fixed set of users with passwords (the stand-in until the identity service is
-    wired; tests and ``--demo`` without it)."""
+class IdentityDirectory:
+    """The users of the identity service (Argon2id passwords, lock-out, units and roles)."""
 
-    def __init__(self, users: dict[str, tuple[str, WebUser]]) -> None:
-        self._users = users
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def _user(self, principal: Any) -> WebUser:
+        from rongcuo.service.identity import list_units
+
+        names = {u["id"]: u["name"] for u in list_units(self.app)}
+        return WebUser(principal.login, principal.name, principal.unit_id,
+                       names.get(principal.unit_id, principal.unit_id), principal.roles,
+                       principal)
 
     def authenticate(self, login: str, password: str) -> WebUser | None:
-        hit = self._users.get(login)
-        if hit is None or not secrets.compare_digest(hit[0], password):
-            return None
-        return hit[1]
+        from rongcuo.service.identity import authenticate
+
+        return self._user(authenticate(self.app, login, password, self.app.clock.now()))
 
     def lookup(self, login: str) -> WebUser | None:
-        hit = self._users.get(login)
-        return hit[1] if hit else None
+        from rongcuo.domain.errors import RongcuoError
+        from rongcuo.service.identity import principal_for_login
+
+        try:
+            return self._user(principal_for_login(self.app, login))
+        except RongcuoError:
+            return None

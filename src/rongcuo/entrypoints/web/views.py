@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.engine import NOTICE_TRIGGER
+from rongcuo.domain.identity import parse_actor
 from rongcuo.domain.periods.explain import explain
 from rongcuo.entrypoints.web.i18n import fmt_date, fmt_instant, t
 from rongcuo.service.labels import deadline_status, label, notice_label, status_word
@@ -181,8 +182,18 @@ def timeline(view: CaseView, lang: str) -> list[EventRow]:
                 if v not in (None, "", [], {}) and k not in _BOOKKEEPING
                 and e.trigger != NOTICE_TRIGGER]
         rows.append(EventRow(e.seq, name, e.trigger, fmt_date(e.on, lang),
-                             fmt_instant(e.recorded_at, lang), e.actor, e.article, data))
+                             fmt_instant(e.recorded_at, lang), actor_name(e.actor), e.article,
+                             data))
     return rows
+
+
+def actor_name(actor: str) -> str:
+    """Who recorded an event, for people: a signed-in user's name (login), or the
+    operator's own text."""
+    who = parse_actor(actor)
+    if who["kind"] == "operator":
+        return str(who["name"])
+    return f"{who['name']}（{who['login']}）"
 
 
 def _field_label(spec: Any, name: str, lang: str) -> str:
