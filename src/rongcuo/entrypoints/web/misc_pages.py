@@ -23,7 +23,7 @@ from rongcuo.service.labels import label
 router = APIRouter()
 log = rlog.get_logger("rongcuo.web")
 User = Annotated[ws.WebUser, Depends(ws.current_principal)]
-HORIZON_DAYS = 14  # 工作台 shows what falls due within two weeks
+HORIZON_DAYS = 14  # 工作台 shows what falls due within two weeks (that day included)
 
 
 def _local(target: str | None) -> str:
@@ -90,7 +90,7 @@ def dashboard(request: Request, user: User) -> Response:
     app, lang = web.app, ws.lang_of(request)
     today = today_cst(app.clock)
     soon, late, paused, approvals = [], [], [], []
-    for view in work_items(app, horizon=today + timedelta(days=HORIZON_DAYS),
+    for view in work_items(app, horizon=today + timedelta(days=HORIZON_DAYS + 1),
                            principal=user.principal):
         d = view.definition
         for dl in view.deadlines:
