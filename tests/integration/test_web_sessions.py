@@ -1,0 +1,88 @@
+"""The workplace's session cookie and CSRF token (no browser: the ASGI app in-process):
+HttpOnly + SameSite=Strict (+ Secure behind TLS), an idle session's own expiry page, a form
+without its token refused with nothing written, a wrong password answered without saying
+which part was wrong."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rongcuo.entrypoints.web.app import create_app
+from tests.support.identity import password_of, seed
+
+
+class Now:
+    def __init__(self) -> None:
+        self.t = 1_760_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m
+    return m.group(1)
+
+
+@pytest.fixture
+def web(app: Any) -> Any:
+    seed(app)
+    now = Now()
+    client = TestClient(create_app(app, secret="s", idle_seconds=600, now=now, secure=True),
+                        base_url="https://testserver")
+    return client, now
+
+
+def _login(client: TestClient, login: str = "handler") -> Any:
+    page = client.get("/login")
+    return client.post("/login", data={"csrf": _csrf(page.text), "username": login,
+                                       "password": password_of(login), "next": "/cases"},
+                       follow_redirects=False)
+
+
+def test_the_session_cookie_is_httponly_strict_and_secure(web: Any) -> None:
+    client, _ = web
+    r = _login(client)
+    assert r.status_code == 303 and r.headers["location"] == "/cases"
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("rc_session="))
+    flags = {f.strip().lower() for f in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=strict"} <= flags
+    assert password_of("handler") not in cookie
+
+
+def test_an_idle_session_ends_on_its_own_page(web: Any) -> None:
+    client, now = web
+    _login(client)
+    assert client.get("/").status_code == 200
+    now.t += 601
+    r = client.get("/")
+    assert r.status_code == 401 and "登录已过期" in r.text and "重新登录" in r.text
+    r = client.get("/", follow_redirects=False)  # the expired cookie was dropped
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_a_form_without_its_csrf_token_writes_nothing(web: Any, app: Any) -> None:
+    client, _ = web
+    _login(client)
+    form = client.get("/open?workflow=licheng")
+    data = {"workflow": "licheng", "on": "2025-09-26", "subject": "张三", "agency": "区执法局",
+            "d.matter": "占道"}
+    r = client.post("/open", data={**data, "csrf": "forged"})
+    assert r.status_code == 403 and "安全校验未通过" in r.text
+    assert app.store.list_cases() == []
+    r = client.post("/open", data={**data, "csrf": _csrf(form.text)}, follow_redirects=False)
+    assert r.status_code == 303 and len(app.store.list_cases()) == 1
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(web: Any) -> None:
+    client, _ = web
+    page = client.get("/login")
+    r = client.post("/login", data={"csrf": _csrf(page.text), "username": "handler",
+                                    "password": "wrong-password-1"})
+    assert r.status_code == 401 and "rc_session" not in r.headers.get("set-cookie", "")
+    assert "登录名或密码不正确" in r.text and "wrong-password-1" not in r.text
