@@ -132,6 +132,7 @@ def _register() -> None:
         report_cmd,
         risk_cmd,
         scheduler_cmd,
+        serve_cmd,
         workflows_cmd,
     )
 
@@ -141,6 +142,7 @@ def _register() -> None:
         case_cmd,
         db_cmd,
         scheduler_cmd,
+        serve_cmd,
         audit_cmd,
         doc_cmd,
         bench_cmd,

@@ -69,6 +69,12 @@ def list_cmd(as_json: bool, directory: Path | None) -> None:
         click.echo(f"{r['id']:<10} {r['version']:<8} {frm or '…'} — {to or '…'}  {r['title']}")
 
 
+def definition_json(d: WorkflowDefinition) -> dict[str, Any]:
+    """One definition as ``workflows show --json`` prints it (and ``GET /api/v1/workflows/{id}``
+    answers)."""
+    return _show(d)
+
+
 def _show(d: WorkflowDefinition) -> dict[str, Any]:
     return {
         **d.summary(),
@@ -91,6 +97,10 @@ def _show(d: WorkflowDefinition) -> dict[str, Any]:
                 "data": {k: f.type + ("!" if f.required else "") for k, f in t.data.items()},
                 "guards": [g.rule for g in t.guards]
                 + [g.rule for tr in t.transitions for g in tr.guards],
+                "roles": list(t.roles),
+                "approval": ({"role": t.approval.role, "article": t.approval.article,
+                              "approver": t.approval.approver,
+                              "proposer": t.approval.proposer} if t.approval else None),
             }
             for n, t in d.triggers.items()
         },

@@ -178,11 +178,11 @@ def authenticate(app: App, login: str, password: str, now: datetime) -> Principa
     row = repo.user_by(engine, login=login) if _LOGIN.match(login or "") else None
     if row is not None and row["locked_until"] is not None and row["locked_until"] > now:
         passwords.verify(None, password)  # the same time as any other answer
-        from rongcuo.clock import as_cst
+        from rongcuo.clock import CST
 
         log.info("auth.locked", login=login)
         raise AuthenticationFailed.of(
-            LOCKED, until=as_cst(row["locked_until"]).strftime("%Y-%m-%d %H:%M"))
+            LOCKED, until=row["locked_until"].astimezone(CST).strftime("%Y-%m-%d %H:%M"))
     ok = passwords.verify(row["password_hash"] if row else None, password)
     if row is None or not ok or not row["active"]:
         if row is not None:

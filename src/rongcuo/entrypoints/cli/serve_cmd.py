@@ -1,0 +1,43 @@
+"""`rongcuo serve` — the HTTP API (uvicorn) on the embedded database by default.
+
+``--demo`` (an empty database only) first creates the sample unit tree, a user for each role
+— their passwords printed once, here, and never again — and a few sample cases.
+"""
+
+from __future__ import annotations
+
+import click
+
+from rongcuo import logging as rlog
+from rongcuo.clock import today_cst
+from rongcuo.entrypoints.cli.options import app_for, db_option
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True,
+              help="on an empty database: sample units, a user per role (passwords printed "
+                   "once) and sample cases")
+@db_option
+def command(host: str, port: int, demo: bool, db: str | None) -> None:
+    """Serve the HTTP API (/api/v1, /docs, /openapi.json)."""
+    import uvicorn
+
+    from rongcuo.entrypoints.http import create_app
+    from rongcuo.service.identity import demo as demo_data
+
+    with app_for(db) as app:
+        app.preload()
+        if demo:
+            users = demo_data.seed(app)
+            demo_data.sample_cases(app, today_cst(app.clock))
+            click.echo("示例用户（密码只显示这一次）/ demo users (passwords shown once):")
+            for u in users:
+                click.echo(f"  {u.login:<12} {u.password:<22} {u.unit:<6} "
+                           f"{','.join(u.roles):<18} {u.name}")
+        rlog.get_logger("rongcuo.http").info("serve.start", host=host, port=port)
+        click.echo(f"rongcuo API: http://{host}:{port}/docs", err=True)
+        # one process (the App's engines and pool are shared by its threads); request lines
+        # are our own (http.request), uvicorn's access log would print query strings
+        uvicorn.run(create_app(app), host=host, port=port, access_log=False, log_config=None)
