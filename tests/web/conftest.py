@@ -34,9 +34,11 @@ def web_app(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
 
 @pytest.fixture
 def base_url(web_app: Any) -> Iterator[str]:
-    from rongcuo.entrypoints.web.app import create_app
+    """The server as ``rongcuo serve`` composes it: the JSON API with the workplace."""
+    from rongcuo.entrypoints.http import create_app
+    from rongcuo.entrypoints.web.app import install
 
-    with serve(create_app(web_app, secret="test-secret")) as url:
+    with serve(install(create_app(web_app), web_app, secret="test-secret")) as url:
         yield url
 
 

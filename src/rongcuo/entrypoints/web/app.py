@@ -85,6 +85,8 @@ def install(api: FastAPI, app: App, *, directory: ws.Directory | None = None,
 
     @api.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
+        if not is_page(request):  # the JSON API and its /docs keep their own headers
+            return await call_next(request)  # type: ignore[no-any-return]
         rlog.bind(request_id=request.headers.get("x-request-id") or rlog.new_request_id())
         response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -93,6 +95,12 @@ def install(api: FastAPI, app: App, *, directory: ws.Directory | None = None,
         return response
 
     return api
+
+
+def is_page(request: Request) -> bool:
+    """A request for the workplace (not the JSON API, its docs or its schema)."""
+    path = request.url.path
+    return not (path.startswith(("/api/", "/docs")) or path == "/openapi.json")
 
 
 def create_app(app: App, **options: Any) -> FastAPI:
@@ -122,6 +130,10 @@ def _errors(api: FastAPI) -> None:
 
     @api.exception_handler(CaseNotFound)
     async def not_found(request: Request, exc: CaseNotFound) -> Response:
+        if not is_page(request):  # the API answers problem+json (the server mounts both)
+            from rongcuo.entrypoints.http import problems
+
+            return await problems.on_rongcuo_error(request, exc)
         lang = ws.lang_of(request)
         return render(request, "message.html", status=404, title=t("not_found", lang),
                       text=t("not_found_text", lang))

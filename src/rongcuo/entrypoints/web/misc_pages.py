@@ -39,7 +39,7 @@ def login_page(request: Request, next: str = "/") -> Response:
     request.state.csrf = token
     response = render(request, "login.html", next=_local(next), error=None)
     response.set_cookie(ws.PRE_COOKIE, token, max_age=3600,
-                        **web_state(request).sessions.cookie_options())
+                        **web_state(request).sessions.cookie_options(request))
     return response
 
 
@@ -62,7 +62,7 @@ def login(request: Request, form: Annotated[dict[str, Any], Depends(ws.checked_f
     rlog.bind(user=user.login)
     log.info("web.login", login=user.login)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(ws.COOKIE, value, **web.sessions.cookie_options())
+    response.set_cookie(ws.COOKIE, value, **web.sessions.cookie_options(request))
     response.delete_cookie(ws.PRE_COOKIE, path="/")
     return response
 
@@ -79,8 +79,7 @@ def logout(request: Request, user: User,
 def switch_lang(request: Request, code: str, back: str = "/") -> Response:
     response = RedirectResponse(_local(back), status_code=303)
     response.set_cookie(ws.LANG_COOKIE, "en" if code == "en" else "zh", max_age=365 * 86400,
-                        httponly=True, samesite="strict", path="/",
-                        secure=web_state(request).sessions.secure)
+                        **web_state(request).sessions.cookie_options(request))
     return response
 
 

@@ -97,8 +97,12 @@ class Sessions:
             raise LoginRequired() from exc
         return str(data["u"]), str(data["c"])
 
-    def cookie_options(self) -> dict[str, Any]:
-        return {"httponly": True, "samesite": "strict", "secure": self.secure, "path": "/"}
+    def cookie_options(self, request: Request | None = None) -> dict[str, Any]:
+        """HttpOnly, SameSite=Strict, and Secure when configured so or when the request came
+        over TLS (a reverse proxy's ``X-Forwarded-Proto: https``, which uvicorn applies)."""
+        https = request is not None and request.url.scheme == "https"
+        return {"httponly": True, "samesite": "strict", "secure": self.secure or https,
+                "path": "/"}
 
 
 class _ClockedSigner(TimestampSigner):
