@@ -24,9 +24,12 @@ def _state(page: Any) -> str:
 def test_licheng_case_from_opening_to_archive_by_four_people(
         browsing: Any, base_url: str, clock: Any, web_app: Any) -> None:
     handler = browsing.session("handler")  # the case handler (承办人)
+    # a second case the same day, left unfiled: overdue on the 工作台 by the end of the walk
+    waiting = open_case(handler, base_url, clock, "2025-09-26",
+                        {**OPENING, "容错纠错对象": "李某", "事项": "抽检超期"})
     case = open_case(handler, base_url, clock, "2025-09-26", OPENING)
     assert _state(handler) == "received"
-    assert "历城容错〔2025〕1号" in handler.locator("#case-number").inner_text()
+    assert "历城容错〔2025〕2号" in handler.locator("#case-number").inner_text()
     record(handler, case, clock, "file", "2025-09-28")
     record(handler, case, clock, "assign_investigator", "2025-09-29",
            {"调查人员": ("select", "inv1")})
@@ -97,27 +100,32 @@ def test_licheng_case_from_opening_to_archive_by_four_people(
     handler.locator('#job[data-status="done"]').wait_for()
     assert "校验通过" in handler.locator("#job").inner_text()
 
-    _screenshots(browsing, base_url, case)
+    handler.goto(base_url + "/")
+    assert "李某" in handler.locator("#overdue").inner_text()
+    _screenshots(browsing, base_url, case, waiting)
     outside = [u for u in browsing.requests if not u.startswith(base_url + "/")]
     assert browsing.requests and outside == []
 
 
 PAGES = (
     ("dashboard", "/"), ("cases", "/cases"), ("case", "{case}"),
-    ("step-form", "{case_id}/steps/file"), ("diagram", "{case}/diagram"),
+    ("step-form", "{waiting}/steps/file"), ("diagram", "{waiting}/diagram"),
     ("open", "/open?workflow=licheng"), ("calendar", "/calendar?year=2025"),
-    ("audit", "/audit/replay?ref={case_id_only}&as_of=2025-11-06T12:00"), ("admin", "/admin"),
+    ("audit", "/audit/replay?ref={case_id_only}&as_of=2025-11-06T12:00"),
 )
 
 
-def _screenshots(browsing: Any, base_url: str, case: str) -> None:
+def _screenshots(browsing: Any, base_url: str, case: str, waiting: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     case_id = case.rsplit("/", 1)[1]
     for width, height, tag in ((1366, 768, "1366"), (820, 1180, "tablet")):
-        page = browsing.session("admin", width=width, height=height)
+        page = browsing.session("handler", width=width, height=height)
         for name, path in PAGES:
-            url = path.format(case=case, case_id=case, case_id_only=case_id)
+            url = path.format(case=case, waiting=waiting, case_id_only=case_id)
             page.goto(url if url.startswith("http") else base_url + url)
             page.screenshot(path=str(OUTPUT / f"{name}-{tag}.png"), full_page=True)
+        admin = browsing.session("admin", width=width, height=height)
+        admin.goto(base_url + "/admin")
+        admin.screenshot(path=str(OUTPUT / f"admin-{tag}.png"), full_page=True)
         page.goto(base_url + "/login")
         page.screenshot(path=str(OUTPUT / f"login-{tag}.png"))

@@ -43,6 +43,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "opened_on": ("启动日期", "Opened"),
     "next_due": ("最近到期", "Next due"),
     "deadline": ("期限", "Deadline"),
+    "time_left": ("剩余 / 逾期", "Time left"),
+    "case_state": ("案件状态", "Case state"),
     "deadlines": ("期限", "Deadlines"),
     "due": ("到期日", "Due"),
     "status": ("状态", "Status"),
