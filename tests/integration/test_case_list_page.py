@@ -61,5 +61,9 @@ def test_filters_sorting_pagination_and_units(app: Any, clock: Any) -> None:
     assert sorted(_subjects(overdue)) == ["张三", "王五"]
     lc_head = principal_for_login(app, "lc-head")  # sees the units below
     assert case_page(app, ListQuery(), principal=lc_head).total == 4
-    assert {v.record.id for v in work_items(app, horizon=date(2025, 12, 31), principal=jd)
-            } == {ids["张三"], ids["李四"], ids["王五"]}
+    work = work_items(app, horizon=date(2025, 12, 31), principal=jd)
+    assert {v.record.id for v in work.views} == {ids["张三"], ids["李四"], ids["王五"]}
+    assert work.total == 3
+    two = work_items(app, horizon=date(2025, 12, 31), principal=jd, limit=2)
+    assert two.total == 3 and len(two.views) == 2
+    assert ids["李四"] not in {v.record.id for v in two.views}  # its due date is the latest

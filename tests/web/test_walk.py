@@ -94,6 +94,18 @@ def test_licheng_case_from_opening_to_archive_by_four_people(
     assert "李调查（inv1）" in handler.locator("#timeline").inner_text()
     assert handler.locator(".progress li.current").inner_text().endswith("已归档")
 
+    # 流程图: the definition drawn on the server, the current state highlighted
+    handler.goto(case + "/diagram")
+    assert handler.locator("svg .state.current").get_attribute("data-state") == "archived"
+    assert handler.locator("svg .state").count() == len(web_app.definition("licheng").states)
+
+    # the English switch, and back
+    handler.goto(base_url + "/")
+    handler.get_by_role("link", name="English").click()
+    assert handler.locator("h1").inner_text().startswith("My work 22 Dec 2025")
+    handler.get_by_role("link", name="中文").click()
+    assert handler.locator("h1").inner_text().startswith("工作台 2025年12月22日")
+
     # 审计: the log verifies (a job, its status polled by the page)
     handler.goto(base_url + "/audit")
     handler.locator("#verify").click()

@@ -74,14 +74,38 @@ def case_page(app: App, q: ListQuery, *, everything: bool = False,
     return CasePage(views, total, page, size)
 
 
-def work_items(app: App, *, horizon: date,
-               principal: Principal | None = None) -> tuple[CaseView, ...]:
-    """The open cases with a deadline that needs someone: running and due before
-    ``horizon``, overdue, or with its clock stopped (工作台), by their next due date."""
+WORK_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class WorkItems:
+    """The cases of the 工作台: the most pressing ``limit`` (by their earliest due date; a
+    stopped clock counts as pressing), and how many cases need someone in all."""
+
+    views: tuple[CaseView, ...]
+    total: int
+
+
+def work_items(app: App, *, horizon: date, principal: Principal | None = None,
+               limit: int = WORK_ITEMS) -> WorkItems:
+    """The open cases of the principal's units with a deadline that needs someone: running
+    and due before ``horizon``, overdue, or with its clock stopped (工作台)."""
     rows = app.store.deadlines(statuses=("running", "overdue", "paused"))
-    ids = sorted({d.case_id for d in rows
-                  if d.status != "running" or (d.due is not None and d.due < horizon)})
-    if not ids:
-        return ()
-    return case_page(app, ListQuery(case_ids=tuple(ids), sort="next_due"),
-                     everything=True, principal=principal).views
+    first: dict[str, date] = {}
+    for d in rows:
+        if d.status == "running" and (d.due is None or d.due >= horizon):
+            continue
+        due = d.due or date.min  # a stopped clock first
+        if d.case_id not in first or due < first[d.case_id]:
+            first[d.case_id] = due
+    if not first:
+        return WorkItems((), 0)
+    ids = sorted(first, key=lambda i: (first[i], i))
+    if principal is not None and not principal.is_operator:
+        from rongcuo.service.identity import authz
+
+        seen = authz.visible_ids(app, principal, ids)
+        ids = [i for i in ids if i in seen]
+    views = case_page(app, ListQuery(case_ids=tuple(ids[:limit]), sort="next_due"),
+                      everything=True).views
+    return WorkItems(views, len(ids))

@@ -52,7 +52,7 @@ def svg(d: Any, current: str, lang: str) -> str:
         parts.append(f'<g class="{cls}" data-state="{escape(name)}"><title>{escape(text)} '
                      f'({escape(name)}) {escape(spec.article)}</title>'
                      f'<rect x="{x}" y="{y}" width="{W}" height="{H}" rx="8"/>'
-                     f'<text x="{x + W / 2}" y="{y + H / 2 + 5}" text-anchor="middle">'
+                     f'<text x="{x + W // 2}" y="{y + H // 2 + 5}" text-anchor="middle">'
                      f'{escape(text)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
@@ -84,17 +84,17 @@ def _arrow(p: tuple[int, int], q: tuple[int, int], title: str) -> str:
     (ax, ay), (bx, by) = _xy(*p), _xy(*q)
     if p[0] == q[0]:  # same column: down (or back up, around the right side)
         if q[1] == p[1] + 1:
-            x1, y1, x2, y2 = ax + W / 2, ay + H, bx + W / 2, by
+            x1, y1, x2, y2 = ax + W // 2, ay + H, bx + W // 2, by
             path = f"M{x1},{y1} L{x2},{y2}"
         else:
-            x1, y1, x2, y2 = ax + W, ay + H / 2, bx + W, by + H / 2
+            x1, y1, x2, y2 = ax + W, ay + H // 2, bx + W, by + H // 2
             bend = x1 + 24 + 6 * abs(q[1] - p[1])
             path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2},{y2}"
     elif q[0] > p[0]:
-        x1, y1, x2, y2 = ax + W, ay + H / 2, bx, by + H / 2
+        x1, y1, x2, y2 = ax + W, ay + H // 2, bx, by + H // 2
         path = f"M{x1},{y1} C{x1 + 30},{y1} {x2 - 30},{y2} {x2},{y2}"
     else:
-        x1, y1, x2, y2 = ax, ay + H / 2, bx + W, by + H / 2
+        x1, y1, x2, y2 = ax, ay + H // 2, bx + W, by + H // 2
         path = f"M{x1},{y1} C{x1 - 30},{y1} {x2 + 30},{y2} {x2},{y2}"
     return (f'<path class="edge" d="{path}" marker-end="url(#arrow)">'
             f"<title>{escape(title)}</title></path>")

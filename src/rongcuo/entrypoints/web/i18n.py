@@ -34,6 +34,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "overdue": ("已逾期", "Overdue"),
     "paused": ("暂停计时", "Clocks stopped"),
     "approvals": ("待我审批", "Waiting for my approval"),
+    "most_pressing": ("共 {total} 件案件需要办理，这里列出最紧急的 {shown} 件：",
+                      "{total} cases need someone; the {shown} most pressing are listed:"),
     "nothing": ("（无）", "(none)"),
     "case_number": ("案件编号", "Case number"),
     "subject": ("容错纠错对象", "Subject"),

@@ -88,9 +88,13 @@ def dashboard(request: Request, user: User) -> Response:
     web = web_state(request)
     app, lang = web.app, ws.lang_of(request)
     today = today_cst(app.clock)
-    soon, late, paused, approvals = [], [], [], []
-    for view in work_items(app, horizon=today + timedelta(days=HORIZON_DAYS + 1),
-                           principal=user.principal):
+    soon: list[dict[str, Any]] = []
+    late: list[dict[str, Any]] = []
+    paused: list[dict[str, Any]] = []
+    approvals: list[dict[str, Any]] = []
+    items = work_items(app, horizon=today + timedelta(days=HORIZON_DAYS + 1),
+                       principal=user.principal)
+    for view in items.views:
         d = view.definition
         for dl in view.deadlines:
             timer = d.timers.get(dl.timer) if d else None
@@ -109,7 +113,7 @@ def dashboard(request: Request, user: User) -> Response:
                     d.triggers.get(ext.by), lang, ext.by)})
     late.sort(key=lambda i: -i["countdown"].days)
     return render(request, "dashboard.html", today=today, soon=soon, late=late,
-                  paused=paused, approvals=approvals)
+                  paused=paused, approvals=approvals, shown=len(items.views), total=items.total)
 
 
 @router.get("/calendar")

@@ -231,7 +231,7 @@ def trigger_label(definition: Any, name: str, lang: str) -> str:
 
 def next_due(view: CaseView) -> Any:
     running = [x for x in view.deadlines if x.status in ("running", "overdue") and x.due]
-    return min(running, key=lambda x: x.due, default=None)
+    return min(running, key=lambda x: x.due or date.max, default=None)
 
 
 def pairs(values: Iterable[str], labels: Sequence[str]) -> list[tuple[str, str]]:
