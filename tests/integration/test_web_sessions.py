@@ -86,3 +86,33 @@ def test_a_wrong_password_is_refused_without_saying_which_part(web: Any) -> None
                                     "password": "wrong-password-1"})
     assert r.status_code == 401 and "rc_session" not in r.headers.get("set-cookie", "")
     assert "登录名或密码不正确" in r.text and "wrong-password-1" not in r.text
+
+
+CALENDAR_2027 = """\
+year: 2027
+source: {title: 国务院办公厅关于2027年部分节假日安排的通知, number: null, published: 2026-11-01}
+rest_days:
+  - {date: 2027-01-01, holiday: 元旦}
+  - {from: 2027-02-05, to: 2027-02-11, holiday: 春节}
+workdays:
+  - {date: 2027-02-13, note: 春节调休}
+"""
+
+
+def test_an_admin_imports_a_years_calendar_on_the_calendar_page(web: Any, app: Any) -> None:
+    client, _ = web
+    _login(client, "handler")
+    page = client.get("/calendar")
+    assert "导入年度日历" not in page.text  # admins only
+    files = {"file": ("2027.yaml", CALENDAR_2027.encode(), "application/yaml")}
+    r = client.post("/calendar/import", data={"csrf": _csrf(page.text)}, files=files)
+    assert r.status_code == 404 and 2027 not in app.calendar.loaded_years
+    client.cookies.clear()
+    _login(client, "admin")
+    page = client.get("/calendar")
+    r = client.post("/calendar/import", data={"csrf": _csrf(page.text)}, files=files,
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/calendar?year=2027")
+    assert 2027 in app.calendar.loaded_years
+    shown = client.get(r.headers["location"])
+    assert "已导入 2027 年日历" in shown.text and "2027年2月13日" in shown.text

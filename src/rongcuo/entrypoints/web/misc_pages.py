@@ -117,7 +117,8 @@ def dashboard(request: Request, user: User) -> Response:
 
 
 @router.get("/calendar")
-def calendar_page(request: Request, user: User, year: int | None = None) -> Response:
+def calendar_page(request: Request, user: User, year: int | None = None,
+                  recomputed: int | None = None) -> Response:
     web = web_state(request)
     cal = web.app.calendar
     today = today_cst(web.app.clock)
@@ -135,7 +136,49 @@ def calendar_page(request: Request, user: User, year: int | None = None) -> Resp
             special.append({"date": d, "kind": "adjusted" if d in cy.workdays else "rest",
                             "name": cy.holiday_names.get(d) or cy.workday_notes.get(d, "")})
     return render(request, "calendar.html", year=y, cy=cy, months=months, special=special,
-                  years=cal.loaded_years)
+                  years=cal.loaded_years, recomputed=recomputed)
+
+
+IMPORT_ACTOR = "system:calendar-import"  # as `rongcuo calendar import` records it
+
+
+@router.post("/calendar/import")
+async def calendar_import(request: Request, user: User,
+                          form: Annotated[dict[str, Any], Depends(ws.checked_form)]) -> Response:
+    """An admin imports a year's calendar file (the State Council's notice, as YAML); the
+    provisional due dates are recomputed, each move recorded in its case."""
+    from starlette.concurrency import run_in_threadpool
+
+    lang = ws.lang_of(request)
+    if not user.has("admin"):
+        return render(request, "message.html", status=404, title=t("not_found", lang),
+                      text=t("not_found_text", lang))
+    upload = (await request.form()).get("file")
+    data = await upload.read() if upload is not None and not isinstance(upload, str) else b""
+    try:
+        year, moved = await run_in_threadpool(_import_calendar, web_state(request).app, data)
+    except RongcuoError as exc:
+        return render(request, "message.html", status=422, title=t("calendar", lang),
+                      text=exc.message_zh if lang == "zh" else exc.message_en)
+    log.info("web.calendar_imported", year=year, recomputed=moved)
+    return RedirectResponse(f"/calendar?year={year}&recomputed={moved}", status_code=303)
+
+
+def _import_calendar(app: Any, data: bytes) -> tuple[int, int]:
+    import tempfile
+    from pathlib import Path
+
+    from rongcuo.calendars import import_calendar_file, load_calendar
+    from rongcuo.service.commands import RecomputeDeadlines
+    from rongcuo.service.handlers.deadlines import recompute_provisional
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.yaml"
+        path.write_bytes(data)
+        cy, _, _ = import_calendar_file(path)
+    app.use_calendar(load_calendar())
+    moved = recompute_provisional(app, RecomputeDeadlines(today_cst(app.clock), IMPORT_ACTOR))
+    return int(cy.year), len(moved)
 
 
 def _day(cal: Any, cy: Any, d: date, month: int) -> dict[str, Any]:
