@@ -17,7 +17,7 @@ from rongcuo.service.identity.principal import Principal
 from rongcuo.service.queries import CaseView, _allowed, _definition
 
 SORT_KEYS = ("opened_on", "number", "state", "subject", "agency", "next_due")
-MAX_PAGE_SIZE = 200
+MAX_PAGE_SIZE = 200  # also the 工作台's most
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ListQuery:
     due_before: date | None = None
     overdue_as_of: date | None = None
     case_ids: tuple[str, ...] | None = None
+    attention_before: date | None = None
     sort: str = "opened_on"
     descending: bool = False
     page: int = 1
@@ -61,7 +62,8 @@ def case_page(app: App, q: ListQuery, *, everything: bool = False,
     cases, total = app.store.page_cases(
         workflow_id=q.workflow_id, state=q.state, agency=q.agency, text=q.text,
         due_before=q.due_before, overdue_as_of=q.overdue_as_of, case_ids=q.case_ids,
-        unit_ids=units, sort=q.sort if q.sort in SORT_KEYS else "opened_on",
+        attention_before=q.attention_before, unit_ids=units,
+        sort=q.sort if q.sort in SORT_KEYS else "opened_on",
         descending=q.descending,
         offset=0 if everything else (page - 1) * size, limit=None if everything else size)
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
@@ -89,23 +91,8 @@ class WorkItems:
 def work_items(app: App, *, horizon: date, principal: Principal | None = None,
                limit: int = WORK_ITEMS) -> WorkItems:
     """The open cases of the principal's units with a deadline that needs someone: running
-    and due before ``horizon``, overdue, or with its clock stopped (工作台)."""
-    rows = app.store.deadlines(statuses=("running", "overdue", "paused"))
-    first: dict[str, date] = {}
-    for d in rows:
-        if d.status == "running" and (d.due is None or d.due >= horizon):
-            continue
-        due = d.due or date.min  # a stopped clock first
-        if d.case_id not in first or due < first[d.case_id]:
-            first[d.case_id] = due
-    if not first:
-        return WorkItems((), 0)
-    ids = sorted(first, key=lambda i: (first[i], i))
-    if principal is not None and not principal.is_operator:
-        from rongcuo.service.identity import authz
-
-        seen = authz.visible_ids(app, principal, ids)
-        ids = [i for i in ids if i in seen]
-    views = case_page(app, ListQuery(case_ids=tuple(ids[:limit]), sort="next_due"),
-                      everything=True).views
-    return WorkItems(views, len(ids))
+    and due before ``horizon``, overdue, or with its clock stopped (工作台) — the ``limit``
+    most pressing by their next due date, and how many there are."""
+    page = case_page(app, ListQuery(attention_before=horizon, sort="next_due",
+                                    page_size=limit), principal=principal)
+    return WorkItems(page.views, page.total)
