@@ -116,3 +116,14 @@ def test_an_admin_imports_a_years_calendar_on_the_calendar_page(web: Any, app: A
     assert 2027 in app.calendar.loaded_years
     shown = client.get(r.headers["location"])
     assert "已导入 2027 年日历" in shown.text and "2027年2月13日" in shown.text
+
+
+def test_a_step_on_a_date_that_is_not_one_is_refused_in_the_form(web: Any, app: Any) -> None:
+    client, _ = web
+    _login(client)
+    form = client.get("/open?workflow=licheng")
+    r = client.post("/open", data={"csrf": _csrf(form.text), "workflow": "licheng",
+                                   "on": "2025-13-45", "subject": "张三", "agency": "区执法局",
+                                   "d.matter": "占道"})
+    assert r.status_code == 422 and 'data-code="web.bad_date"' in r.text
+    assert "发生日期无效：“2025-13-45”" in r.text and app.store.list_cases() == []

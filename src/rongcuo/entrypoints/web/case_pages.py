@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
 from rongcuo.domain.errors import InvalidInput, RongcuoError
+from rongcuo.domain.messages import message
 from rongcuo.entrypoints.web import session as ws
 from rongcuo.entrypoints.web.app import render, web_state
 from rongcuo.entrypoints.web.diagram import svg
@@ -40,14 +41,16 @@ User = Annotated[ws.WebUser, Depends(ws.current_principal)]
 Form = Annotated[dict[str, Any], Depends(ws.checked_form)]
 
 
+BAD_DATE = message("web.bad_date", "发生日期无效：“{text}”（应为年-月-日）",
+                   "not a date: {text!r} (expected YYYY-MM-DD)")
+
+
 def _on(form: dict[str, Any]) -> date:
     text = str(form.get("on", "")).strip()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(
-            f"日期无效：“{text}”（应为年-月-日）", f"not a date: {text!r} (expected YYYY-MM-DD)",
-            code="input.bad_date", details={"field": "on"}) from None
+        raise InvalidInput.of(BAD_DATE, text=text, details={"field": "on"}) from None
 
 
 def refusal(exc: RongcuoError, definition: Any, lang: str) -> dict[str, Any]:
