@@ -194,3 +194,14 @@ def test_full_licheng_walk_by_four_users(api: Api, clock: FixedClock,
         assert password_of(login) not in text
     assert len(api.issued) > 10 and not any(t in text for t in api.issued)
     assert "rc_" not in text and "$argon2" not in text
+
+
+def test_a_nul_anywhere_is_refused_alike_on_both_backends(api: Api) -> None:
+    """PostgreSQL cannot store U+0000 in text and SQLite would: the API refuses it first."""
+    for method, url, kw in (("GET", "/api/v1/cases", {"params": {"state": "\x00"}}),
+                            ("GET", "/api/v1/cases/a%00b", {}),
+                            ("POST", "/api/v1/cases", {"json": {
+                                "workflow": "licheng", "subject": "张\x00某", "agency": "局",
+                                "on": TODAY, "data": {"matter": "m"}}})):
+        r = api.as_("handler", method, url, **kw)
+        assert r.status_code == 422 and r.json()["code"] == "input.nul", (url, r.text)

@@ -6,14 +6,16 @@ of another unit not found, roles per trigger, investigators on their own cases (
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from rongcuo.adapters.identity import tables as it
-from rongcuo.bootstrap import App
+from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import FixedClock
-from rongcuo.domain.errors import InvalidInput, Refused
+from rongcuo.definitions import load_definitions
+from rongcuo.domain.errors import DefinitionError, InvalidInput, Refused
 from rongcuo.domain.identity import DEFAULT_UNIT, parse_actor
 from rongcuo.service import handlers, identity, queries
 from rongcuo.service.commands import FireStep, OpenCase
@@ -195,3 +197,42 @@ def test_every_event_names_its_user(seeded: App) -> None:
     for e in queries.history(seeded, case):
         a = parse_actor(e.actor)
         assert a["kind"] == "user" and a["unit"] == "lc-jd" and a["name"]
+
+
+GUIAN = Path(__file__).resolve().parents[1] / "fixtures" / "workflows" / "identity"
+
+
+def test_guian_determination_takes_effect_only_on_a_committee_approval(
+        db_url: str, clock: FixedClock) -> None:
+    """贵安细则第八条第（三）项: the conclusion is 报同级党委研究批准 — a head cannot approve
+    it, nor the committee member who proposed it; a committee user's approval can."""
+    app = bootstrap(db_url, clock=clock, definitions=load_definitions(GUIAN), migrate=True)
+    try:
+        seed(app)
+        p = who(app, "handler")
+        case = handlers.open_case(app, OpenCase("guian_committee", "某", "某局", ON, p.actor,
+                                                principal=p)).case_id
+        fire_as(app, "handler", case, "propose")
+        with pytest.raises(Refused) as e:
+            fire_as(app, "head", case, "approve", proposed_by="handler")
+        assert e.value.code == "approval.role_required"
+        assert e.value.article == "贵安细则第八条第（三）项"
+        with pytest.raises(Refused) as e:
+            fire_as(app, "committee", case, "approve", proposed_by="committee")
+        assert e.value.code == "approval.four_eyes"
+        assert fire_as(app, "committee", case, "approve", proposed_by="handler") == "determined"
+        last = queries.history(app, case)[-1]
+        assert last.data["approved_by"] == "committee"
+        assert parse_actor(last.actor)["login"] == "committee"
+    finally:
+        app.close()
+
+
+def test_the_validator_refuses_an_unknown_role(tmp_path: Path) -> None:
+    text = (GUIAN / "guian_committee.yaml").read_text("utf-8")
+    (tmp_path / "bad.yaml").write_text(text.replace("roles: [committee]", "roles: [janitor]")
+                                       .replace("approval: {role: committee",
+                                                "approval: {role: porter"), "utf-8")
+    with pytest.raises(DefinitionError) as e:
+        load_definitions(tmp_path)
+    assert "janitor" in str(e.value) and "porter" in str(e.value)

@@ -39,9 +39,14 @@ def swagger_dir() -> Path | None:
 
 def create_app(app: App, *, title: str = "rongcuo 容错纠错 API") -> FastAPI:
     """The HTTP API on ``app`` (its clock is the API's clock)."""
+    rlog.configure()  # once per process (``RONGCUO_LOG_LEVEL``, ``RONGCUO_LOG_FORMAT``)
+    from fastapi import Depends
+
     from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta
+    from rongcuo.entrypoints.http.deps import refuse_nul
 
     api = FastAPI(title=title, version="1", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(refuse_nul)],
                   openapi_url="/openapi.json",
                   description="容错纠错案件办理接口。错误为 application/problem+json（RFC 9457）。")
     api.state.rongcuo = app

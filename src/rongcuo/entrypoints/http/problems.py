@@ -113,6 +113,9 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 400:  # a body that does not parse is malformed input, like any other
+        return problem(422, "input.malformed", "请求格式不正确：请求体无法解析",
+                       "malformed request: the body does not parse")
     zh = {404: "没有这个地址", 405: "该地址不支持此方法"}.get(status, "请求无法处理")
     en = str(exc.detail) if exc.detail else TITLES.get(status, "error")
     return problem(status, f"http.{status}", zh, en, headers=dict(exc.headers or {}) or None)

@@ -34,7 +34,7 @@ def token(request: Request, app: AppDep,
     return {"access_token": access, "token_type": "bearer", "expires_in": ttl}
 
 
-@router.get("/me", responses=responses(401))
+@router.get("/me", responses=responses(401, 422))
 def me(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """Who the token stands for: kind, id, login, display name, unit, roles."""
     return principal.to_json()

@@ -58,7 +58,7 @@ EVENTS_SCHEMA: dict[str, Any] = {
 
 def _json(schema: dict[str, Any], *errors: int, status: int = 200) -> dict[int | str, Any]:
     return {status: {"content": {"application/json": {"schema": schema}}},
-            **responses(401, *errors)}
+            **responses(401, 422, *errors)}
 
 
 class OpenCaseBody(BaseModel):

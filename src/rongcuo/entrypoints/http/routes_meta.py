@@ -25,7 +25,7 @@ AUDIT_ROLES = ("auditor", "admin")
 
 def _json(schema: dict[str, Any], *errors: int) -> dict[int | str, Any]:
     return {200: {"content": {"application/json": {"schema": schema}}},
-            **responses(401, *errors)}
+            **responses(401, 422, *errors)}
 
 
 @router.get("/workflows", responses=_json({"type": "array", "items": OBJECT}))

@@ -72,8 +72,22 @@ def check_operator_text(actor: str) -> None:
         raise InvalidInput.of(RESERVED_ACTOR, details={"field": "actor"})
 
 
+_UNITS: dict[tuple[int, str], str] = {}
+_UNITS_MAX = 50_000
+
+
 def case_unit(app: App, case_id: str) -> str:
-    return repo.case_units(app.store.engine, [case_id])[case_id]
+    """The unit of a case.  Written once, in the unit of work that opens the case, and never
+    changed, so a process keeps what it read (bounded; keyed by the store)."""
+    key = (id(app.store), case_id)
+    unit = _UNITS.get(key)
+    if unit is None:
+        unit = repo.case_units(app.store.engine, [case_id])[case_id]
+        if unit != DEFAULT_UNIT:  # a default answer may be a row not yet visible: ask again
+            if len(_UNITS) >= _UNITS_MAX:
+                _UNITS.clear()
+            _UNITS[key] = unit
+    return unit
 
 
 def check_case(app: App, principal: Principal | None, case: CaseRecord, ref: str) -> None:
