@@ -127,3 +127,35 @@ def test_a_step_on_a_date_that_is_not_one_is_refused_in_the_form(web: Any, app: 
                                    "d.matter": "占道"})
     assert r.status_code == 422 and 'data-code="web.bad_date"' in r.text
     assert "发生日期无效：“2025-13-45”" in r.text and app.store.list_cases() == []
+
+
+def test_the_server_rongcuo_serve_runs_answers_the_workplace_and_the_api(app: Any) -> None:
+    from rongcuo.entrypoints.cli.serve_cmd import server
+
+    seed(app)
+    client = TestClient(server(app))
+    page = client.get("/login")
+    assert page.status_code == 200 and "容错纠错工作台" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert client.get("/static/htmx-2.0.4.min.js").status_code == 200
+    api = client.get("/api/v1/cases/nope")  # the API keeps its problem+json answers
+    assert api.status_code == 401 and api.headers["content-type"].startswith(
+        "application/problem+json")
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers
+    # a case of another unit: the API's 404 stays problem+json although the workplace
+    # answers its own CaseNotFound with a page
+    from datetime import date
+
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import OpenCase
+    from rongcuo.service.identity import principal_for_login
+
+    who = principal_for_login(app, "handler")
+    case = handlers.open_case(app, OpenCase("licheng", "张三", "区执法局", date(2025, 9, 26),
+                                            who.actor, {"matter": "占道"}, principal=who))
+    token = client.post("/api/v1/auth/token", data={
+        "username": "cg-handler", "password": password_of("cg-handler")}).json()
+    r = client.get(f"/api/v1/cases/{case.case_id}",
+                   headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert r.status_code == 404 and r.json()["code"] == "case.not_found"

@@ -119,6 +119,14 @@ def test_licheng_case_from_opening_to_archive_by_four_people(
     assert browsing.requests and outside == []
 
 
+def _unlabelled(page: Any) -> list[str]:
+    """The visible form controls without a label (every input must have one)."""
+    return list(page.evaluate("""() => [...document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea')].filter(e =>
+        !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+        && !e.closest('fieldset legend')).map(e => e.name || e.id)"""))
+
+
 PAGES = (
     ("dashboard", "/"), ("cases", "/cases"), ("case", "{case}"),
     ("step-form", "{waiting}/steps/file"), ("diagram", "{waiting}/diagram"),
@@ -136,8 +144,10 @@ def _screenshots(browsing: Any, base_url: str, case: str, waiting: str) -> None:
             url = path.format(case=case, waiting=waiting, case_id_only=case_id)
             page.goto(url if url.startswith("http") else base_url + url)
             page.screenshot(path=str(OUTPUT / f"{name}-{tag}.png"), full_page=True)
+            assert _unlabelled(page) == [], name
         admin = browsing.session("admin", width=width, height=height)
         admin.goto(base_url + "/admin")
         admin.screenshot(path=str(OUTPUT / f"admin-{tag}.png"), full_page=True)
+        assert _unlabelled(admin) == [], "admin"
         page.goto(base_url + "/login")
         page.screenshot(path=str(OUTPUT / f"login-{tag}.png"))

@@ -10,11 +10,24 @@ restarts) and are Secure when the request came over TLS (a reverse proxy's
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
 from rongcuo.entrypoints.cli.options import app_for, db_option
+
+
+def server(app: Any) -> Any:
+    """The application ``rongcuo serve`` runs: the JSON API with the workplace mounted."""
+    import os
+
+    from rongcuo.entrypoints.http import create_app
+    from rongcuo.entrypoints.web import app as web
+
+    return web.install(create_app(app), app,
+                       secret=os.environ.get("RONGCUO_WEB_SECRET") or None)
 
 
 @click.command("serve")
@@ -26,12 +39,8 @@ from rongcuo.entrypoints.cli.options import app_for, db_option
 @db_option
 def command(host: str, port: int, demo: bool, db: str | None) -> None:
     """Serve the HTTP API (/api/v1, /docs, /openapi.json) and the workplace (/)."""
-    import os
-
     import uvicorn
 
-    from rongcuo.entrypoints.http import create_app
-    from rongcuo.entrypoints.web import app as web
     from rongcuo.service.identity import demo as demo_data
 
     with app_for(db) as app:
@@ -46,8 +55,6 @@ def command(host: str, port: int, demo: bool, db: str | None) -> None:
         rlog.get_logger("rongcuo.http").info("serve.start", host=host, port=port)
         click.echo(f"rongcuo 工作台 / workplace: http://{host}:{port}/", err=True)
         click.echo(f"rongcuo API: http://{host}:{port}/docs", err=True)
-        server = web.install(create_app(app), app,
-                             secret=os.environ.get("RONGCUO_WEB_SECRET") or None)
         # one process (the App's engines and pool are shared by its threads); request lines
         # are our own (http.request), uvicorn's access log would print query strings
-        uvicorn.run(server, host=host, port=port, access_log=False, log_config=None)
+        uvicorn.run(server(app), host=host, port=port, access_log=False, log_config=None)
