@@ -19,7 +19,7 @@ from rongcuo.clock import CST
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--lang=zh-CN"]  # the date pickers' own words and order (年/月/日)
+                 "--lang=zh-CN"]  # the browser's own words (validation bubbles) in Chinese
 
 
 def free_port() -> int:

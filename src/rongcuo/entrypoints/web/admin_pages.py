@@ -127,7 +127,7 @@ def _admin_page(request: Request, *, error: str | None = None, token: str | None
     app = web_state(request).app
     return render(request, "admin.html", status=status, units=accounts.list_units(app),
                   users=accounts.list_users(app), tokens=accounts.list_tokens(app),
-                  error=error, token=token, roles=sorted(ROLES), kinds=UNIT_KINDS)
+                  error=error, token=token, roles=ROLES, kinds=UNIT_KINDS)
 
 
 @router.get("/admin")
