@@ -236,3 +236,19 @@ def test_the_validator_refuses_an_unknown_role(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError) as e:
         load_definitions(tmp_path)
     assert "janitor" in str(e.value) and "porter" in str(e.value)
+
+
+def test_demo_data_only_on_an_empty_database(seeded: App) -> None:
+    """`rongcuo serve --demo`'s data: refused once anything is there; its sample cases sit in
+    their units (the agency's case is not the supervision body's)."""
+    from rongcuo.service.identity import demo
+
+    ids = demo.sample_cases(seeded, ON)
+    with pytest.raises(InvalidInput) as e:
+        demo.seed(seeded)
+    assert e.value.code == "demo.not_empty"
+    seen = {v.record.id for v in queries.list_cases(seeded, queries.CaseFilter(),
+                                                    who(seeded, "handler"))}
+    assert seen == set(ids[:2])
+    assert queries.case_view(seeded, ids[0]).record.state.facts["investigators"] == [
+        "inv1", "inv2"]

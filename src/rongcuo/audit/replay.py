@@ -89,12 +89,15 @@ def _deadline_json(d: Deadline, state: CaseState | None) -> dict[str, Any]:
 
 def _event_json(e: LoggedEvent) -> dict[str, Any]:
     """The keys of ``case show --json``'s events: every hashed field (so the jq/sha256sum
-    recipe of docs/store.md applies), ``id`` and ``by``."""
+    recipe of docs/store.md applies), ``id``, ``by`` and ``recorded_by``."""
+    from rongcuo.domain.identity import parse_actor
+
     return {
         "case_id": e.case_id, "seq": e.seq, "id": e.id, "trigger": e.trigger, "type": e.type,
         "on": e.on, "actor": e.actor, "by": e.actor, "article": e.article,
         "recorded_at": e.recorded_at, "data": e.data, "workflow_id": e.workflow_id,
         "workflow_version": e.workflow_version, "prev_hash": e.prev_hash, "hash": e.hash,
+        "recorded_by": parse_actor(e.actor),
     }
 
 
