@@ -92,5 +92,9 @@ def test_the_form_and_the_api_refuse_alike(server: Any, app: Any, who: str, trig
     assert problem["code"] == code
     shown = re.search(r'id="refusal" data-code="([^"]+)"', web.text)
     assert shown and shown.group(1) == problem["code"]
-    assert problem["message_zh"] in web.text.replace("&#34;", '"').replace("&#39;", "'")
+    # the same message, a step named by its label where the API names its trigger
+    expected = problem["message_zh"]
+    for name, spec in app.definition("licheng").triggers.items():
+        expected = expected.replace(f"“{name}”", f"“{spec.label_zh}”")
+    assert expected in web.text.replace("&#34;", '"').replace("&#39;", "'")
     assert app.store.load_case(case).version == before  # nothing written by either

@@ -43,6 +43,9 @@ def test_licheng_case_from_opening_to_archive_by_four_people(
     text = refusal.inner_text()
     assert "历城办法第十六条" in text and "本次未写入任何内容" in text
     assert "现在可以" in text and "指派调查人员" in text
+    assert "不允许“开始核实”" in text and "start_verification" not in text  # people's words
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    handler.screenshot(path=str(OUTPUT / "refusal-1366.png"), full_page=True)
     assert web_app.store.load_case(case.rsplit("/", 1)[1]).version == version
     handler.goto(case)
     assert handler.locator("#timeline tbody tr").count() == steps_before

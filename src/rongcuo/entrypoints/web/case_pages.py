@@ -55,7 +55,11 @@ def _on(form: dict[str, Any]) -> date:
 
 def refusal(exc: RongcuoError, definition: Any, lang: str) -> dict[str, Any]:
     """A refusal as the form shows it: the message, the article, what is allowed now."""
-    return {"code": exc.code, "message": exc.message_zh if lang == "zh" else exc.message_en,
+    text = exc.message_zh if lang == "zh" else exc.message_en
+    for name in getattr(definition, "triggers", {}) or {}:  # the step as people know it
+        text = text.replace(f"“{name}”", f"“{trigger_label(definition, name, lang)}”")
+        text = text.replace(f"'{name}'", f"'{trigger_label(definition, name, lang)}'")
+    return {"code": exc.code, "message": text,
             "article": exc.article,
             "allowed": [trigger_label(definition, a, lang) for a in exc.allowed]}
 
