@@ -159,3 +159,39 @@ def test_the_server_rongcuo_serve_runs_answers_the_workplace_and_the_api(app: An
     r = client.get(f"/api/v1/cases/{case.case_id}",
                    headers={"Authorization": f"Bearer {token['access_token']}"})
     assert r.status_code == 404 and r.json()["code"] == "case.not_found"
+
+
+def test_a_committee_approval_waits_on_the_committee_members_dashboard(
+        db_url: str, clock: Any) -> None:
+    """贵安细则第八条第（三）项: a proposed determination waits for the committee's approval;
+    the committee user sees it under 待我审批, the handler does not."""
+    from datetime import date
+    from pathlib import Path
+
+    from rongcuo.bootstrap import bootstrap
+    from rongcuo.definitions import load_definitions
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import FireStep, OpenCase
+    from rongcuo.service.identity import principal_for_login
+    from tests.support.web_server import cst
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "workflows" / "identity"
+    clock.set(cst("2025-09-26"))
+    app = bootstrap(db_url, clock=clock, definitions=load_definitions(fixtures), migrate=True)
+    try:
+        seed(app)
+        p = principal_for_login(app, "handler")
+        case = handlers.open_case(app, OpenCase("guian_committee", "某甲", "某局",
+                                                date(2025, 9, 26), p.actor, principal=p))
+        handlers.fire(app, FireStep(case.case_id, "propose", date(2025, 9, 26), p.actor,
+                                    principal=p))
+        client = TestClient(create_app(app, secret="s"))
+        _login(client, "committee")
+        board = client.get("/").text
+        approvals = board[board.index('id="approvals"'):]
+        assert str(case.number) in approvals and "/steps/approve" in approvals
+        client.cookies.clear()
+        _login(client, "handler")
+        assert 'id="approvals"' not in client.get("/").text
+    finally:
+        app.close()

@@ -111,9 +111,37 @@ def dashboard(request: Request, user: User) -> Response:
                     and ext.by in view.allowed and cd.kind in ("soon", "today", "late")):
                 approvals.append({**item, "trigger": ext.by, "step": label(
                     d.triggers.get(ext.by), lang, ext.by)})
+    approvals.extend(_other_approvals(app, user, lang))
     late.sort(key=lambda i: -i["countdown"].days)
     return render(request, "dashboard.html", today=today, soon=soon, late=late,
                   paused=paused, approvals=approvals, shown=len(items.views), total=items.total)
+
+
+def _other_approvals(app: Any, user: ws.WebUser, lang: str) -> list[dict[str, Any]]:
+    """Approvals not tied to a deadline's extension that the user's roles may give (e.g. a
+    committee's approval of a determination, 贵安办法第八条第三项): the cases waiting in a
+    state where such a step is allowed."""
+    from rongcuo.service.case_list import ListQuery, case_page
+
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for wid in app.definitions.ids():
+        d = app.definition(wid)
+        extensions = {t.extension.by for t in d.timers.values() if t.extension is not None}
+        for trig in d.triggers.values():
+            approval = getattr(trig, "approval", None)
+            if approval is None or trig.name in extensions or not user.has(approval.role):
+                continue
+            for state in trig.sources:
+                if (wid, state) in seen:
+                    continue
+                seen.add((wid, state))
+                page = case_page(app, ListQuery(workflow_id=wid, state=state, page_size=20),
+                                 principal=user.principal)
+                out.extend({"view": v, "trigger": trig.name, "timer": "", "countdown": None,
+                            "step": label(trig, lang, trig.name)}
+                           for v in page.views if trig.name in v.allowed)
+    return out
 
 
 @router.get("/calendar")
