@@ -1,5 +1,6 @@
-"""Browser fixtures: the workplace on a fresh SQLite database, served in-process with the
-test's clock, and Debian's chromium (Playwright) whose every request is recorded."""
+"""Browser fixtures: the workplace on a fresh database (SQLite and PostgreSQL), served
+in-process with the test's clock, and Debian's chromium (Playwright) whose every request is
+recorded."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def web_app(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
+def web_app(db_url: str, clock: FixedClock) -> Iterator[Any]:
+    """A fresh database on each backend (the root conftest's ``db_url``: SQLite and
+    PostgreSQL)."""
     from rongcuo.bootstrap import bootstrap
 
-    a = bootstrap(f"sqlite:///{tmp_path / 'web.db'}", clock=clock, migrate=True)
+    a = bootstrap(db_url, clock=clock, migrate=True)
     seed(a)  # the demo unit tree and a user for each role (tests.support.identity)
     yield a
     a.close()
