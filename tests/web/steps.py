@@ -42,7 +42,8 @@ def open_case(page: Any, base: str, clock: FixedClock, on: str, values: dict[str
 def open_step(page: Any, case_url: str, trigger: str) -> None:
     page.goto(case_url)  # as it stands now (another user may have moved it on)
     page.locator(f'#steps [data-trigger="{trigger}"]').click()
-    page.locator("#step-form").wait_for()
+    page.locator("#step-panel #step-form").wait_for()  # htmx put the form in place
+    assert page.url.split("?")[0] == case_url
 
 
 def record(page: Any, case_url: str, clock: FixedClock, trigger: str, on: str,
