@@ -31,6 +31,7 @@ SECRET_SUBJECT = "外单位当事人甲"  # the other unit's case: never in an l
 READ_OWN_CASE = {**dict.fromkeys((*OWN, "lc-head"), 200),
                  **dict.fromkeys((*OTHER, "lc-clerk"), 404)}
 EXPECTED: dict[str, dict[str, int]] = {
+    "me": dict.fromkeys(EVERYONE, 200),
     "workflows": dict.fromkeys(EVERYONE, 200),
     "workflow": dict.fromkeys(EVERYONE, 200),
     "list": dict.fromkeys(EVERYONE, 200),
@@ -71,6 +72,7 @@ def _call(api: Api, login: str | None, endpoint: str, own: str) -> object:
         return api.as_(login, "POST", f"/api/v1/cases/{own}/steps",
                        json={"trigger": "file", "on": TODAY})
     calls = {
+        "me": ("GET", "/api/v1/me", {}),
         "workflows": ("GET", "/api/v1/workflows", {}),
         "workflow": ("GET", "/api/v1/workflows/licheng", {}),
         "list": ("GET", "/api/v1/cases", {}),

@@ -59,10 +59,8 @@ def verify(request: Request, app: AppDep, principal: PrincipalDep) -> Any:
     rlog.bind(user=principal.login)
     authz.require_role(principal, AUDIT_ROLES, ("审计校验", "verify the record"))
     report = audit_verify(app, drift=False)
-    broken = [f for f in report.findings]
-    ids = [f.case_id for f in broken]
-    seen = authz.visible_ids(app, principal, ids)
-    shown = [f.to_dict() for f in broken if f.case_id in seen]
+    seen = authz.visible_ids(app, principal, [f.case_id for f in report.findings])
+    shown = [f.to_dict() for f in report.findings if f.case_id in seen]
     n_cases = len(authz.visible_ids(app, principal, app_case_ids(app)))
     return {"ok": not shown and not report.extra, "cases": n_cases, "broken": shown}
 
