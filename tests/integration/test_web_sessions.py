@@ -195,3 +195,27 @@ def test_a_committee_approval_waits_on_the_committee_members_dashboard(
         assert 'id="approvals"' not in client.get("/").text
     finally:
         app.close()
+
+
+def test_every_page_answers_in_english_behind_the_switch(web: Any, app: Any) -> None:
+    from datetime import date
+
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import OpenCase
+    from rongcuo.service.identity import principal_for_login
+
+    client, _ = web
+    who = principal_for_login(app, "handler")
+    case = handlers.open_case(app, OpenCase("licheng", "张三", "区执法局", date(2025, 9, 26),
+                                            who.actor, {"matter": "占道"}, principal=who))
+    _login(client, "handler")
+    r = client.get("/lang/en?back=/cases", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/cases"
+    heads = {"/": "My work", "/cases": "Cases", f"/cases/{case.case_id}": str(case.number),
+             f"/cases/{case.case_id}/steps/file": "file", f"/cases/{case.case_id}/diagram":
+             "Diagram", "/open?workflow=licheng": "Open a case", "/calendar": "Calendar",
+             "/audit": "Audit"}
+    for path, head in heads.items():
+        page = client.get(path)
+        assert page.status_code == 200 and head in page.text, path
+        assert '<html lang="en">' in page.text and "中文" in page.text  # the way back
