@@ -1,4 +1,8 @@
-"""`rongcuo serve` — the HTTP API (uvicorn) on the embedded database by default.
+"""`rongcuo serve` — the HTTP API (uvicorn) and the case workers' web workplace (工作台, at
+``/``) on the embedded database by default.  The workplace's session cookies are signed with
+``RONGCUO_WEB_SECRET`` (else a secret made at start-up: sessions end when the server
+restarts) and are Secure when the request came over TLS (a reverse proxy's
+``X-Forwarded-Proto``).
 
 ``--demo`` (an empty database only) first creates the sample unit tree, a user for each role
 — their passwords printed once, here, and never again — and a few sample cases.
@@ -6,11 +10,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
 from rongcuo.entrypoints.cli.options import app_for, db_option
+
+
+def server(app: Any) -> Any:
+    """The application ``rongcuo serve`` runs: the JSON API with the workplace mounted."""
+    import os
+
+    from rongcuo.entrypoints.http import create_app
+    from rongcuo.entrypoints.web import app as web
+
+    return web.install(create_app(app), app,
+                       secret=os.environ.get("RONGCUO_WEB_SECRET") or None)
 
 
 @click.command("serve")
@@ -21,10 +38,9 @@ from rongcuo.entrypoints.cli.options import app_for, db_option
                    "once) and sample cases")
 @db_option
 def command(host: str, port: int, demo: bool, db: str | None) -> None:
-    """Serve the HTTP API (/api/v1, /docs, /openapi.json)."""
+    """Serve the HTTP API (/api/v1, /docs, /openapi.json) and the workplace (/)."""
     import uvicorn
 
-    from rongcuo.entrypoints.http import create_app
     from rongcuo.service.identity import demo as demo_data
 
     with app_for(db) as app:
@@ -37,7 +53,8 @@ def command(host: str, port: int, demo: bool, db: str | None) -> None:
                 click.echo(f"  {u.login:<12} {u.password:<22} {u.unit:<6} "
                            f"{','.join(u.roles):<18} {u.name}")
         rlog.get_logger("rongcuo.http").info("serve.start", host=host, port=port)
+        click.echo(f"rongcuo 工作台 / workplace: http://{host}:{port}/", err=True)
         click.echo(f"rongcuo API: http://{host}:{port}/docs", err=True)
         # one process (the App's engines and pool are shared by its threads); request lines
         # are our own (http.request), uvicorn's access log would print query strings
-        uvicorn.run(create_app(app), host=host, port=port, access_log=False, log_config=None)
+        uvicorn.run(server(app), host=host, port=port, access_log=False, log_config=None)
