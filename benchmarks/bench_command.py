@@ -12,6 +12,8 @@ of three processes, run interleaved ``--runs`` times in an order rotated each ro
 * ``case show, 12 definitions``: the same with ``RONGCUO_WORKFLOWS_DIR`` naming a temporary
   copy of ``workflows/`` plus 9 more definitions — copies of the shipped three under other ids,
   as more procedures would add;
+* ``12, nothing cached``: the same with the cache of built definitions and calendars removed
+  before each run (the first command after a change to the files or to rongcuo);
 
 with their medians, ranges and the ratios issue 16 states its targets in: ``case show`` at
 most 2x the bare import, and not growing with the number of definitions.  Then, from one
@@ -191,17 +193,24 @@ def main() -> None:
         env12 = {**env, "RONGCUO_WORKFLOWS_DIR": str(twelve_definitions(Path(tmp)))}
         n3, n12 = count_definitions(env), count_definitions(env12)
         show = [*rongcuo_argv(), "case", "show", case_id]
+        cold_home = Path(tmp) / "cold"
+        shutil.copytree(env["RONGCUO_HOME"], cold_home)
+        env_cold = {**env12, "RONGCUO_HOME": str(cold_home)}
         runs = {
             "bare import": (BARE, env),
             f"case show, {n3} definitions": (show, env),
             f"case show, {n12} definitions": (show, env12),
+            # every definition and calendar parsed: the first command after a change
+            f"  {n12}, nothing cached": (show, env_cold),
         }
         for argv, e in runs.values():  # warm the file cache and the bytecode
             child_cpu(argv, e)
         cpu: dict[str, list[float]] = {k: [] for k in runs}
         names = list(runs)
         for r in range(args.runs):
-            for name in names[r % 3:] + names[: r % 3]:
+            for name in names[r % len(names):] + names[: r % len(names)]:
+                if "nothing cached" in name:
+                    shutil.rmtree(cold_home / "cache", ignore_errors=True)
                 cpu[name].append(child_cpu(*runs[name]))
         load = os.getloadavg()[0]
         print(f"CPU seconds (user+sys) per process, {args.runs} interleaved runs; "
@@ -209,12 +218,14 @@ def main() -> None:
         med = {k: statistics.median(v) for k, v in cpu.items()}
         for name, xs in cpu.items():
             print(f"  {name:<28} {med[name]:6.3f} s  (min {min(xs):.3f}, max {max(xs):.3f})")
-        bare, s3, s12 = (med[k] for k in names)
+        bare, s3, s12, cold = (med[k] for k in names)
         print(f"  ratio case show / bare import: {s3 / bare:.2f}x with {n3} definitions, "
               f"{s12 / bare:.2f}x with {n12}  (target <= 2x, "
               f"{'meets' if max(s3, s12) <= 2 * bare else 'MISSES'})")
         print(f"  growth {n3} -> {n12} definitions: {s12 / s3:.2f}x "
               f"(+{(s12 - s3) * 1000 / (n12 - n3):.0f} ms CPU per definition; target: none)")
+        print(f"  nothing cached ({n12} definitions parsed once each, and the calendar): "
+              f"{cold / bare:.2f}x the bare import, {(cold - s12) * 1000:.0f} ms more")
         found = imports_of(show, env)
         print(f"\n`case show` on SQLite imports {len(found)} modules; of those it does not use "
               "(cumulative import time, one -X importtime run):")
