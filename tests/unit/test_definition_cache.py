@@ -152,3 +152,17 @@ def test_the_cache_is_under_rongcuo_home(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("RONGCUO_HOME")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert DefinitionCache().folder == tmp_path / "x" / "rongcuo" / "definitions"
+
+
+def test_a_cache_folder_others_may_write_to_is_never_read(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DefinitionCache(tmp_path / "shared")
+    load_definitions(folder, cache=cache)
+    (tmp_path / "shared").chmod(0o777)  # an entry there could have been written by anyone
+    parsed = _no_parsing(monkeypatch)
+    assert len(load_definitions(folder, cache=cache)) == 3
+    assert len(parsed) == 3  # parsed again, nothing read back
+    (tmp_path / "shared").chmod(0o700)
+    parsed.clear()
+    load_definitions(folder, cache=cache)
+    assert parsed == []
