@@ -7,7 +7,10 @@ database (历城办法第十三条至第二十条, with a review); then, on one 
 * the 认定决定书 (2 pages): HTML from its template, then PDF/A-2b with WeasyPrint — and the
   same document as .docx with docxtpl, for comparison;
 * the archived case file (cover, 卷内目录, documents, timeline, 备考表), its documents repeated
-  until it has at least ``--pages`` pages, rendered from the context in one WeasyPrint pass.
+  until it has at least ``--pages`` pages, rendered from the context in one WeasyPrint pass;
+* a whole issuing step through the service — ``determine`` numbering, rendering and recording
+  the 认定决定书 and the 监督意见书 in both formats in its transaction — against a step that
+  issues nothing (``hear_statement``), each on fresh cases.
 
 Each figure is the median of ``--repeat`` timed runs after one warm-up (fonts loaded), with the
 fastest and slowest, and the CPU time of this process (what the render costs regardless of
@@ -69,11 +72,11 @@ def main() -> None:
 
     from rongcuo.adapters.documents import pdf as pdf_render
     from rongcuo.adapters.documents.render import DocumentRenderer
-    from rongcuo.adapters.documents.source import load_stored
     from rongcuo.audit.api import export_case
     from rongcuo.bootstrap import bootstrap
     from rongcuo.clock import FixedClock
     from rongcuo.documents.casefile import case_file_context
+    from rongcuo.service.document_queries import load_stored
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["RONGCUO_HOME"] = str(Path(tmp) / "home")
@@ -124,7 +127,46 @@ def main() -> None:
         med = _line(f"case file ({pages} pages): PDF/A-2b",
                     _timed(lambda: pdf_render.html_to_pdf(cf_html, roots), args.repeat))
         print(f"{'':<40} {pages / med:>6.1f} pages/s wall")
+        _issuing_steps(app, clock, args.repeat)
         app.close()
+
+
+def _issuing_steps(app: object, clock: object, repeat: int) -> None:
+    """Median wall and CPU time of one ``determine`` (4 files issued) and one step without
+    documents, each fired on ``repeat`` fresh cases after one warm-up case."""
+    from datetime import date
+
+    from tests.support.walks import cst_morning
+
+    from rongcuo.service import handlers
+    from rongcuo.service.commands import FireStep, OpenCase
+
+    steps = (("file", "2025-09-02", {}), ("assign_investigator", "2025-09-03",
+             {"investigator": "李四"}), ("assign_investigator", "2025-09-03",
+             {"investigator": "王五"}), ("start_verification", "2025-09-04", {}))
+    timed: dict[str, tuple[list[float], list[float]]] = {"hear_statement": ([], []),
+                                                         "determine": ([], [])}
+    for i in range(repeat + 1):
+        clock.set(cst_morning("2025-09-01"))  # type: ignore[attr-defined]
+        cid = handlers.open_case(app, OpenCase(  # type: ignore[arg-type]
+            workflow_id="licheng", subject=f"张{i}", agency="区综合行政执法局",
+            on=date(2025, 9, 1), actor="监督科", data={"matter": "占道经营处罚"})).case_id
+        for trigger, on, data in steps:
+            clock.set(cst_morning(on))  # type: ignore[attr-defined]
+            handlers.fire(app, FireStep(cid, trigger, on=date.fromisoformat(on),  # type: ignore[arg-type]
+                                        actor="监督科", data=data))
+        for trigger, on, data in (("hear_statement", "2025-09-10", {}), (
+                "determine", "2025-09-15", {"outcome": "exempted", "items": ["10.2"],
+                                            "correction_required": True})):
+            clock.set(cst_morning(on))  # type: ignore[attr-defined]
+            t0, c0 = time.perf_counter(), time.process_time()
+            handlers.fire(app, FireStep(cid, trigger, on=date.fromisoformat(on),  # type: ignore[arg-type]
+                                        actor="监督科", data=data))
+            if i:  # the first case warms up
+                timed[trigger][0].append(time.perf_counter() - t0)
+                timed[trigger][1].append(time.process_time() - c0)
+    _line("step without documents (hear_statement)", timed["hear_statement"], per="step")
+    _line("determine: 2 documents × 2 formats issued", timed["determine"], per="step")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ def bootstrap(
         database_url=url,
         load_calendar=_load_calendar,
         load_definitions=_load_definitions,
+        load_settings=_load_settings,
         _calendar=calendar,
         _definitions=definitions,
     )
@@ -189,6 +190,12 @@ def _load_calendar() -> Any:
     return _cached(("calendar", *dirs), dirs, load)
 
 
+def _load_settings(workflow_id: str) -> Any:
+    from rongcuo.definitions.adopter import read_settings
+
+    return read_settings(workflow_id)
+
+
 def _load_definitions() -> Any:
     from rongcuo.definitions import load_definitions
     from rongcuo.definitions.cache import DefinitionCache
@@ -245,6 +252,20 @@ def _check_sqlite_file(file: Path, *, empty_ok: bool) -> None:
 
 def _has_tables(engine: sa.Engine) -> bool:
     return "events" in sa.inspect(engine).get_table_names()
+
+
+def demo_database(*, reset: bool) -> Path:
+    """The demo's own SQLite file under the data directory (``rongcuo demo``), emptied first
+    unless ``reset`` is false: the demo never writes into the operator's database, and runs
+    any number of times (a fresh file has no earlier sample case to repeat)."""
+    from rongcuo.paths import SQLITE_COMPANIONS, demo_database_file
+
+    file = demo_database_file()
+    if reset:
+        for f in (file, *(file.with_name(file.name + x) for x in SQLITE_COMPANIONS)):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                f.unlink()
+    return file
 
 
 # -- database maintenance (``rongcuo db``): the schema is the composition root's business ----

@@ -9,6 +9,8 @@ Settings come from the environment (the CLI's ``--db``/``--workflows`` options o
   inside the installed package, or the checkout's own folder for an editable install —
   :func:`shipped`).
 * ``RONGCUO_DATABASE_URL`` — a SQLAlchemy URL; PostgreSQL for several processes.
+* ``RONGCUO_REPORTER_KEY_FILE`` — the key of the reporters' identities (default
+  ``$RONGCUO_HOME/reporter.key``, created 0600 on first use).
 
 What rongcuo creates there is its owner's only, whatever the umask: folders 0700
 (:func:`make_private_dir`), the SQLite database 0600 (:func:`create_private_file`, before
@@ -77,11 +79,26 @@ def calendar_dirs() -> list[Path]:
     return [shipped_calendars_dir(), imported_calendars_dir()]
 
 
+def reporter_key_file() -> Path:
+    """The key file of the reporters' identities (AES-256-GCM): ``RONGCUO_REPORTER_KEY_FILE``,
+    default ``$RONGCUO_HOME/reporter.key`` — a file, never a database row."""
+    env = os.environ.get("RONGCUO_REPORTER_KEY_FILE")
+    return Path(env) if env else data_dir() / "reporter.key"
+
+
 def default_database_url() -> str:
     env = os.environ.get("RONGCUO_DATABASE_URL")
     if env:
         return env
     return f"sqlite:///{data_dir() / 'rongcuo.sqlite3'}"
+
+
+DEMO_DATABASE = "demo.sqlite3"
+
+
+def demo_database_file() -> Path:
+    """The demo's own SQLite file (``rongcuo demo``): never the operator's database."""
+    return data_dir() / DEMO_DATABASE
 
 
 PRIVATE_DIR_MODE = 0o700

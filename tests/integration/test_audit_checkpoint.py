@@ -19,7 +19,7 @@ from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
 from rongcuo.service.commands import FireStep
-from tests.support.tamper import disable_insert_only, rewrite_history
+from tests.support.tamper import delete_case_whole, rewrite_history
 from tests.support.walks import cst_morning, walk_licheng
 
 
@@ -72,13 +72,7 @@ def test_a_case_deleted_whole_is_detected_by_the_checkpoint(
     a = walk_licheng(app, clock, subject="甲", steps=3)
     walk_licheng(app, clock, subject="乙", steps=3)
     doc = take_checkpoint(app, key, clock.now())
-    disable_insert_only(app.store.engine)
-    with app.store.engine.begin() as conn:
-        import sqlalchemy as sa
-
-        for table in ("events", "deadlines", "cases"):
-            key_col = "id" if table == "cases" else "case_id"
-            conn.execute(sa.text(f"DELETE FROM {table} WHERE {key_col} = :c"), {"c": a})
+    delete_case_whole(app.store.engine, a)
     assert verify(app, drift=False).findings == []
     assert _against(app, doc, tmp_path, key) == [(a, "checkpoint.head_missing")]
 

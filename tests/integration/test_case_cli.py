@@ -401,7 +401,7 @@ def test_history_names_the_article_behind_each_step(worker: Worker) -> None:
 
 
 def test_demo_opens_and_walks_a_sample_case_on_the_embedded_default(tmp_path: Any) -> None:
-    """``rongcuo demo`` (the README's main job) opens a Licheng case in the embedded database,
+    """``rongcuo demo`` (the README's main job) opens a Licheng case in its own database,
     walks it to determination (历城办法第十四条、第十七条) and shows it: the notice period runs
     7 days from the decision of 2025-10-24, to 2025-10-31."""
     runner = CliRunner()
@@ -410,7 +410,9 @@ def test_demo_opens_and_walks_a_sample_case_on_the_embedded_default(tmp_path: An
     assert res.exit_code == 0, res.output
     assert "历城容错〔2025〕1号" in res.stdout and "已认定" in res.stdout
     assert "告知期限：到期 2025-10-31" in res.stdout
-    assert (tmp_path / "rongcuo-home" / "rongcuo.sqlite3").exists()  # RONGCUO_HOME (conftest)
+    # its own database under RONGCUO_HOME (conftest), never the default one (issue 15)
+    assert (tmp_path / "rongcuo-home" / "demo.sqlite3").exists()
+    assert not (tmp_path / "rongcuo-home" / "rongcuo.sqlite3").exists()
 
 
 def test_unknown_workflow_is_refused_naming_it(worker: Worker) -> None:

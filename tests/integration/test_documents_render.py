@@ -1,6 +1,8 @@
-"""Every document of a walked Licheng and Banan case, rendered in both formats and read back
-the way a reader would (pdftotext, pdffonts, pdftoppm, python-docx).  GB/T 9704-2012 is the
-layout; 历城办法第十三条至第二十条 and 巴南办法第十六条至第十八条 the contents.
+"""Every document of a walked Licheng and Banan case, issued by its step in both formats and
+read back the way a reader would (pdftotext, pdffonts, pdftoppm, python-docx).  GB/T 9704-2012
+is the layout; 历城办法第十三条至第二十条 and 巴南办法第十六条至第十八条 the contents.  The files
+read are the ones the steps issued (numbered, hashed into their events), as `doc render` gives
+them back; the case files are the ones issued on archiving.
 
 The renders are kept under ``tests/output/documents/`` (git-ignored) for a person to look at.
 """
@@ -23,14 +25,15 @@ from typing import Any
 import docx
 import pytest
 
-from rongcuo.adapters.documents.archive import case_file_pdf
 from rongcuo.adapters.documents.render import DocumentRenderer
-from rongcuo.adapters.documents.source import load_stored
 from rongcuo.audit.api import export_case
 from rongcuo.bootstrap import bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.documents.model import Document
 from rongcuo.documents.text import cn_date
+from rongcuo.entrypoints.cli.case_files import export_for, on_step_committed
+from rongcuo.service.case_file import issue_case_file
+from rongcuo.service.document_queries import load_stored, render_document
 from tests.support import pdf as P
 from tests.support.document_walks import walk_banan, walk_licheng_full
 
@@ -53,6 +56,8 @@ class Walked:
     docs: list[Rendered]
     case_files: dict[str, Path]
     exports: dict[str, dict[str, Any]]
+    # what archiving recorded, before anything asked for the case file: (seq, sha256, last seq)
+    case_file_rows: dict[str, tuple[int, str, int]]
 
 
 def _output_folder(tmp: Path) -> Path:
@@ -85,8 +90,9 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
         clock = FixedClock(NOW)
         app = bootstrap(database_url=f"sqlite:///{tmp / 'rongcuo.sqlite3'}", clock=clock,
                         migrate=True)
+        app.step_hooks.append(on_step_committed)  # archiving issues the case file
         cases = {"licheng": walk_licheng_full(app, clock), "banan": walk_banan(app, clock)}
-        docs, case_files, exports = [], {}, {}
+        docs, case_files, exports, rows = [], {}, {}, {}
         for workflow, cid in cases.items():
             stored = load_stored(app, cid)
             renderer = DocumentRenderer(stored.definition)
@@ -95,17 +101,23 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walked]:
             for spec, seq in stored.issued_kinds(renderer.catalogue):
                 doc = stored.document(renderer.catalogue, spec.name, seq=seq)
                 pdf_path, docx_path = folder / f"{spec.name}.pdf", folder / f"{spec.name}.docx"
-                pdf_path.write_bytes(renderer.render(doc, "pdf").data)
-                docx_path.write_bytes(renderer.render(doc, "docx").data)
+                for path, fmt in ((pdf_path, "pdf"), (docx_path, "docx")):
+                    data, record = render_document(app, cid, spec.name, fmt, seq=seq)
+                    assert record is not None, (spec.name, fmt)  # issued by its step
+                    path.write_bytes(data)
                 docs.append(Rendered(workflow, doc, pdf_path, docx_path,
                                      P.png(pdf_path, folder / spec.name),
                                      tuple(renderer.catalogue.kinds)))
+            kept = [d for d in stored.issued if d.kind == "case_file"]
+            assert len(kept) == 1, kept  # issued by the archiving step's hook
+            rows[workflow] = (kept[0].event_seq, kept[0].sha256, stored.last_seq)
             case_files[workflow] = folder / "case_file.pdf"
-            case_files[workflow].write_bytes(case_file_pdf(app, cid, now=NOW))
+            case_files[workflow].write_bytes(issue_case_file(app, cid, export_for(app))[0])
             P.png(case_files[workflow], folder / "case_file")
-            exports[workflow] = json.loads(export_case(app, cid, "json", now=NOW))
+            last = app.store.case_events(cid)[-1].recorded_at
+            exports[workflow] = json.loads(export_case(app, cid, "json", now=last))
         app.close()
-    yield Walked(docs, case_files, exports)
+    yield Walked(docs, case_files, exports, rows)
 
 
 def test_every_document_of_both_procedures_is_rendered_in_both_formats(walked: Walked) -> None:
@@ -117,14 +129,20 @@ def test_every_document_of_both_procedures_is_rendered_in_both_formats(walked: W
                    for r in mine)
 
 
-def test_each_pdf_reads_case_number_draft_parties_date_and_articles(walked: Walked) -> None:
-    """pdftotext finds the case number, 草稿 (nothing is issued by a render), the parties, the
-    成文日期 as 2025年11月5日 and every article the document cites."""
+def test_each_pdf_reads_case_number_document_number_parties_date_and_articles(
+    walked: Walked,
+) -> None:
+    """pdftotext finds the case number, the document's 发文字号 (济历城监容〔2025〕1号; no 草稿:
+    the step issued it), the parties, the 成文日期 as 2025年11月5日 and every article cited."""
     problems = []
+    numbered = [r.document.number for r in walked.docs if r.document.number]
+    assert "济历城监容〔2025〕1号" in numbered and "巴南环容〔2025〕1号" in numbered
     for r in walked.docs:
         d, text = r.document, P.flat(r.pdf)
-        wanted = [d.case_number, "草稿", d.title, cn_date(d.issued_on), d.issuer,
-                  *(p.name for p in d.body.parties), d.articles_text]
+        assert d.issued and "草稿" not in text, d.kind
+        wanted = [d.case_number, d.title, cn_date(d.issued_on), d.issuer,
+                  *(p.name for p in d.body.parties), d.articles_text, *([d.number] * bool(
+                      d.number))]
         problems += [f"{d.kind}: {w}" for w in wanted if re.sub(r"\s+", "", w) not in text]
         if re.search(r"\d{4}-\d{2}-\d{2}", text):
             problems.append(f"{d.kind}: an ISO date is printed")
@@ -171,7 +189,8 @@ def test_the_glyph_check_fails_when_the_cjk_fonts_are_missing(tmp_path: Path) ->
 
 def test_docx_reopened_has_every_placeholder_filled_and_east_asian_fonts(walked: Walked) -> None:
     """python-docx reads each .docx back: no {{ }} or {% %} left, the title and case number
-    present, 草稿 in the header, and 仿宋_GB2312 / 方正小标宋简体 set on the styles' East Asian
+    present, the 发文字号 filled in (no 草稿 in the header: issued), and 仿宋_GB2312 /
+    方正小标宋简体 set on the styles' East Asian
     fonts (w:eastAsia) so WPS shows them where installed."""
     from docx.oxml.ns import qn
 
@@ -185,7 +204,8 @@ def test_docx_reopened_has_every_placeholder_filled_and_east_asian_fonts(walked:
         blob = "\n".join(texts)
         assert not re.search(r"\{\{|\}\}|\{%|%\}", blob), (r.docx, blob)
         assert r.document.title in blob and r.document.case_number in blob
-        assert "草稿（未签发）" in blob and "— 1 —" in blob
+        assert "草稿" not in blob and "— 1 —" in blob
+        assert r.document.number is None or r.document.number in blob
         east = {s.name: s.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
                 for s in d.styles if s.name in ("Normal", "公文标题", "一级标题")}
         assert east == {"Normal": "仿宋_GB2312", "公文标题": "方正小标宋简体", "一级标题": "黑体"}
@@ -304,3 +324,14 @@ def test_the_same_document_renders_to_the_same_bytes(walked: Walked) -> None:
     renderer = DocumentRenderer(shipped_definition("licheng"))
     html = renderer.html(r.document)
     assert pdf_render.html_to_pdf(html, renderer.roots()) == r.pdf.read_bytes()
+
+
+def test_archiving_issued_the_case_file_and_recorded_its_hash(walked: Walked) -> None:
+    """历城办法第十四条 归档 and 巴南办法第十七条 办结: the step that archives the case issues its
+    case file — recorded with the archiving step's seq and the SHA-256 of the very PDF that
+    `doc render CASE case_file` gives back."""
+    from rongcuo.documents.integrity import sha256_hex
+
+    for workflow, (seq, digest, last) in walked.case_file_rows.items():
+        assert seq == last, workflow
+        assert sha256_hex(walked.case_files[workflow].read_bytes()) == digest, workflow

@@ -16,7 +16,6 @@ from freezegun import freeze_time
 
 from rongcuo.adapters.documents import pdf as pdf_render
 from rongcuo.adapters.documents.render import DocumentRenderer
-from rongcuo.adapters.documents.source import load_stored
 from rongcuo.adapters.documents.templates import (
     check_templates,
     definition_templates_dir,
@@ -27,6 +26,7 @@ from rongcuo.bootstrap import App, bootstrap
 from rongcuo.clock import FixedClock
 from rongcuo.documents.errors import DocumentError
 from rongcuo.entrypoints.cli.main import cli
+from rongcuo.service.document_queries import load_stored
 from rongcuo.testing.workflows import shipped_definition
 from tests.support import pdf as P
 from tests.support.document_walks import LICHENG_FULL, _walk
@@ -105,14 +105,34 @@ def test_the_check_names_fields_a_template_uses_that_documents_do_not_have(home:
     assert {(c.kind, c.format) for c in bad} == {("notice", "pdf"), ("notice", "docx")}
 
 
+def test_the_check_names_case_facts_no_case_of_the_definition_has(home: Path) -> None:
+    """A template reading facts.outcome (set by 认定, 第十七条) is fine; one reading
+    facts.penalty_amount — a fact no Licheng step ever sets — is reported as facts.penalty_amount,
+    in HTML and in .docx alike; `doc templates` exits 3 naming it."""
+    definition = shipped_definition("licheng")
+    own = home / "templates" / "licheng" / "licheng"
+    own.mkdir(parents=True)
+    (own / "review_decision.html.j2").write_text(
+        '{% extends "letter.html.j2" %}{% block style %}{{ facts.outcome }}'
+        '{{ facts["penalty_amount"] }}{% endblock %}', encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("{{ title }} {{ facts.penalty_amount }} {{ facts.matter }}")
+    d.save(str(own / "review_decision.docx"))
+    bad = {(c.kind, c.format): c.missing for c in check_templates(definition) if not c.ok}
+    assert bad == {("review_decision", "pdf"): ("facts.penalty_amount",),
+                   ("review_decision", "docx"): ("facts.penalty_amount",)}
+    r = _run("doc", "templates", "--workflow", "licheng")
+    assert r.exit_code == 3 and "facts.penalty_amount" in r.output  # type: ignore[attr-defined]
+
+
 def test_rendering_a_docx_with_an_unknown_field_is_refused(app: App, home: Path) -> None:
     """A .docx that would come out with an empty field is refused naming the field."""
+    stored = load_stored(app, _case(app))
     own = home / "templates" / "licheng" / "licheng"
     own.mkdir(parents=True)
     d = docx.Document()
     d.add_paragraph("{{ approver_phone }}")
     d.save(str(own / "determination.docx"))
-    stored = load_stored(app, _case(app))
     renderer = DocumentRenderer(stored.definition)
     with pytest.raises(DocumentError) as info:
         renderer.docx(stored.document(renderer.catalogue, "determination"))

@@ -26,7 +26,9 @@ def _full_metadata() -> sa.MetaData:
     with contextlib.suppress(ImportError):  # 0004_documents
         import rongcuo.adapters.documents.tables
     with contextlib.suppress(ImportError):  # 0009_obligations
-        import rongcuo.adapters.supervision.tables  # noqa: F401
+        import rongcuo.adapters.supervision.tables
+    with contextlib.suppress(ImportError):  # 0012_reports
+        import rongcuo.adapters.reporters.tables  # noqa: F401
     return t.metadata
 
 

@@ -50,13 +50,14 @@ def test_sweep_command_prints_what_it_recorded_as_json(seeded: tuple[str, str]) 
     assert res.exit_code == 0, res.output
     out = json.loads(res.output.strip().splitlines()[-1])
     got = [(n["case_id"], n["notice"], n["on"], n["to"]) for n in out["notices"]]
+    # the period had ended before this first sweep: its reminders are no longer true and are
+    # skipped with the overdue mark (issue 15), which says it caught up
     assert got == [
-        (cid, "reminder:3", "2025-10-10", "default"),
-        (cid, "reminder:1", "2025-10-10", "default"),
         (cid, "overdue", "2025-10-10", "default"),
         (cid, "escalation:1", "2025-10-10", "负责人"),
     ]
-    assert [n["event_seq"] for n in out["notices"]] == [8, 9, 10, 11]
+    assert [n["event_seq"] for n in out["notices"]] == [8, 9]
+    assert out["notices"][0]["skipped"] == ["reminder:3", "reminder:1"]
 
 
 def test_sweep_command_without_now_uses_the_frozen_wall_clock(seeded: tuple[str, str]) -> None:
@@ -113,7 +114,7 @@ def test_a_second_sweeper_on_sqlite_is_told_plainly_and_records_nothing(tmp_path
         res = CliRunner().invoke(cli, ["scheduler", "sweep", "--db", url, "--json",
                                        "--now", "2025-10-10T00:05"])
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output.strip().splitlines()[-1])["recorded"] == 4
+    assert json.loads(res.output.strip().splitlines()[-1])["recorded"] == 2
     app.close()
 
 
@@ -279,6 +280,9 @@ def test_case_history_names_each_scheduler_notice_for_people(seeded: tuple[str, 
     definition's ladder) — in Chinese by default and in English with --lang en."""
     url, cid = seeded
     runner = CliRunner()
+    with freeze_time("2025-09-29T16:05:00Z"):  # the reminders, while still true
+        assert runner.invoke(cli, ["scheduler", "sweep", "--db", url,
+                                   "--now", "2025-09-30T00:05"]).exit_code == 0
     with freeze_time("2025-10-09T16:05:00Z"):
         assert runner.invoke(cli, ["scheduler", "sweep", "--db", url,
                                    "--now", "2025-10-10T00:05"]).exit_code == 0

@@ -110,9 +110,9 @@ def test_every_swept_event_has_its_outbox_rows_in_the_same_commit(
             sa.select(OutboxMessage.__table__).order_by(OutboxMessage.__table__.c.id)  # type: ignore[attr-defined]
         ).mappings().all()
     by_notice = {(r["payload"]["notice"], r["target"]) for r in rows}
+    # the deadline had passed: its "N working days before" reminders are no longer true and
+    # are skipped, not sent (issue 15); what is still true is recorded
     assert by_notice == {
-        ("reminder:3", "supervision@example.gov.cn"),
-        ("reminder:1", "supervision@example.gov.cn"),
         ("overdue", "supervision@example.gov.cn"),
         ("escalation:1", "head@example.gov.cn"),
         ("escalation:2", "office@example.gov.cn"),
@@ -129,7 +129,7 @@ def test_a_repeated_sweep_records_nothing_twice(app: App, clock: FixedClock) -> 
     no message for a notice already recorded (Licheng art. 17 notice period)."""
     cid = licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28))
     first = sweep_at(app, clock, "2025-10-10T00:01")
-    assert len(first) == 4
+    assert len(first) == 2  # overdue and the first rung; the stale reminders are skipped
     n_events = len(app.store.case_events(cid))
     n_rows = app.store.count(OutboxMessage.__table__)  # type: ignore[arg-type]
     assert sweep_at(app, clock, "2025-10-10T00:01") == []
@@ -180,8 +180,8 @@ def test_an_extended_investigation_is_replanned_not_marked_overdue(
     assert after.due is not None and after.due > before.due
     assert sweep_at(app, clock, "2025-10-10T00:01") == []
     overdue_at = datetime.combine(after.due + timedelta(days=1), datetime.min.time(), CST)
+    # swept only after the new due date: the stale reminders are skipped (issue 15)
     assert sweep_at(app, clock, (overdue_at + timedelta(minutes=1)).isoformat()[:16]) == [
-        ("investigation", "reminder:3"), ("investigation", "reminder:1"),
         ("investigation", "overdue"), ("investigation", "escalation:1"),
     ]
 
@@ -240,10 +240,8 @@ def test_a_banan_case_the_party_group_started_does_not_lapse(
     app: App, clock: FixedClock
 ) -> None:
     """Banan art. 16: a procedure the bureau's party group (局党组) started considers
-    tolerance itself, so when the proposal window closes unused the sweep fires no lapse (the
-    guard says no, through the same engine a person uses): it records the window's close
-    once, tells people it closed (期限届满) — not that anyone is late — and the case stays open
-    for its decision."""
+    tolerance itself, so it has no proposal window at all (version 3): the sweep has nothing
+    to mark, nothing lapses, and the case stays open for its decision."""
     from rongcuo.entrypoints.cli.render import show_text
     from rongcuo.service.queries import case_view
 
@@ -252,17 +250,14 @@ def test_a_banan_case_the_party_group_started_does_not_lapse(
         workflow_id="banan", subject="己", agency="巴南区生态环境局",
                              on=date(2025, 9, 26), actor=ACTOR,
                              data={"matter": "环评审批", "started_by": "局党组"})).case_id
+    assert app.store.deadlines(case_id=cid) == []
     clock.set(cst("2025-10-11T00:00"))
     res = Sweeper(app, RECIPIENTS).sweep(cst("2025-10-11T00:00"))
-    assert [(n.timer, n.event_type) for n in res.notices] == [("filing", "DeadlineOverdue")]
+    assert res.notices == []
     case = app.store.load_case(cid)
     assert (case.state.state, case.state.closed) == ("received", False)
-    (ev,) = [e for e in app.store.case_events(cid) if e.type == "DeadlineOverdue"]
-    assert ev.data["expiry_refused"] == "guard.fact"
-    with app.store.read() as conn:
-        subjects = [r[0] for r in conn.execute(sa.select(OutboxMessage.__table__.c.subject))]
-    assert subjects and all("期限届满" in x and "已逾期" not in x for x in subjects)
-    assert "已届满（未使用）" in show_text(case_view(app, case.id))
+    shown = show_text(case_view(app, case.id))
+    assert "容错建议提出期限" not in shown and "apply" not in shown.split("当前可以进行的操作")[-1]
     assert sweep_at(app, clock, "2025-10-20T00:00") == []
 
 

@@ -68,8 +68,9 @@ def test_any_sequence_of_sweeps_records_each_notice_once_and_in_order(
     tmp_path_factory: pytest.TempPathFactory, hours: list[int]
 ) -> None:
     """Sweeps at arbitrary (repeated, unordered-then-sorted) instants over three weeks: the
-    notices recorded are exactly a prefix of the schedule — each once, in order — and a final
-    sweep after the last rung completes it."""
+    notices recorded are in the schedule's order, each once, with no gap but the reminders a
+    sweep found stale (the deadline had passed: skipped, issue 15) — and a final sweep after
+    the last rung completes the overdue mark and every rung."""
     db: Path = tmp_path_factory.mktemp("prop") / "p.sqlite3"
     app = bootstrap(f"sqlite:///{db}", clock=FixedClock(START))
     try:
@@ -79,8 +80,13 @@ def test_any_sequence_of_sweeps_records_each_notice_once_and_in_order(
         for h in sorted(hours):
             sweeper.sweep(START + timedelta(hours=h))
             got = notices(app, cid)
-            assert got == SCHEDULE[: len(got)]
+            assert len(set(got)) == len(got)
+            assert got == [k for k in SCHEDULE if k in got]
+            later = [k for k in got if not k.startswith("reminder")]
+            assert later == [k for k in SCHEDULE if not k.startswith("reminder")][: len(later)]
         sweeper.sweep(datetime(2025, 10, 20, tzinfo=CST))
-        assert notices(app, cid) == SCHEDULE
+        final = notices(app, cid)
+        assert [k for k in final if not k.startswith("reminder")] == [
+            k for k in SCHEDULE if not k.startswith("reminder")]
     finally:
         app.close()

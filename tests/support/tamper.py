@@ -27,6 +27,33 @@ def disable_insert_only(engine: sa.Engine) -> None:
             conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_delete")
 
 
+def delete_case_whole(engine: sa.Engine, case_id: str) -> None:
+    """Remove a case and every row that refers to it (events, deadlines, issued documents,
+    reporters, classifications …), as a DBA could, with every trigger and foreign key check
+    that would refuse it switched off for the session."""
+    insp = sa.inspect(engine)
+    refs = [(t, fk["constrained_columns"][0]) for t in insp.get_table_names() if t != "cases"
+            for fk in insp.get_foreign_keys(t) if fk["referred_table"] == "cases"]
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET session_replication_role = replica")
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            names = [r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+            for name in names:
+                conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+            conn.commit()
+        for table, col in refs:
+            conn.execute(sa.text(f'DELETE FROM "{table}" WHERE "{col}" = :c'), {"c": case_id})
+        conn.execute(sa.text("DELETE FROM cases WHERE id = :c"), {"c": case_id})
+        conn.commit()
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+        else:
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
 def event_row(engine: sa.Engine, case_id: str, seq: int) -> dict[str, Any]:
     """One stored event row as the driver returns it."""
     with engine.connect().execution_options(rongcuo_read=True) as conn:

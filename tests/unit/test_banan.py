@@ -151,12 +151,13 @@ def _opened_by(eng: Engine, started_by: str) -> CaseState:
 
 def test_a_procedure_the_party_group_started_is_decided_without_a_proposal(eng: Engine) -> None:
     """巴南办法第十六条: "追责问责程序由区生态环境局党组启动的，同步考虑容错情形" — no proposal is
-    needed: the case is decided from `received`, the proposal window ends with the decision,
-    and it never lapses for want of a proposal."""
+    needed: the case is decided from `received`, no proposal window runs (version 3: it never
+    starts), and it never lapses for want of a proposal."""
     case = _opened_by(eng, "局党组")
+    assert "filing" not in case.timers
     d = eng.decide(case, cmd("determine", "2025-06-20", outcome="lighter", items="12.4,14.1"))
     assert d.state.state == "determined"
-    assert d.state.timers["filing"].status == "cancelled"
+    assert "filing" not in d.state.timers
     # an ordinary case still needs its proposal first
     err = _refused(eng, _opened(eng), "determine", "2025-06-20", outcome="lighter",
                    items="12.4,14.1")
@@ -164,8 +165,13 @@ def test_a_procedure_the_party_group_started_is_decided_without_a_proposal(eng: 
 
 
 def test_the_party_groups_case_does_not_lapse_when_the_window_closes(eng: Engine) -> None:
-    with pytest.raises(Refused) as err:
-        eng.expire(_opened_by(eng, "局党组"), "filing", date(2025, 6, 11))
+    party = _opened_by(eng, "局党组")
+    assert eng.expire(party, "filing", date(2025, 6, 11)) is None  # no window to expire
+    with pytest.raises(Refused) as err:  # nor can anyone record a lapse by hand
+        eng.decide(party, cmd("lapse", "2025-06-11"))
+    assert err.value.code in ("guard.fact", "guard.timer_not_expired")
+    with pytest.raises(Refused) as err:  # nobody proposes: the 局党组 considers it itself
+        eng.decide(party, cmd("apply", "2025-06-10", applicant="本人", evidence="材料"))
     assert err.value.code == "guard.fact" and err.value.article == "巴南办法第十六条"
     other = eng.expire(_opened_by(eng, "其他追责问责机关"), "filing", date(2025, 6, 11))
     assert other is not None and other.state.state == "lapsed"
@@ -180,3 +186,33 @@ def test_another_bodys_procedure_takes_the_proposal_from_the_party_organisation(
     assert err.code == "guard.data_not_allowed" and "所在单位党组织" in err.message_zh
     ok = eng.decide(case, cmd("apply", "2025-06-10", applicant="所在单位党组织", evidence="材料"))
     assert ok.state.state == "applied"
+
+
+def test_reports_feedback_and_explanation_follow_art_19(eng: Engine) -> None:
+    """巴南办法第十九条: several reports per case; a real-name reporter gets feedback, an
+    anonymous report an explanation within a scope; 容错免责 only for an exempted case.  (The
+    service fills ``reporter_ref``; the engine sees only the reference.)"""
+    case = run(eng, [
+        cmd("record_report", "2025-06-04", report_id="BN-1", kind="实名", allegation="a",
+            reporter_ref="rpt-1"),
+        cmd("record_report", "2025-06-04", report_id="BN-2", kind="匿名", allegation="b"),
+    ], _opened(eng))[0]
+    assert [r["kind"] for r in case.facts["reports"]] == ["实名", "匿名"]
+    err = _refused(eng, case, "record_report", "2025-06-05", report_id="BN-3", kind="实名",
+                   allegation="c")
+    assert (err.code, err.article) == ("guard.required_when", "巴南办法第十九条")
+    case = run(eng, [cmd("apply", "2025-06-10", applicant="本人", evidence="材料一份")], case)[0]
+    err = _refused(eng, case, "feedback_reporter", "2025-06-11", report_id="BN-1",
+                   finding="容错免责", method="书面")
+    assert (err.code, err.article) == ("guard.required_when", "巴南办法第十九条")
+    err = _refused(eng, case, "feedback_reporter", "2025-06-11", report_id="BN-2",
+                   finding="不属实", method="书面")
+    assert (err.code, err.article) == ("guard.record", "巴南办法第十九条")
+    case = run(eng, [
+        cmd("determine", "2025-06-20", outcome="exempted", items="12.4,13.1,13.2,13.3"),
+        cmd("feedback_reporter", "2025-06-21", report_id="BN-1", finding="容错免责",
+            method="书面"),
+        cmd("explain_report_in_scope", "2025-06-21", report_id="BN-2", finding="查无实据",
+            scope="局机关"),
+    ], case)[0]
+    assert [f["report_id"] for f in case.facts["report_findings"]] == ["BN-1", "BN-2"]

@@ -160,7 +160,7 @@ def test_fact_values_a_fact_can_never_hold_are_refused() -> None:
     """巴南办法第十六条: `started_by` is set from an enum of 局党组 / 其他追责问责机关, so a typo in
     `values` (which with `negate` would let every case lapse) is refused."""
     text = BANAN.replace("values: [局党组], negate: true", "values: [区党组], negate: true")
-    (hit,) = _problems(text)
+    hit = _problems(text)[0]  # the guards of apply and of lapse (version 3) name it
     assert "started_by can never hold ['区党组']" in hit.problem
     assert "局党组, 其他追责问责机关" in hit.problem
     assert hit.line == _line_of(text, "values: [区党组]")
@@ -193,7 +193,7 @@ def test_definitions_in_jurisdiction_folders_and_their_archives_are_found(tmp_pa
     assert [f.relative_to(tmp_path).as_posix() for f in files] == [
         "licheng.yaml", "chongqing/banan.yaml", "chongqing/archive/banan-1.yaml"]
     registry = load_definitions(tmp_path)
-    assert [d.key for d in registry] == [("banan", "1"), ("banan", "2"), ("licheng", "2025.1")]
+    assert [d.key for d in registry] == [("banan", "1"), ("banan", "3"), ("licheng", "2025.1")]
 
 
 # --------------------------------------------------------------------------- in force

@@ -32,7 +32,7 @@ def test_the_document_model_imports_no_renderer_database_or_clock() -> None:
 def test_the_cli_and_the_renderer_modules_load_without_weasyprint_or_docxtpl() -> None:
     """`rongcuo` starts without paying for WeasyPrint or docxtpl (imported on first render)."""
     code = ("import sys, rongcuo.entrypoints.cli.main, rongcuo.adapters.documents.render, "
-            "rongcuo.adapters.documents.archive; "
+            "rongcuo.service.case_file, rongcuo.service.handlers.cases; "
             "print(sorted(m for m in ('weasyprint', 'docxtpl') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

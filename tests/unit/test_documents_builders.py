@@ -14,7 +14,7 @@ import yaml
 from rongcuo.documents.compose import build_document
 from rongcuo.documents.delivery import Delivery
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import Catalogue, parse_catalogue
+from rongcuo.documents.kinds import Catalogue, issuing_of, parse_catalogue
 from rongcuo.documents.view import Procedure
 from rongcuo.testing.workflows import banan_engine, cmd, licheng_engine, shipped_definition
 from tests.support.document_walks import BANAN, LICHENG_FULL, case_view
@@ -26,8 +26,9 @@ LICHENG_OPEN = cmd("open", "2025-09-26", subject="张三", agency="区综合行�
 
 def _cat(workflow: str) -> Catalogue:
     raw = yaml.safe_load((TEMPLATES / workflow / "documents.yaml").read_text("utf-8"))
-    return parse_catalogue(raw, "documents.yaml", workflow=workflow,
-                           triggers=tuple(shipped_definition(workflow).triggers))
+    triggers = shipped_definition(workflow).triggers
+    return parse_catalogue(raw, "documents.yaml", workflow=workflow, triggers=tuple(triggers),
+                           issuing=issuing_of(triggers))
 
 
 def _licheng(steps: Any = LICHENG_FULL, until: int | None = None, opening: Any = LICHENG_OPEN

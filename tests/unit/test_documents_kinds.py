@@ -10,7 +10,12 @@ import pytest
 import yaml
 
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import apply_override, documents_for_step, parse_catalogue
+from rongcuo.documents.kinds import (
+    apply_override,
+    documents_for_step,
+    issuing_of,
+    parse_catalogue,
+)
 from rongcuo.testing.workflows import shipped_definition
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "workflows" / "templates"
@@ -23,7 +28,7 @@ def _raw(workflow: str) -> Any:
 def _catalogue(workflow: str, raw: Any = None) -> Any:
     d = shipped_definition(workflow)
     return parse_catalogue(raw or _raw(workflow), "documents.yaml", workflow=workflow,
-                           triggers=tuple(d.triggers))
+                           triggers=tuple(d.triggers), issuing=issuing_of(d.triggers))
 
 
 def test_licheng_issues_its_documents_at_the_steps_of_articles_13_to_20() -> None:
@@ -67,7 +72,28 @@ def test_a_kind_issued_by_a_step_the_workflow_lacks_is_refused() -> None:
     """A catalogue must not name a step the procedure does not have."""
     raw = _raw("licheng")
     raw["kinds"]["notice"]["issued_by"] = "notify_everyone"
+    d = shipped_definition("licheng")
+    raw = {**raw, "kinds": {"notice": {**raw["kinds"]["notice"]}}}
     with pytest.raises(DocumentError, match="notify_everyone"):
+        parse_catalogue(raw, "documents.yaml", workflow="licheng", triggers=tuple(d.triggers))
+    with pytest.raises(DocumentError, match="notify_everyone"):  # disagrees with documents:
+        _catalogue("licheng", raw)
+
+
+def test_the_definition_names_each_steps_documents_and_the_catalogue_must_have_them() -> None:
+    """The triggers' ``documents:`` say which step issues what (第十七条: 认定 → 决定书); a
+    kind no step issues, or a step naming a kind the catalogue lacks, is refused by name."""
+    d = shipped_definition("licheng")
+    assert d.triggers["notify"].documents == ("notice", "delivery_receipt")
+    assert d.triggers["archive"].documents == ("case_file",)
+    assert "case_file" not in issuing_of(d.triggers)
+    raw = _raw("licheng")
+    raw["kinds"]["stray"] = dict(raw["kinds"]["notice"], number=None)
+    with pytest.raises(DocumentError, match="stray"):
+        _catalogue("licheng", raw)
+    raw = _raw("licheng")
+    del raw["kinds"]["correction_order"]
+    with pytest.raises(DocumentError, match="correction_order"):
         _catalogue("licheng", raw)
 
 

@@ -278,6 +278,10 @@ def test_allowed_triggers_follow_the_state(eng: Engine) -> None:
         "hear_statement",
         "hold_hearing",
         "determine",
+        # 历城办法第二十二条: reports, their feedback and explanations
+        "record_report",
+        "feedback_reporter",
+        "explain_report_in_scope",
     }
 
 

@@ -607,7 +607,9 @@ def test_step_in_the_wrong_state_is_refused_with_allowed_steps(eng: Engine) -> N
     err = _refused(eng, case, "determine", "2025-06-06", outcome="exempted", items="10.1")
     assert err.code == "case.wrong_state"
     assert err.article == "历城办法第十七条"
-    assert set(err.allowed) == {"transfer", "assign_investigator", "recuse", "start_verification"}
+    # 历城办法第二十二条: a report may be recorded in any open state
+    assert set(err.allowed) == {"transfer", "assign_investigator", "recuse", "start_verification",
+                                "record_report"}
     assert "verifying" in err.message_en
 
 

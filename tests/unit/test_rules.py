@@ -216,7 +216,7 @@ def test_the_statement_refusal_names_the_step_to_take_by_its_label() -> None:
 # --------------------------------------------------------------------------- other words
 HANDLERS = _edit(
     LICHENG,
-    ("      investigator: {type: str, required: true, label_zh: 调查人员}\n",
+    ("      investigator: {type: str, required: true, max_length: 50, label_zh: 调查人员}\n",
      "      handler: {type: str, required: true, label_zh: 承办人}\n"),
     ("{add: investigators, value: $investigator}", "{add: handlers, value: $handler}"),
     ("{remove: investigators, value: $investigator}", "{remove: handlers, value: $handler}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rongcuo.entrypoints.cli.main import cli
@@ -19,10 +20,27 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 def test_validate_accepts_the_shipped_definitions() -> None:
-    """Licheng and Banan validate (历城办法, 巴南办法)."""
+    """Every shipped definition validates (历城, 巴南, 白音他拉, 蒲县, 通用办法)."""
     code, out, _ = _run("workflows", "validate")
     assert code == 0
-    assert "licheng.yaml" in out and "banan.yaml" in out
+    for name in ("licheng", "banan", "baiyintala", "pu_tolerance", "generic"):
+        assert f"{name}.yaml" in out
+
+
+@pytest.mark.parametrize("workflow", ["baiyintala", "pu_tolerance", "generic"])
+def test_graph_of_each_tolerance_family_definition(workflow: str) -> None:
+    """The family's diagram: open → verify → determine → correct → close, with the notice,
+    publication, tracking, feedback and 澄清正名 steps inside their states."""
+    code, out, _ = _run("workflows", "graph", workflow, "--format", "mermaid")
+    assert code == 0 and out.startswith("stateDiagram-v2")
+    for edge in ("[*] --> received : open", "received --> verifying : start_verification",
+                 "verifying --> determined : determine",
+                 "determined --> correcting : order_correction",
+                 "correcting --> corrected : complete_correction",
+                 "corrected --> closed : close", "determined --> closed : close",
+                 "determined --> determined : publish", "corrected --> corrected : clear_name",
+                 "closed --> [*]"):
+        assert edge in out, edge
 
 
 def test_validate_reports_file_line_and_problem_with_exit_3() -> None:

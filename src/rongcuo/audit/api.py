@@ -67,7 +67,7 @@ def _verify_range(args: tuple[CaseRange, bool]) -> VerifyReport:
                 snap.iter_events(case_range=rng), snap.cases(case_range=rng),
                 # the deadline rows matter only to the replay comparison
                 snap.deadlines_raw(case_range=rng) if replay else {}, _engine_for(app),
-                replay=replay,
+                replay=replay, events_of=snap.case_events_upto,
             )
     finally:
         engine.dispose()
@@ -143,6 +143,7 @@ def verify(
                     _engine_for(app),
                     only=only,
                     replay=replay,
+                    events_of=snap.case_events_upto,
                 )
         if against is not None:
             doc = cp.parse_checkpoint(against.read_bytes(), str(against))

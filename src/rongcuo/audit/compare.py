@@ -257,6 +257,7 @@ class StoredRows:
                  == (case.workflow_id, case.workflow_version)),
                 ("last_on", st.last_on == case.last_on),
                 ("closed", bool(st.closed) == case.closed),
+                ("withdrawn", bool(st.withdrawn) == case.withdrawn),
                 ("facts", same_json(case.facts_raw, jsonable(dict(st.facts)))),
                 ("timers", self._timer_rows.same(case.timers_raw, st.timers)),
                 # who and what the case is about, and when it opened: the hashed opening

@@ -24,14 +24,19 @@ if TYPE_CHECKING:
     from rongcuo.service.context import App
 
 NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-decide
+ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity revealed)
 
 
 def _context(ev: LoggedEvent) -> dict[str, Any]:
     """The guard context the original decision saw, as recorded in its event data."""
     seen = ev.data.get("repeated_mistake")
+    context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
-        return {"prior_tolerances": list(seen.get("matches") or [])}
-    return {}
+        context["prior_tolerances"] = list(seen.get("matches") or [])
+    adopted = ev.data.get("parameters")  # C2: the adopter's values the case opened with
+    if isinstance(adopted, dict):
+        context["adopter_parameters"] = dict(adopted)
+    return context
 
 
 def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:
@@ -52,7 +57,7 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
             # later steps follow from a history the new release would not have produced:
             # the first difference is the finding (as verify names the first broken event)
             break
-        if ev.trigger != NOTICE_TRIGGER:
+        if ev.trigger not in (NOTICE_TRIGGER, ACCESS_TRIGGER):
             spec = new.definition.triggers.get(ev.trigger)
             if spec is None:
                 report(ev, "drift.trigger_removed",

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rongcuo.audit.log import LoggedEvent, StoredCase
 from rongcuo.clock import CST
+from rongcuo.domain import corrections as cx
 from rongcuo.domain.case import CaseState, Deadline, met_late_on, window_closed_on
 
 STATUS_ZH = {
@@ -56,6 +57,9 @@ DATA_LABELS_ZH = {
     "to": "督办对象",
     "old_due": "原到期日",
     "new_due": "新到期日",
+    "method": "送达方式",
+    "received_by": "签收人",
+    "documents": "签发文书（SHA-256）",
 }
 
 
@@ -111,6 +115,18 @@ def _value(v: Any, outcomes: Mapping[str, str]) -> str:
     return "" if v is None else str(v)
 
 
+def _documents(v: Any) -> str:
+    """The issued PDFs an event lists: ``determination 济历城监容〔2025〕1号 91e20a32 3e17…``."""
+    if not isinstance(v, list):
+        return str(v)
+    def grouped(h: Any) -> str:  # in groups of eight, so a printed cell can wrap it
+        return " ".join(str(h)[i:i + 8] for i in range(0, len(str(h)), 8))
+
+    return "；".join(" ".join(x for x in (str(d.get("kind")), d.get("number") or "",
+                                          grouped(d.get("sha256"))) if x)
+                    for d in v if isinstance(d, Mapping) and d.get("format") == "pdf")
+
+
 def notice_kind(ev: LoggedEvent) -> str | None:
     """``reminder`` / ``overdue`` / ``escalation`` for a notice event, else None."""
     key = str(ev.data.get("notice") or "")
@@ -159,7 +175,8 @@ def _details(
     for k, v in data.items():
         if k in _HIDDEN or (kind and k == "to"):
             continue
-        out.append({"key": k, "label": DATA_LABELS_ZH.get(k, k), "value": _value(v, outcomes)})
+        value = _documents(v) if k == "documents" else _value(v, outcomes)
+        out.append({"key": k, "label": DATA_LABELS_ZH.get(k, k), "value": value})
     seen = data.get("repeated_mistake")
     if isinstance(seen, Mapping) and seen.get("context_given"):
         n, m = seen.get("prior_tolerances_checked", 0), len(seen.get("matches") or [])
@@ -211,15 +228,50 @@ def build_case_file(
     case_state: CaseState | None = None,
 ) -> dict[str, Any]:
     """The case file as a JSON-able view model (the HTML template renders the same dict)."""
+    steps, notices = _step_rows(events, definition)
+    today = (as_of or generated_at).astimezone(CST).date()
+    return {
+        "format": "rongcuo-case-file/1",
+        "case": _case_header(case, definition, as_of=as_of, state=state, case_state=case_state),
+        "workflow": {
+            "id": case.workflow_id,
+            "version": case.workflow_version,
+            "title": _get(definition, "title", case.workflow_id),
+            # the article that requires the archive (Licheng art. 14), if this procedure
+            # has an archiving step; Banan has none
+            "archive_article": _get(_get(definition, "triggers", {}).get("archive"), "article"),
+        },
+        "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
+        "generated_at": generated_at.astimezone(UTC).isoformat(),
+        "generated_at_cst": generated_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"),
+        "steps": steps,
+        "deadlines": _deadline_rows(deadlines, definition, case_state, today),
+        "notices": notices,
+        "integrity": {
+            "events": len(events),
+            "head_seq": events[-1].seq if events else 0,
+            "head_hash": events[-1].hash if events else None,
+            "chain_ok": chain_ok,
+        },
+    }
+
+
+def _step_rows(events: Sequence[LoggedEvent],
+               definition: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every event as a row of the timeline, and the notices among them."""
     triggers = _labels(definition, "triggers")
     states = _labels(definition, "states")
     timers = _labels(definition, "timers")
     outcomes = _outcome_labels(definition)
     steps: list[dict[str, Any]] = []
     notices: list[dict[str, Any]] = []
+    linked = cx.links([(ev.seq, ev.trigger, ev.data) for ev in events])
     for ev in events:
-        kind = notice_kind(ev)
-        details = _details(ev, kind, outcomes, states, timers)
+        correction = ev.trigger in cx.CORRECTION_TRIGGERS
+        kind = None if correction else notice_kind(ev)
+        details = ([{"key": "correction", "label": "更正内容",
+                     "value": cx.describe(ev.trigger, ev.data, True)}] if correction
+                   else _details(ev, kind, outcomes, states, timers))
         row = {
             "seq": ev.seq,
             "event_id": ev.id,
@@ -228,14 +280,17 @@ def build_case_file(
             "recorded_at_cst": _cst(ev.recorded_at),
             "trigger": ev.trigger,
             "type": ev.type,
-            "step_zh": triggers.get(ev.trigger)
+            "step_zh": (cx.LABELS[ev.trigger][0] if correction else triggers.get(ev.trigger))
             or (NOTICE_ZH.get(kind, "") if kind else "")
             or ev.type,
             "actor": ev.actor,
             "article": ev.article,
             "details": details,
-            "kind": kind or "step",
+            "kind": "correction" if correction else (kind or "step"),
             "hash": ev.hash,
+            # 更正/撤销: the original stays in the file, struck through, linked by seq
+            "superseded_by": linked.superseded_by.get(ev.seq),
+            "voided_by": linked.voided_by.get(ev.seq),
         }
         steps.append(row)
         if kind:
@@ -248,14 +303,19 @@ def build_case_file(
                     "to": ev.data.get("to"),
                 }
             )
-    dls = []
-    today = (as_of or generated_at).astimezone(CST).date()
+    return steps, notices
+
+
+def _deadline_rows(deadlines: Sequence[Deadline], definition: Any,
+                   case_state: CaseState | None, today: date) -> list[dict[str, Any]]:
+    """Each deadline with its status in words and the explanation of its date."""
     timer_specs = _get(definition, "timers", {}) or {}
+    rows = []
     for d in deadlines:
         late = met_late_on(d, case_state)
         closed = window_closed_on(d, case_state, _get(timer_specs.get(d.timer), "kind", ""),
                                   today)
-        dls.append(
+        rows.append(
             {
                 "timer": d.timer,
                 "label_zh": d.label_zh or d.timer,
@@ -272,6 +332,14 @@ def build_case_file(
                 "next_notice": d.next_notice,
             }
         )
+    return rows
+
+
+def _case_header(case: StoredCase, definition: Any, *, as_of: datetime | None,
+                 state: str | None, case_state: CaseState | None) -> dict[str, Any]:
+    """The case's identity, its state and outcome as of the file's instant."""
+    states = _labels(definition, "states")
+    outcomes = _outcome_labels(definition)
     if case_state is not None or as_of is not None:
         # the replay as of the instant asked for: no state, no outcome that was recorded later
         # (the case row holds today's)
@@ -281,38 +349,17 @@ def build_case_file(
         cur_state = state or case.state
         outcome = case.facts.get("outcome")
     return {
-        "format": "rongcuo-case-file/1",
-        "case": {
-            "id": case.id,
-            "number": case.number,
-            "subject": case.subject,
-            "agency": case.agency,
-            "opened_on": case.opened_on.isoformat(),
-            "state": cur_state,
-            "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
-            "outcome": outcome,
-            "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
-        },
-        "workflow": {
-            "id": case.workflow_id,
-            "version": case.workflow_version,
-            "title": _get(definition, "title", case.workflow_id),
-            # the article that requires the archive (Licheng art. 14), if this procedure
-            # has an archiving step; Banan has none
-            "archive_article": _get(_get(definition, "triggers", {}).get("archive"), "article"),
-        },
-        "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
-        "generated_at": generated_at.astimezone(UTC).isoformat(),
-        "generated_at_cst": generated_at.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S"),
-        "steps": steps,
-        "deadlines": dls,
-        "notices": notices,
-        "integrity": {
-            "events": len(events),
-            "head_seq": events[-1].seq if events else 0,
-            "head_hash": events[-1].hash if events else None,
-            "chain_ok": chain_ok,
-        },
+        "id": case.id,
+        "number": case.number,
+        "subject": case.subject,
+        "agency": case.agency,
+        "opened_on": case.opened_on.isoformat(),
+        "state": cur_state,
+        "state_zh": states.get(cur_state, cur_state) if cur_state else "（尚无记录）",
+        "outcome": outcome,
+        "outcome_zh": outcomes.get(str(outcome), outcome) if outcome else None,
+        "withdrawn": bool(case_state.withdrawn) if case_state is not None
+        else case.withdrawn,
     }
 
 

@@ -179,6 +179,7 @@ class StoredCase:
     version: int
     last_seq: int
     last_hash: str
+    withdrawn: bool = False
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -295,6 +296,15 @@ class Snapshot:
     def case_events(self, case_id: str) -> list[LoggedEvent]:
         return list(self.iter_events(case_id=case_id))
 
+    def case_events_upto(self, case_id: str, seq: int) -> list[LoggedEvent]:
+        """A case's events up to ``seq``, in seq order, in this snapshot (a plain cursor: the
+        verifier asks while it streams the log through its own)."""
+        ph = "%s" if self.pg else "?"
+        cols = PG_EVENT_COLUMNS if self.pg else EVENT_COLUMNS
+        rows = self._query(f"SELECT {cols} FROM events WHERE case_id = {ph} AND seq <= {ph}"
+                           " ORDER BY seq", (case_id, seq))
+        return [_row_to_event(r) for r in rows]
+
     def find_case_id(self, ref: str) -> str | None:
         """A case by its stable id or its readable number (e.g. 历城容错〔2025〕1号)."""
         ph = "%s" if self.pg else "?"
@@ -314,7 +324,8 @@ class Snapshot:
         where, params = self._where("id", case_id, case_range)
         sql = (
             "SELECT id, number, workflow_id, workflow_version, subject, agency, opened_on, "
-            "state, facts, timers, last_on, closed, version, last_seq, last_hash FROM cases"
+            "state, facts, timers, last_on, closed, version, last_seq, last_hash, withdrawn"
+            " FROM cases"
             + where
         )
         out: dict[str, StoredCase] = {}
@@ -326,7 +337,7 @@ class Snapshot:
                 subject=r[4], agency=r[5], opened_on=opened, state=r[7],
                 facts_raw=r[8], timers_raw=r[9], last_on=_date(r[10]),
                 closed=bool(r[11]), version=int(r[12]), last_seq=int(r[13]),
-                last_hash=str(r[14]),
+                last_hash=str(r[14]), withdrawn=bool(r[15]),
             )
         return out
 

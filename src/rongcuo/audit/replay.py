@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Deadline, met_late_on
 from rongcuo.domain.chain import format_recorded_at
+from rongcuo.domain.corrections import links
 from rongcuo.domain.messages import message
 from rongcuo.service.errors import CaseNotFound
 
@@ -112,6 +113,7 @@ def replayed_json(r: Replayed, allowed: list[str] | None = None) -> dict[str, An
     version smaller; ``last_seq`` is the exact head)."""
     st = r.state
     c = r.case
+    linked = links([(e.seq, e.trigger, e.data) for e in r.events])  # as known then
     return {
         "id": c.id,
         "number": c.number,
@@ -126,7 +128,9 @@ def replayed_json(r: Replayed, allowed: list[str] | None = None) -> dict[str, An
         "version": len(r.events),
         "facts": json.loads(json.dumps(dict(st.facts), default=str)) if st else {},
         "deadlines": [_deadline_json(d, st) for d in r.deadlines],
-        "events": [_event_json(e) for e in r.events],
+        "withdrawn": bool(st.withdrawn) if st else False,
+        "events": [{**_event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
+                    "voided_by": linked.voided_by.get(e.seq)} for e in r.events],
         "allowed": list(allowed or []),
         "as_of": r.as_of.astimezone(UTC).isoformat() if r.as_of else None,
         "replayed": True,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,7 @@ from rongcuo.audit.findings import Finding, VerifyReport
 from rongcuo.audit.log import DeadlineRaw, LoggedEvent, StoredCase
 from rongcuo.domain.case import CaseState
 from rongcuo.domain.chain import GENESIS
+from rongcuo.domain.corrections import AMEND, VOID
 from rongcuo.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 __all__ = ["EngineFor", "Finding", "Verifier", "VerifyReport", "gc_paused", "verify_log"]
 
 EngineFor = Callable[[str, str], "Engine"]
+EventsOf = Callable[[str, int], Sequence[LoggedEvent]]
+_REREAD = frozenset({AMEND, VOID})
 _fromisoformat = date.fromisoformat
 
 
@@ -84,13 +87,17 @@ class Verifier:
         replay: bool = True,
         cases: Mapping[str, StoredCase] | None = None,
         deadlines: Mapping[str, Mapping[str, DeadlineRaw]] | None = None,
+        events_of: EventsOf | None = None,
     ) -> None:
-        """``cases`` / ``deadlines``: the stored rows, when known before the stream starts —
+        """``events_of(case_id, seq)``: the case's events up to ``seq`` in the same snapshot
+        (read again at an amendment or a voiding, :mod:`rongcuo.domain.corrections`).
+        ``cases`` / ``deadlines``: the stored rows, when known before the stream starts —
         then each case is compared the moment its log reaches the case row's head (while
         its replayed state is fresh in memory) and its state is let go, so memory holds
         the cases in progress rather than every case of the log."""
         self.engine_for = engine_for
         self.replay = replay and engine_for is not None
+        self.events_of = events_of
         self.tracks: dict[str, _Track] = {}
         self.findings: dict[str, Finding] = {}
         self.events = 0
@@ -140,7 +147,10 @@ class Verifier:
                 apply = t.apply
                 if apply is None:
                     apply = t.apply = self._engine(t.workflow).apply_fields
-                t.state = apply(t.state, ev.trigger, _fromisoformat(ev.on), ev.data)
+                if ev.trigger in _REREAD:
+                    t.state = self._corrected(t, ev)
+                else:
+                    t.state = apply(t.state, ev.trigger, _fromisoformat(ev.on), ev.data)
             except (DomainError, KeyError, ValueError, TypeError) as exc:
                 self._break(t, Finding(
                     ev.case_id, "replay.failed", ev.seq, ev.id,
@@ -157,6 +167,17 @@ class Verifier:
                     self.findings[ev.case_id] = found
                 t.settled = True
                 t.state = None
+
+    def _corrected(self, t: _Track, ev: LoggedEvent) -> CaseState:
+        """An amendment or voiding changes how earlier events read: the case is replayed
+        again from its events up to this one (corrections are rare; the stream keeps no
+        history of its own).  The events re-read must be the very ones streamed."""
+        if self.events_of is None:
+            raise ValueError("a correction needs the case's events (no reader given)")
+        known = self.events_of(ev.case_id, ev.seq)
+        if len(known) != ev.seq or known[-1].hash != ev.hash:
+            raise ValueError("the case's events changed while they were read")
+        return self._engine(t.workflow).replay(e.to_event() for e in known)
 
     def _compare(
         self,
@@ -232,10 +253,12 @@ def verify_log(
     *,
     only: str | None = None,
     replay: bool = True,
+    events_of: EventsOf | None = None,
 ) -> VerifyReport:
     """Verify a stream of events against the stored case rows and deadlines."""
     t0 = time.perf_counter()
-    v = Verifier(engine_for, replay=replay, cases=cases, deadlines=deadlines)
+    v = Verifier(engine_for, replay=replay, cases=cases, deadlines=deadlines,
+                 events_of=events_of)
     feed = v.feed
     with gc_paused():
         for ev in events:

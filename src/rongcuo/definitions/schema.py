@@ -55,10 +55,16 @@ _DATA_FIELD = {
     "required": ["type"],
     "additionalProperties": False,
     "properties": {
-        "type": {"enum": ["str", "int", "date", "enum", "list", "bool", "items"]},
+        "type": {"enum": ["str", "int", "date", "enum", "list", "bool", "items", "key"]},
         "required": {"type": "boolean"},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "min": {"type": "integer"},
+        # the longest text accepted (characters; each item of a list)
+        "max_length": {"type": "integer", "minimum": 1, "maximum": 100000},
+        # an enum's values in Chinese: a case worker may type the label or the code
+        "labels": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+        # C19: a date of something that happened before the previous step (≤ the step's date)
+        "historic": {"type": "boolean"},
         "label_zh": {"type": "string"},
         "label_en": {"type": "string"},
     },
@@ -142,7 +148,10 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "value": {},
                     "unit": {"enum": ["calendar", "working"]},
-                    "basis": {"enum": ["law", "borrowed", "policy", "local"]},
+                    # blank_in_source (C2): a number the source leaves blank ("应当于日内告知"),
+                    # value null, supplied by the adopting body (required_from: adopter)
+                    "basis": {"enum": ["law", "borrowed", "policy", "local", "blank_in_source"]},
+                    "required_from": {"const": "adopter"},
                     "article": _ARTICLE,
                     "note": {"type": "string", "minLength": 1},
                 },
@@ -178,6 +187,8 @@ SCHEMA: dict[str, Any] = {
                     "article": _ARTICLE,
                     "event": {"type": "string", "pattern": "^[A-Z][A-Za-z]*$"},
                     "opens": {"type": "boolean"},
+                    # the official documents the step issues (docs/documents.md)
+                    "documents": {"type": "array", "items": _NAME, "uniqueItems": True},
                     "from": _NAMES,
                     "to": _NAME,
                     "guards": {"type": "array", "items": _GUARD},
@@ -219,7 +230,22 @@ SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["by"],
                         "additionalProperties": False,
-                        "properties": {"by": _NAMES, "from": _NAME},
+                        "properties": {
+                            "by": _NAMES,
+                            "from": _NAME,
+                            # the timer does not start when the start step leaves the fact
+                            # at one of these values (巴南办法第十六条)
+                            "unless": {
+                                "type": "object",
+                                "required": ["fact", "in", "article"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "fact": _NAME,
+                                    "in": {"type": "array", "minItems": 1},
+                                    "article": _ARTICLE,
+                                },
+                            },
+                        },
                     },
                     "stop": _NAMES,
                     "cancel": _NAMES,
@@ -227,7 +253,9 @@ SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "required": ["by", "resume_by", "article"],
                         "additionalProperties": False,
-                        "properties": {"by": _NAME, "resume_by": _NAME, "article": _ARTICLE},
+                        "properties": {"by": _NAME, "resume_by": _NAME, "article": _ARTICLE,
+                                       # the pause step's date field of when it began (C19)
+                                       "from": _NAME},
                     },
                     "extension": {
                         "type": "object",
@@ -310,7 +338,9 @@ SCHEMA: dict[str, Any] = {
                 },
                 "articles": {
                     "type": "object",
-                    "propertyNames": {"pattern": "^[0-9]+$"},
+                    # C1: "10" is an article, "10-2" its second paragraph (第十条第二款),
+                    # whose items are cited "10-2.1"
+                    "propertyNames": {"pattern": "^[0-9]+(-[0-9]+)?$"},
                     "additionalProperties": {
                         "type": "object",
                         "required": ["title", "article", "items"],

@@ -29,6 +29,7 @@ MSG_DOCUMENT_UNKNOWN_KIND = message(
 )
 
 FORMAT = "rongcuo.documents/1"
+CASE_FILE = "case_file"  # the archived case file: named by a definition, not in a catalogue
 OVERRIDABLE = frozenset({"title", "number", "counter"})
 
 
@@ -96,6 +97,17 @@ def documents_for_step(catalogue: Catalogue, trigger: str,
                  if k.issued_by == trigger and k.applies(facts))
 
 
+def issuing_of(definition_triggers: Mapping[str, Any]) -> dict[str, str]:
+    """``{kind: trigger}`` from a definition's triggers' ``documents:`` (the case file left
+    out: it is built from the whole case, not from a catalogue kind)."""
+    out: dict[str, str] = {}
+    for name, t in definition_triggers.items():
+        for kind in getattr(t, "documents", ()) or ():
+            if kind != CASE_FILE:
+                out.setdefault(str(kind), str(name))
+    return out
+
+
 def _err(where: str, zh: str, en: str) -> DocumentError:
     return DocumentError(f"{where}：{zh}", f"{where}: {en}", code="document.catalogue",
                          details={"file": where})
@@ -125,11 +137,24 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
     return tuple(out)
 
 
-def _kind(name: str, raw: Any, where: str, triggers: Sequence[str]) -> KindSpec:
+def _kind(name: str, raw: Any, where: str, triggers: Sequence[str],
+          issuing: Mapping[str, str] | None) -> KindSpec:
     at = f"{where} kinds.{name}"
     if not isinstance(raw, Mapping):
         raise _err(at, "须为映射", "must be a mapping")
-    issued_by = str(_str(raw, "issued_by", at))
+    if issuing is not None:  # the definition's triggers name their documents
+        if name not in issuing:
+            raise _err(at, "流程中没有哪个步骤签发该文书（在步骤的 documents: 中列出）",
+                       "no trigger of the workflow issues it (list it under a trigger's "
+                       "documents:)")
+        given = raw.get("issued_by")
+        if given is not None and given != issuing[name]:
+            raise _err(at, f"issued_by {given} 与流程定义不符（由 {issuing[name]} 签发）",
+                       f"issued_by {given!r} disagrees with the definition "
+                       f"({issuing[name]!r} issues it)")
+        issued_by = issuing[name]
+    else:  # a catalogue read on its own (the .docx base maker): the step is not needed
+        issued_by = str(_str(raw, "issued_by", at, required=False) or "")
     if triggers and issued_by not in triggers:
         raise _err(at, f"流程中没有步骤 {issued_by}", f"the workflow has no trigger {issued_by!r}")
     layout = raw.get("layout", "letter")
@@ -162,8 +187,13 @@ def _check_counters(kinds: Mapping[str, KindSpec], where: str) -> None:
 
 
 def parse_catalogue(raw: Any, where: str, *, workflow: str,
-                    triggers: Sequence[str] = ()) -> Catalogue:
-    """A shipped ``documents.yaml`` (already parsed YAML) checked against its workflow."""
+                    triggers: Sequence[str] = (),
+                    issuing: Mapping[str, str] | None = None) -> Catalogue:
+    """A shipped ``documents.yaml`` (already parsed YAML) checked against its workflow.
+
+    ``issuing`` (``{kind: trigger}``, from the definition's ``documents:`` lists) says which
+    step issues each kind; without it each kind names its ``issued_by``.  A kind the
+    definition names that the catalogue lacks is refused naming it."""
     if not isinstance(raw, Mapping) or raw.get("format") != FORMAT:
         raise _err(where, f"须以 format: {FORMAT} 开头", f"must declare format: {FORMAT}")
     if raw.get("workflow") != workflow:
@@ -177,7 +207,13 @@ def parse_catalogue(raw: Any, where: str, *, workflow: str,
     kinds_raw = raw.get("kinds")
     if not isinstance(kinds_raw, Mapping) or not kinds_raw:
         raise _err(where, "缺少 kinds（文书种类）", "'kinds' is missing")
-    kinds = {str(n): _kind(str(n), spec, where, triggers) for n, spec in kinds_raw.items()}
+    kinds = {str(n): _kind(str(n), spec, where, triggers, issuing)
+             for n, spec in kinds_raw.items()}
+    lacking = sorted(set(issuing or {}) - set(kinds))
+    if lacking:
+        raise _err(where, f"流程定义的步骤签发 {'、'.join(lacking)}，文书目录中却没有",
+                   f"the definition's triggers issue {', '.join(lacking)}, which the catalogue "
+                   "lacks")
     _check_counters(kinds, where)
     return Catalogue(workflow=workflow, issuer=issuer, kinds=kinds, sources=(where,))
 

@@ -38,7 +38,11 @@ def cn_numeral(n: int) -> str:
 
 
 def article_no(number: str) -> str:
-    """``"10"`` → ``第十条``; a non-numeric label is returned as given."""
+    """``"10"`` → ``第十条``; ``"10-2"`` → ``第十条第二款`` (a paragraph of the article, the
+    catalogue key of C1); a non-numeric label is returned as given."""
+    art, sep, para = number.partition("-")
+    if sep and art.isdigit() and para.isdigit():
+        return f"第{cn_numeral(int(art))}条第{cn_numeral(int(para))}款"
     return f"第{cn_numeral(int(number))}条" if number.isdigit() else number
 
 

@@ -141,6 +141,8 @@ class CaseState:
     ``facts`` holds what guards read (investigators, recusals, statement heard, outcome,
     received dates, …) as JSON-friendly values.  ``last_on`` is the business date of the
     latest event: no step may be recorded before it.  ``closed`` is true in a final state.
+    ``withdrawn`` is true for a case closed as opened by mistake (误录撤回,
+    :mod:`rongcuo.domain.corrections`): it is closed too, and leaves every list and sweep.
     """
 
     workflow_id: str
@@ -150,6 +152,7 @@ class CaseState:
     timers: Mapping[str, TimerState] = field(default_factory=dict)
     last_on: date | None = None
     closed: bool = False
+    withdrawn: bool = False
 
     def evolve(self, **changes: Any) -> CaseState:
         return replace(self, **changes)

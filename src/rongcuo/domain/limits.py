@@ -12,3 +12,9 @@ SUBJECT = 200  # 容错纠错对象: a person's or an agency's name
 AGENCY = 200  # 行政执法机关
 ACTOR = 200  # 记录人: who records a step
 IDEMPOTENCY_KEY = 200  # a client's retry key
+
+# Step data (``--set KEY=VALUE``) whose field declares no ``max_length`` in its definition:
+# the store-level defaults.  A definition declares its own per field (a name, a matter, a
+# reason, an opinion each their own); these only bound what no definition sized.
+TEXT_FIELD = 2000  # a free-text data field (str)
+LIST_ITEM = 200  # each name of a list field (investigators, …)

@@ -41,6 +41,19 @@ class FireStep:
     data: Mapping[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
     expected_version: int | None = None
+    # a reporter's identity (信访举报人): never step data, never an event; kept encrypted
+    # apart and referred to by the step's ``reporter_ref`` (repr=False: never in a log line)
+    reporter: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class RevealReporter:
+    """Read a reporter's identity; the reading is itself recorded as an event of the case."""
+
+    case_ref: str
+    report_id: str
+    actor: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -50,3 +63,56 @@ class RecomputeDeadlines:
 
     on: date
     actor: str
+
+
+@dataclass(frozen=True)
+class AmendStep:
+    """更正: step ``seq`` of a case happened on ``on`` (None: the date stays) and/or with the
+    step data ``data`` (only the fields given change), not as recorded.  ``actor`` asks for
+    the correction; ``approved_by`` approved it (the four-eyes rule: not the entry's author —
+    once users exist, a ``head``)."""
+
+    case_ref: str
+    seq: int
+    reason: str
+    actor: str
+    on: date | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class VoidStep:
+    """撤销: step ``seq`` of a case never happened."""
+
+    case_ref: str
+    seq: int
+    reason: str
+    actor: str
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawCase:
+    """误录撤回: the case was opened by mistake; close it as withdrawn on ``on``."""
+
+    case_ref: str
+    on: date
+    reason: str
+    actor: str
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliverDocument:
+    """Record that issued document ``kind`` of a case was served (送达): how, to whom, and
+    the date it was received — the date the periods that run from receipt start on
+    (历城办法第十九条: 15 days to request a review "自收到认定决定之日起")."""
+
+    case_ref: str
+    kind: str
+    received_on: date
+    method: str
+    received_by: str
+    actor: str
+    idempotency_key: str | None = None

@@ -11,7 +11,7 @@ one write transaction every writer of events goes through.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +32,14 @@ class App:
     database_url: str
     load_calendar: Callable[[], Any] | None = None
     load_definitions: Callable[[], Any] | None = None
+    # the adopting body's values of parameters a source leaves blank (C2), by workflow id
+    load_settings: Callable[[str], Mapping[str, Any]] | None = None
     _calendar: Any = None
     _definitions: Any = None
     _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
+    # run after a step is committed, ``hook(app, result, trigger)``: what an entry point adds
+    # from a layer the service may not import (the audit's issuing of the archived case file)
+    step_hooks: list[Callable[[Any, Any, str], None]] = field(default_factory=list)
     # one context may serve concurrent requests (the HTTP server's threads): building an
     # engine or loading a file happens once, under this lock
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -59,6 +64,11 @@ class App:
 
     def definition(self, workflow_id: str, version: str | None = None) -> Any:
         return self.definitions.get(workflow_id, version=version)
+
+    def adopter_settings(self, workflow_id: str) -> Mapping[str, Any]:
+        """The adopter's parameter values for ``workflow_id`` (C2), read at each call: an
+        operator who sets one need not restart a long-running process."""
+        return self.load_settings(workflow_id) if self.load_settings is not None else {}
 
     def engine_for(self, workflow_id: str, version: str | None = None) -> Engine:
         """The engine of one definition version (one compiled machine, shared)."""

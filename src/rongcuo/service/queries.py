@@ -16,8 +16,10 @@ from typing import Any
 
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, DeadlineRecord, StoredEvent
 from rongcuo.clock import today_cst
-from rongcuo.domain.case import Deadline, met_late_on
-from rongcuo.domain.errors import RongcuoError
+from rongcuo.domain.case import CaseState, Deadline, met_late_on
+from rongcuo.domain.corrections import Links, links
+from rongcuo.domain.errors import InvalidInput, RongcuoError
+from rongcuo.domain.messages import message
 from rongcuo.service.context import App
 from rongcuo.service.handlers.cases import load_case
 
@@ -42,6 +44,7 @@ class CaseFilter:
     state: str | None = None
     due_before: date | None = None
     overdue_as_of: date | None = None
+    withdrawn: bool = False  # True: only the cases withdrawn as opened by mistake
 
 
 def _definition(app: App, case: CaseRecord) -> Any:
@@ -52,13 +55,22 @@ def _definition(app: App, case: CaseRecord) -> Any:
 
 
 def _allowed(app: App, case: CaseRecord) -> tuple[str, ...]:
-    if case.state.closed:
+    return allowed_now(app, case.state)
+
+
+def allowed_now(app: App, state: CaseState | None) -> tuple[str, ...]:
+    """The steps that may be recorded today: open in the case's state and not refused by a
+    guard that can be judged without the step's data (a window closed, a fact that bars)."""
+    if state is None or state.closed:
         return ()
     try:
-        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        engine = app.engine_for(state.workflow_id, state.workflow_version)
     except RongcuoError:
         return ()
-    return tuple(engine.allowed_triggers(case.state))
+    on = today_cst(app.clock)
+    if state.last_on is not None and state.last_on > on:
+        on = state.last_on
+    return tuple(engine.available_triggers(state, on))
 
 
 def case_view(app: App, ref: str, *, with_events: bool = True) -> CaseView:
@@ -100,10 +112,53 @@ def _as_row(case_id: str, d: Deadline) -> DeadlineRecord:
     )
 
 
+UNKNOWN_WORKFLOW = message(
+    "input.unknown_workflow",
+    "没有流程“{value}”（已有：{known}）",
+    "no workflow '{value}' (known: {known})",
+)
+UNKNOWN_STATE = message(
+    "input.unknown_state",
+    "没有状态“{value}”（可用：{known}）",
+    "no state '{value}' (known: {known})",
+)
+
+
+def _filter_states(app: App, f: CaseFilter) -> tuple[str, ...] | None:
+    """The state codes ``f`` asks for: a code or a state's Chinese or English label, of the
+    named workflow or of any; an unknown workflow or state is refused by name (an empty list
+    would look like "no such case")."""
+    defs = list(app.definitions)
+    if f.workflow_id is not None:
+        ids = sorted({str(d.id) for d in defs})
+        if f.workflow_id not in ids:
+            raise InvalidInput.of(UNKNOWN_WORKFLOW, value=f.workflow_id, known=", ".join(ids),
+                                  details={"field": "workflow", "value": f.workflow_id})
+        defs = [d for d in defs if d.id == f.workflow_id]
+    if f.state is None:
+        return None
+    wanted = f.state.strip()
+    codes: set[str] = set()
+    known: dict[str, str] = {}
+    for d in defs:
+        for code, spec in d.states.items():
+            known.setdefault(code, spec.label_zh)
+            if wanted in (code, spec.label_zh, spec.label_en):
+                codes.add(code)
+    if not codes:
+        listing = "、".join(f"{c}（{z}）" for c, z in sorted(known.items()))
+        raise InvalidInput.of(UNKNOWN_STATE, value=wanted, known=listing,
+                              details={"field": "state", "value": wanted})
+    return tuple(sorted(codes))
+
+
 def list_cases(app: App, f: CaseFilter) -> list[CaseView]:
-    """The cases matching ``f``, each with its deadlines (two queries, whatever the count)."""
-    cases = app.store.list_cases(workflow_id=f.workflow_id, state=f.state,
-                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of)
+    """The cases matching ``f``, each with its deadlines (two queries, whatever the count).
+    Closed cases owe no deadline: they are never listed as due or overdue."""
+    states = _filter_states(app, f)
+    cases = app.store.list_cases(workflow_id=f.workflow_id, states=states,
+                                 due_before=f.due_before, overdue_as_of=f.overdue_as_of,
+                                 withdrawn=f.withdrawn)
     rows: dict[str, list[DeadlineRecord]] = {c.id: [] for c in cases}
     if cases:
         for d in app.store.deadlines(case_ids=list(rows)):
@@ -146,10 +201,18 @@ def case_document(view: CaseView, *, with_events: bool = True) -> dict[str, Any]
         "facts": dict(case.state.facts),
         "deadlines": [deadline_json(d, view) for d in view.deadlines],
     }
+    out["withdrawn"] = case.state.withdrawn
     if with_events and view.events is not None:
-        out["events"] = [event_json(e) for e in view.events]
+        linked = correction_links(view.events)
+        out["events"] = [{**event_json(e), "superseded_by": linked.superseded_by.get(e.seq),
+                          "voided_by": linked.voided_by.get(e.seq)} for e in view.events]
         out["allowed"] = list(view.allowed)
     return out
+
+
+def correction_links(events: Sequence[StoredEvent]) -> Links:
+    """Which event each amendment supersedes and each voiding voids (by seq)."""
+    return links([(e.seq, e.trigger, e.data) for e in events])
 
 
 def history(app: App, ref: str) -> Sequence[StoredEvent]:

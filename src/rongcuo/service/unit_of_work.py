@@ -149,6 +149,18 @@ class UnitOfWork:
             idempotency=idempotency,
         ))
 
+    def correct(self, head: ChainHead, decision: Decision) -> None:
+        """Stage a correction (更正、撤销、误录撤回): its chained event and the case row and
+        deadline rows rewritten from the re-derived state — a deadline whose timer the
+        corrected history no longer has is dropped, a withdrawal marks the row."""
+        self.append(head, decision)
+        timers = [d.timer for d in decision.deadlines]
+
+        def rows(conn: sa.Connection, results: list[CommitResult]) -> None:
+            self.store.correct_rows_in(conn, head.case_id, decision.state, timers)
+
+        self.after_write(rows)
+
     def replan(self, case_id: str, deadlines: Sequence[Deadline]) -> None:
         """Stage deadline rows re-planned without an event (nothing owed any more)."""
         self._replans.append((case_id, deadlines, self.clock.now()))

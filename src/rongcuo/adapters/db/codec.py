@@ -56,6 +56,7 @@ def state_from_row(row: Mapping[str, Any]) -> CaseState:
         timers=timers_from_json(row["timers"]),
         last_on=row["last_on"],
         closed=bool(row["closed"]),
+        withdrawn=bool(row.get("withdrawn", False)),
     )
 
 

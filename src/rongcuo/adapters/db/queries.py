@@ -62,16 +62,24 @@ class Queries:
         state: str | None = None,
         due_before: date | None = None,
         overdue_as_of: date | None = None,
+        states: Sequence[str] | None = None,
+        withdrawn: bool = False,
     ) -> list[CaseRecord]:
         """Cases filtered by workflow, state, a running deadline due before a date, or a
         deadline overdue as of a date (status ``overdue``, or running with ``due < as_of``:
-        a period ends at 24:00 CST of its due date)."""
-        q = sa.select(t.cases)
+        a period ends at 24:00 CST of its due date).  Withdrawn cases (误录撤回) are left out;
+        ``withdrawn=True`` lists only them."""
+        q = sa.select(t.cases).where(t.cases.c.withdrawn.is_(withdrawn))
         if workflow_id:
             q = q.where(t.cases.c.workflow_id == workflow_id)
         if state:
             q = q.where(t.cases.c.state == state)
+        if states is not None:
+            q = q.where(t.cases.c.state.in_(list(states)))
         d = t.deadlines
+        if due_before is not None or overdue_as_of is not None:
+            # a closed case owes nothing: a row left "overdue" when it lapsed is history
+            q = q.where(t.cases.c.closed == sa.false())
         if due_before is not None:
             q = q.where(
                 t.cases.c.id.in_(
@@ -114,7 +122,8 @@ names the procedure keeps the outcome and the matter."""
         wanted = set(outcomes)
         q = (
             sa.select(t.cases)
-            .where(t.cases.c.subject == subject, t.cases.c.workflow_id == workflow_id)
+            .where(t.cases.c.subject == subject, t.cases.c.workflow_id == workflow_id,
+                   t.cases.c.withdrawn.is_(False))  # a case opened by mistake decided nothing
             .order_by(t.cases.c.opened_on)
         )
         out: list[dict[str, Any]] = []

@@ -26,7 +26,7 @@ EVENT_COLUMNS = ("case_id", "seq", "trigger", "type", "on", "actor", "article", 
 CASE_COLUMNS = (
     "id", "number", "subject", "agency", "opened_on", "workflow_id", "workflow_version",
     "state", "facts", "timers", "last_on", "closed", "version", "last_seq", "last_hash",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "withdrawn",
 )
 
 _DEADLINE_UPSERT_TAIL = (

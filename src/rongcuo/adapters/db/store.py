@@ -234,6 +234,17 @@ class Store(BatchWrites, Queries):
         finally:
             cur.close()
 
+    def correct_rows_in(
+        self, conn: sa.Connection, case_id: str, state: CaseState, timers: Sequence[str]
+    ) -> None:
+        """After a correction (issue 15), inside the caller's write transaction: drop the
+        deadline rows of timers the corrected history no longer has (a voided step started
+        them) and set the case row's ``withdrawn`` mark from ``state``."""
+        d = t.deadlines
+        conn.execute(d.delete().where(d.c.case_id == case_id, d.c.timer.not_in(list(timers))))
+        if state.withdrawn:
+            conn.execute(t.cases.update().where(t.cases.c.id == case_id).values(withdrawn=True))
+
     # -- reads ------------------------------------------------------------------------
     def load_case(self, ref: str) -> CaseRecord | None:
         """A case by stable id or by readable number; None when there is none (one
@@ -307,10 +318,14 @@ class Store(BatchWrites, Queries):
     def case_events(self, case_id: str) -> list[StoredEvent]:
         """A case's events in ``seq`` order."""
         with self.read() as conn:
-            rows = conn.execute(
-                sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
-            ).mappings()
-            return [StoredEvent.from_row(r) for r in rows]
+            return self.case_events_in(conn, case_id)
+
+    def case_events_in(self, conn: sa.Connection, case_id: str) -> list[StoredEvent]:
+        """A case's events in ``seq`` order, read in the caller's transaction."""
+        rows = conn.execute(
+            sa.select(t.events).where(t.events.c.case_id == case_id).order_by(t.events.c.seq)
+        ).mappings()
+        return [StoredEvent.from_row(r) for r in rows]
 
     def iter_events(self, *, after_id: int = 0, batch: int = 2000) -> Iterator[StoredEvent]:
         """Every event with ``id > after_id`` in global order (``id``), streamed.

@@ -42,6 +42,8 @@ cases = sa.Table(
     sa.Column("timers", JSONType, nullable=False),
     sa.Column("last_on", sa.Date(), nullable=True),
     sa.Column("closed", sa.Boolean(), nullable=False),
+    # 误录撤回 (issue 15): the projection of a correction.withdraw event, like ``closed``
+    sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("last_seq", sa.Integer(), nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),

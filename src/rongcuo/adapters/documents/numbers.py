@@ -120,6 +120,13 @@ class SqlDocumentLookup:
         return [_row(r) for r in rows]
 
 
+    def of_case(self, case_id: str) -> list[IssuedDocument]:
+        """Every issued file of ``case_id``, in the order issued."""
+        rows = self.conn.execute(sa.text(_SELECT.text + "WHERE d.case_id = :c ORDER BY d.id"),
+                                 {"c": case_id}).all()
+        return [_row(r) for r in rows]
+
+
 def issued_numbers(conn: sa.Connection, case_id: str) -> dict[tuple[str, int], str]:
     """``{(kind, event seq): number}`` of the case's numbered issued documents."""
     rows = conn.execute(sa.text(

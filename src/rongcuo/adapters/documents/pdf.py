@@ -47,6 +47,15 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+@functools.cache
+def warm() -> None:
+    """Load WeasyPrint, fontconfig and the CJK fonts once per process, by rendering one
+    character — so the first real render, inside an issuing step's transaction (which holds
+    the database's write lock on SQLite), costs a render and not a cold start."""
+    html_to_pdf('<html lang="zh-CN"><body style="font-family: \'Noto Serif CJK SC\'">'
+                "容<b style=\"font-family: \'Noto Sans CJK SC\'\">错</b></body></html>", [])
+
+
 def _fetcher_class() -> type:
     urls = _weasy().urls
 

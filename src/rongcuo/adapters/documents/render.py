@@ -91,6 +91,12 @@ class DocumentRenderer:
         data = self.pdf(document) if fmt == "pdf" else self.docx(document)
         return Rendered(document, fmt, data, self.template(document.kind, fmt))
 
+    def warm(self) -> None:
+        """Everything a render loads once per process (WeasyPrint and the fonts, docxtpl),
+        loaded now — before a transaction is opened."""
+        pdf_render.warm()
+        import docxtpl  # noqa: F401
+
     def roots(self) -> list[Path]:
         """The folders WeasyPrint may read a file from (the template search path)."""
         return [d for d in self.dirs if d.is_dir()]

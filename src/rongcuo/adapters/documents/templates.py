@@ -12,11 +12,13 @@ if any, is laid over it (:func:`rongcuo.documents.kinds.apply_override`).
 
 :func:`missing_fields` lists the names a template uses that the document context does not
 have — Jinja2's ``meta.find_undeclared_variables`` for HTML (following ``extends`` and
-``include``), docxtpl's ``get_undeclared_template_variables`` for .docx.
+``include``), docxtpl's ``get_undeclared_template_variables`` for .docx — and the case facts
+it reads (``facts.X``) that no case of the definition has (:func:`case_facts`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, meta, nodes, select_autoescape
 
 from rongcuo import paths
 from rongcuo.documents.errors import DocumentError
-from rongcuo.documents.kinds import Catalogue, apply_override, parse_catalogue
+from rongcuo.documents.kinds import Catalogue, apply_override, issuing_of, parse_catalogue
 from rongcuo.documents.model import CONTEXT_KEYS
 from rongcuo.domain.messages import message
 
@@ -57,7 +59,10 @@ _GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace"
 
 
 def shipped_templates_root() -> Path:
-    return paths.workflows_dir() / "templates"
+    """``templates/`` of the definitions folder (``RONGCUO_WORKFLOWS_DIR``); a definitions
+    folder without one uses the package's own (the definitions moved, the templates not)."""
+    root = paths.workflows_dir() / "templates"
+    return root if root.is_dir() else paths.shipped("workflows") / "templates"
 
 
 def definition_templates_dir(definition: Any) -> Path:
@@ -103,7 +108,8 @@ def load_catalogue(definition: Any, unit: str | None = None) -> Catalogue:
             shipped=shipped,
         )
     cat = parse_catalogue(_read_yaml(shipped), str(shipped), workflow=str(definition.id),
-                          triggers=tuple(definition.triggers))
+                          triggers=tuple(definition.triggers),
+                          issuing=issuing_of(definition.triggers))
     unit = unit or cat.issuer.unit
     if unit != cat.issuer.unit:
         from dataclasses import replace
@@ -192,10 +198,47 @@ class TemplateCheck:
         return self.path is not None and not self.missing and not self.problem
 
 
+_FACT_RE = re.compile(r"""\bfacts\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"]\s*\])""")
+
+
+def case_facts(definition: Any) -> set[str]:
+    """Every fact a case of ``definition`` can have: what its triggers' ``facts:`` set or add
+    to (``matter``, ``outcome``, ``received_on`` …)."""
+    return {op.fact for t in definition.triggers.values() for op in t.facts}
+
+
+def _template_sources(dirs: Sequence[Path], name: str, fmt: Format, path: Path) -> str:
+    if fmt == "docx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                           if n.startswith("word/") and n.endswith(".xml"))
+    env = environment(dirs)
+    assert env.loader is not None
+    out, todo, seen = [], [name], set()
+    while todo:
+        current = todo.pop()
+        if current in seen or current.endswith(".css"):
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0]
+        out.append(source)
+        todo += list(_referenced(env.parse(source)))
+    return "\n".join(out)
+
+
+def facts_used(dirs: Sequence[Path], name: str, fmt: Format, path: Path) -> set[str]:
+    """The case facts a template reads (``facts.outcome``, ``facts["matter"]``)."""
+    return {a or b for a, b in _FACT_RE.findall(_template_sources(dirs, name, fmt, path))}
+
+
 def missing_fields(dirs: Sequence[Path], kind: str, fmt: Format,
-                   known: Iterable[str] = CONTEXT_KEYS) -> TemplateCheck:
+                   known: Iterable[str] = CONTEXT_KEYS,
+                   facts: set[str] | None = None) -> TemplateCheck:
     """What the ``kind`` template (the one :func:`find_template` picks) uses and the
-    document context lacks."""
+    document context lacks — and, given the facts a case can have (:func:`case_facts`),
+    each ``facts.X`` it reads that no case of the definition has (``facts.X`` listed)."""
     name = template_name(kind, fmt)
     try:
         path = find_template(dirs, name)
@@ -206,11 +249,19 @@ def missing_fields(dirs: Sequence[Path], kind: str, fmt: Format,
                 else docx_variables(path))
     except Exception as exc:  # a template that does not parse is reported, not raised
         return TemplateCheck(kind, fmt, path, (), f"模板无法解析 / does not parse: {exc}")
-    return TemplateCheck(kind, fmt, path, tuple(sorted(used - set(known))))
+    missing = used - set(known)
+    if facts is not None:
+        try:
+            missing |= {f"facts.{f}" for f in facts_used(dirs, name, fmt, path) - facts}
+        except Exception as exc:  # reported, not raised, like a template that does not parse
+            return TemplateCheck(kind, fmt, path, (), f"模板无法读取 / cannot be read: {exc}")
+    return TemplateCheck(kind, fmt, path, tuple(sorted(missing)))
 
 
 def check_templates(definition: Any, unit: str | None = None) -> list[TemplateCheck]:
     """Every kind of the definition's catalogue, in both formats."""
     cat = load_catalogue(definition, unit)
     dirs = search_path(definition, cat.issuer.unit)
-    return [missing_fields(dirs, kind, fmt) for kind in cat.kinds for fmt in ("pdf", "docx")]
+    facts = case_facts(definition)
+    return [missing_fields(dirs, kind, fmt, facts=facts)
+            for kind in cat.kinds for fmt in ("pdf", "docx")]

@@ -16,12 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from rongcuo.adapters.db import tables as db
+from rongcuo.adapters.db.standing import standing
 
 e, c = db.events, db.cases
 
 
 def _window(q: Any, start: date, end: date, agency: str | None) -> Any:
-    q = q.where(e.c.on >= start, e.c.on <= end)
+    # only what still stands: no withdrawn case, no voided step (issue 15)
+    q = q.where(e.c.on >= start, e.c.on <= end, standing(e, c))
     if agency is not None:
         q = q.where(c.c.agency == agency)
     return q

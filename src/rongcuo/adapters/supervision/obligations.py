@@ -203,9 +203,10 @@ def step_events(conn: sa.Connection, workflow: str, trigger: str, event_type: st
     agency is one of ``agencies`` (a fulfilment the obligation counts by itself).  The event
     type comes first: the index on ``events (type, "on")`` finds the few such events."""
     from rongcuo.adapters.db import tables as db
+    from rongcuo.adapters.db.standing import standing
 
     e, c = db.events, db.cases
     q = (sa.select(c.c.agency, e.c.on, c.c.facts).select_from(e.join(c, c.c.id == e.c.case_id))
          .where(e.c.type == event_type, e.c.workflow_id == workflow, e.c.trigger == trigger,
-                c.c.agency.in_(list(agencies))))
+                c.c.agency.in_(list(agencies)), standing(e, c)))
     return [(r[0], r[1], dict(r[2] or {})) for r in conn.execute(q)]

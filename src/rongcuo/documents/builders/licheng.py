@@ -27,6 +27,7 @@ from rongcuo.documents.builders.common import (
     plain,
     procedure_intro,
 )
+from rongcuo.documents.delivery import Delivery
 from rongcuo.documents.model import Body, FormRow, Party
 from rongcuo.documents.text import cn_date, join_cn
 
@@ -210,6 +211,9 @@ def delivery_receipt(inp: BuildInput) -> Body:
     received = d.received_on if d else None
     if received is None and inp.data("received_on"):
         received = date.fromisoformat(str(inp.data("received_on")))
+    if d is None and received is not None and inp.data("received_by"):
+        # recorded by `doc deliver` on the notify step: the receipt prints it (第十九条)
+        d = Delivery(str(inp.data("method") or ""), str(inp.data("received_by")), received)
     window = inp.deadline("review_window")
     served = join_cn((inp.doc_ref("determination", DETERMINATION),
                       inp.doc_ref("notice", "容错纠错认定结果告知书")))

@@ -42,8 +42,16 @@ again on the day its result arrives; R == P is no pause.  While paused the timer
 
 from __future__ import annotations
 
-from rongcuo.domain.engine.common import ACTIVE, NEW, NOTICE_TRIGGER, NOTICE_TYPES
+from rongcuo.domain.engine.common import (
+    ACCESS_TRIGGER,
+    ACCESS_TYPE,
+    ACTIVE,
+    NEW,
+    NOTICE_TRIGGER,
+    NOTICE_TYPES,
+)
 from rongcuo.domain.engine.engine import Engine
 from rongcuo.domain.engine.machine import compiled_machine
 
-__all__ = ["ACTIVE", "NEW", "NOTICE_TRIGGER", "NOTICE_TYPES", "Engine", "compiled_machine"]
+__all__ = ["ACCESS_TRIGGER", "ACCESS_TYPE", "ACTIVE", "NEW", "NOTICE_TRIGGER", "NOTICE_TYPES",
+           "Engine", "compiled_machine"]

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from rongcuo.domain import limits
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.matter_key import normalise_key
 from rongcuo.domain.messages import message
 from rongcuo.domain.strict import iso_date, whole_number
 from rongcuo.domain.workflow.model import DataField, DataType, TriggerSpec, WorkflowDefinition
@@ -81,40 +83,90 @@ def coercer(type_name: DataType) -> Callable[[_C], _C]:
     return register
 
 
+TOO_LONG = message(
+    "input.too_long/field",
+    "“{trigger}”的数据 {key}（{label_zh}）不能超过 {limit} 个字符（收到 {length} 个）",
+    "'{trigger}' data '{key}' ({label_en}) must be at most {limit} characters (got {length})",
+)
+SEVERAL = message(
+    "input.fields/several",
+    "“{trigger}”的数据有 {n} 处问题：{zh}",
+    "'{trigger}' data has {n} problems: {en}",
+)
+
+
 def coerce(
     definition: WorkflowDefinition, case: CaseState | None, spec: TriggerSpec, cmd: Command
 ) -> dict[str, Any]:
-    """The step's data, typed; unknown and missing required fields are refused."""
+    """The step's data, typed; unknown, missing required and invalid fields are refused —
+    all of them in one refusal (``details["fields"]``), not one per try."""
+    problems: list[InvalidInput] = []
     for key in cmd.data:
         if key not in spec.data:
             declared = ", ".join(spec.data) or "—"
-            raise InvalidInput.of(
+            problems.append(InvalidInput.of(
                 MSG_INPUT_UNKNOWN_FIELD,
                 name=spec.name,
                 key=key,
                 declared=declared,
                 details={"key": key, "trigger": spec.name},
-            )
+            ))
     out: dict[str, Any] = {}
     ctx: FieldContext | None = None
     for key, f in spec.data.items():
         raw = cmd.data.get(key)
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if f.required:
-                raise InvalidInput.of(
+                problems.append(InvalidInput.of(
                     MSG_INPUT_MISSING_FIELD,
                     name=spec.name,
                     key=key,
                     label_zh=f.label_zh,
                     article=spec.article,
                     details={"key": key, "trigger": spec.name},
-                )
+                ))
             continue
         if ctx is None:
             ctx = FieldContext(definition, spec.name, case, cmd)
-        out[key] = COERCERS[f.type](f, raw, ctx)
+        try:
+            out[key] = COERCERS[f.type](f, raw, ctx)
+        except InvalidInput as exc:
+            problems.append(exc)
+    if problems:
+        err = _all_of(spec, problems)
+        err.details.setdefault("workflow", definition.id)  # where its fields are listed
+        raise err
     outcome_correction_default(definition, spec, out)
     return out
+
+
+def _all_of(spec: TriggerSpec, problems: list[InvalidInput]) -> InvalidInput:
+    """One refusal naming every problem (the first's code; each in ``details["fields"]``)."""
+    if len(problems) == 1:
+        return problems[0]
+    first = problems[0]
+    fields = [{"key": p.details.get("key"), "code": p.code, "message_zh": p.message_zh,
+               "message_en": p.message_en} for p in problems]
+    zh, en = SEVERAL.render({
+        "trigger": spec.name, "n": len(problems),
+        "zh": "；".join(p.message_zh for p in problems),
+        "en": "; ".join(p.message_en for p in problems),
+    })
+    # the first problem's code: a program reading one code still reads the same one
+    return InvalidInput(
+        zh, en, code=first.code, article=first.article,
+        details={"trigger": spec.name, "key": first.details.get("key"), "fields": fields},
+    )
+
+
+def _check_length(f: DataField, text: str, limit: int, ctx: FieldContext) -> None:
+    if len(text) > limit:
+        raise InvalidInput.of(
+            TOO_LONG, trigger=ctx.trigger, key=f.name, label_zh=f.label_zh or f.name,
+            label_en=f.label_en or f.name, limit=limit, length=len(text),
+            details={"key": f.name, "trigger": ctx.trigger, "limit": limit,
+                     "length": len(text)},
+        )
 
 
 def outcome_correction_default(
@@ -140,7 +192,20 @@ def outcome_correction_default(
 def _text(f: DataField, raw: Any, ctx: FieldContext) -> str:
     if not isinstance(raw, str):
         raise ctx.bad(f.name, "应为文字", "must be text")
+    _check_length(f, raw.strip(), f.max_length or limits.TEXT_FIELD, ctx)
     return raw.strip()
+
+
+@coercer("key")
+def _key(f: DataField, raw: Any, ctx: FieldContext) -> str:
+    """A normalised comparison key (C16, 贵安新区办法第十二条 "同一工作、同一问题"):
+    :func:`rongcuo.domain.matter_key.normalise_key`."""
+    if not isinstance(raw, str):
+        raise ctx.bad(f.name, "应为文字", "must be text")
+    key = normalise_key(raw)
+    if not key:
+        raise ctx.bad(f.name, "去掉空格和标点后为空", "is empty once spaces and punctuation go")
+    return key
 
 
 @coercer("int")
@@ -169,7 +234,17 @@ def _date(f: DataField, raw: Any, ctx: FieldContext) -> date:
         ) from None
     # A field named *_on records when something already happened: it lies between the
     # previous step and this step's own date.  Any other date (a due date) is not past.
-    if key.endswith("_on"):
+    # A historic field (C19) records something that may have happened before the previous
+    # step too (an appraisal commissioned during the preliminary check): only not after this
+    # step's date.
+    if f.historic:
+        if d > on:
+            raise ctx.bad(
+                key,
+                f"{d.isoformat()} 晚于本步骤日期 {on.isoformat()}",
+                f"{d.isoformat()} is after this step's date {on.isoformat()}",
+            )
+    elif key.endswith("_on"):
         if d > on:
             raise ctx.bad(
                 key,
@@ -193,13 +268,20 @@ def _date(f: DataField, raw: Any, ctx: FieldContext) -> date:
 @coercer("enum")
 def _choice(f: DataField, raw: Any, ctx: FieldContext) -> str:
     v = str(raw).strip()
-    if v not in f.values:
+    code = f.code_for(v)
+    if code is None:
+        shown = "、".join(_choice_text(f, c) for c in f.values)
         raise ctx.bad(
             f.name,
-            f"“{v}”不在可选值 {', '.join(f.values)} 之中",
+            f"“{v}”不在可选值 {shown} 之中",
             f"'{v}' is not one of {', '.join(f.values)}",
         )
-    return v
+    return code
+
+
+def _choice_text(f: DataField, code: str) -> str:
+    lab = f.value_label(code)
+    return code if lab == code else f"{code}（{lab}）"
 
 
 @coercer("bool")
@@ -220,6 +302,8 @@ def _names(f: DataField, raw: Any, ctx: FieldContext) -> tuple[str, ...]:
     items = tuple(str(v).strip() for v in values if str(v).strip())
     if not items:
         raise ctx.bad(f.name, "不能为空", "must not be empty")
+    for item in items:
+        _check_length(f, item, f.max_length or limits.LIST_ITEM, ctx)
     return items
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from rongcuo.domain.case import TimerState
 
 __all__ = [
+    "ACCESS_TRIGGER",
+    "ACCESS_TYPE",
     "ACTIVE",
     "NEW",
     "NOTICE_TRIGGER",
@@ -21,6 +23,10 @@ __all__ = [
 
 NEW = "_new"  # the machine's pseudo-state before a case is opened
 NOTICE_TRIGGER = "notice"  # the trigger of every scheduler notice event
+# the trigger of a record of access to confidential data kept outside the events (a
+# reporter's identity revealed): not a step of the procedure, the case does not change
+ACCESS_TRIGGER = "access"
+ACCESS_TYPE = "ReporterRevealed"
 ACTIVE = frozenset({"running", "overdue", "paused"})
 NOTICE_TYPES = {
     "reminder": "ReminderRecorded",

@@ -9,14 +9,25 @@ destination (:mod:`.fold`); the deadlines are projected from the new state
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from rongcuo.domain import corrections as cx
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Command, Deadline, Decision, Event
+from rongcuo.domain.engine import corrected
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
+from rongcuo.domain.engine.adopter import adopter_values
 from rongcuo.domain.engine.coerce import coerce
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, NOTICE_TYPES, jsonable
+from rongcuo.domain.engine.common import (
+    ACCESS_TRIGGER,
+    ACCESS_TYPE,
+    NEW,
+    NOTICE_TRIGGER,
+    NOTICE_TYPES,
+    jsonable,
+)
 from rongcuo.domain.engine.fold import Fold
 from rongcuo.domain.engine.machine import compiled_machine, fire
 from rongcuo.domain.engine.projection import Projection
@@ -101,6 +112,8 @@ MSG_CASE_WRONG_VERSION = message(
     "案件属于 {workflow_id} {workflow_version}，不能用 {id} {version} 处理",
     "the case is pinned to {workflow_id} {workflow_version}, not {id} {version}",
 )
+# a policy, not an article of the sources (历城办法第二十二条 requires the feedback only)
+ACCESS_BASIS = "举报人身份保密（政策，非来源条文）"
 
 __all__ = ["Engine"]
 
@@ -149,7 +162,8 @@ class Engine:
                 replace=span.replace('至', 'to'),
                 article=d.in_force_article,
             )
-        return self._run(None, NEW, self._opener, command, context or {}, ())
+        used = adopter_values(d, context or {}) if d.adopter_parameters else None
+        return self._run(None, NEW, self._opener, command, context or {}, (), used)
 
     def decide(
         self, case: CaseState, command: Command, context: Mapping[str, Any] | None = None
@@ -157,6 +171,8 @@ class Engine:
         """Refuse (``Refused`` / ``InvalidInput``) or return the events of ``command``."""
         self._check_version(case)
         allowed = () if case.closed else self._allowed.get(case.state, ())
+        if case.withdrawn:
+            raise Refused.of(cx.WITHDRAWN, on=case.last_on.isoformat() if case.last_on else "")
         if case.closed:
             raise Refused.of(
                 MSG_CASE_CLOSED,
@@ -204,6 +220,7 @@ class Engine:
         command: Command,
         context: Mapping[str, Any],
         allowed: tuple[str, ...],
+        parameters: Mapping[str, Any] | None = None,
     ) -> Decision:
         data = coerce(self.definition, case, spec, command)
         dest, seen = fire(
@@ -216,6 +233,8 @@ class Engine:
         event_data["to_state"] = dest  # the route taken; the fold follows it
         if spec.opens:
             event_data["workflow"] = {"id": self.definition.id, "version": self.definition.version}
+            if parameters:  # C2: the adopter's values this case opened with
+                event_data[ADOPTED] = dict(parameters)
         event = Event(
             trigger=spec.name,
             type=spec.event,
@@ -235,6 +254,18 @@ class Engine:
             return []
         return list(self._allowed.get(case.state, ()))
 
+    def available_triggers(self, case: CaseState, on: date) -> list[str]:
+        """:meth:`allowed_triggers` less those whose guards would refuse on ``on`` (those
+        that read the step's data or the record are judged when the step is fired)."""
+        return [n for n, why in self.availability(case, on) if why is None]
+
+    def availability(self, case: CaseState, on: date) -> tuple[tuple[str, Refused | None], ...]:
+        """Each trigger open in the case's state, with why it would be refused on ``on``."""
+        from rongcuo.domain.engine.available import availability
+
+        open_now = tuple(self.allowed_triggers(case))
+        return availability(self.definition, case, on, open_now, self._due_for)
+
     # ---------------------------------------------------------------- folding
     def apply(self, case: CaseState | None, event: Event) -> CaseState:
         """Fold one event into the case (pure; what replay does)."""
@@ -248,8 +279,32 @@ class Engine:
         return self._fold.apply_fields(case, trigger, on, data)
 
     def replay(self, events: Iterable[Event]) -> CaseState:
-        """Rebuild a case from its events alone."""
+        """Rebuild a case from its events alone (its corrections applied: see
+        :mod:`rongcuo.domain.corrections`)."""
+        events = list(events)
+        if cx.has_corrections(events):
+            return corrected.replay(self, events)
         return self._fold.replay(events)
+
+    # ---------------------------------------------------------------- corrections
+    def amend(self, events: Sequence[Event], seq: int, *, on: date | None,
+              sets: Mapping[str, Any], actor: str, reason: str, approved_by: str | None,
+              today: date) -> Decision:
+        """更正 step ``seq`` (see :func:`.corrected.amend`); ``events``: the case's log."""
+        return corrected.amend(self, events, seq, on=on, sets=sets, actor=actor,
+                               reason=reason, approved_by=approved_by, today=today)
+
+    def void(self, events: Sequence[Event], seq: int, *, actor: str, reason: str,
+             approved_by: str | None, today: date) -> Decision:
+        """撤销 step ``seq`` (see :func:`.corrected.void`)."""
+        return corrected.void(self, events, seq, actor=actor, reason=reason,
+                              approved_by=approved_by, today=today)
+
+    def withdraw(self, events: Sequence[Event], *, on: date, actor: str, reason: str,
+                 approved_by: str | None) -> Decision:
+        """误录撤回 the case (see :func:`.corrected.withdraw`)."""
+        return corrected.withdraw(self, events, on=on, actor=actor, reason=reason,
+                                  approved_by=approved_by)
 
     # ---------------------------------------------------------------- projection
     def deadlines(self, case: CaseState) -> tuple[Deadline, ...]:
@@ -263,6 +318,16 @@ class Engine:
     def notice_schedule(self, spec: TimerSpec, due: date) -> list[tuple[str, datetime]]:
         """Every notice of a timer with the instant it falls due (CST), in time order."""
         return self.projection.notice_schedule(spec, due)
+
+    def record_access(self, case: CaseState, on: date, actor: str,
+                      data: Mapping[str, Any]) -> Decision:
+        """Record that confidential data kept outside the events was read (a reporter's
+        identity revealed): an event of its own, on an open or a closed case, that changes
+        nothing of the case.  ``data`` holds references only, never what was read."""
+        self._check_version(case)
+        event = Event(ACCESS_TRIGGER, ACCESS_TYPE, on, actor, ACCESS_BASIS,
+                      {k: jsonable(v) for k, v in data.items()})
+        return Decision(events=(event,), state=case, deadlines=self.projection.deadlines(case))
 
     # ---------------------------------------------------------------- scheduler API
     def record_notice(

@@ -15,10 +15,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from rongcuo.domain.case import CaseState, Event, Extension, Pause, TimerState, TimerStatus
-from rongcuo.domain.engine.common import NEW, NOTICE_TRIGGER, as_date, is_active
+from rongcuo.domain.corrections import WITHDRAW
+from rongcuo.domain.engine.adopter import FACT as ADOPTED
+from rongcuo.domain.engine.common import ACCESS_TRIGGER, NEW, NOTICE_TRIGGER, as_date, is_active
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.domain.workflow.model import TimerSpec, TriggerSpec, WorkflowDefinition
+
+MSG_REPLAY_BAD_START_2 = message(
+    "replay.bad_start",
+    "案件历史必须以启动事件开始",
+    "a history must start with open",
+)
 
 MSG_REPLAY_BAD_START = message(
     "replay.bad_start",
@@ -44,7 +52,7 @@ MSG_REPLAY_BAD_START_FOLD = message(
     "a case history must start with '{opener}'",
 )
 
-__all__ = ["Fold", "apply_notice"]
+__all__ = ["Fold", "apply_notice", "apply_withdrawal"]
 
 _Plan = tuple[TriggerSpec, tuple[TimerSpec, ...]]
 _Route = tuple[str, frozenset[str]]  # the first transition's destination, every reachable one
@@ -72,6 +80,10 @@ class Fold:
         :class:`Event` for each one."""
         if trigger == NOTICE_TRIGGER:
             return apply_notice(case, data)
+        if trigger == WITHDRAW:
+            return apply_withdrawal(case, on)
+        if trigger == ACCESS_TRIGGER and case is not None:
+            return case  # an access record: the case does not change, last_on does not move
         plan = self._plans.get(trigger)
         if plan is None:
             plan = self._plan(trigger)
@@ -85,12 +97,14 @@ class Fold:
             case = CaseState(self.definition.id, self.definition.version, NEW)
         dest = self.destination(spec, case.state, data.get("to_state"))
         facts = _apply_facts(spec, on, data, case.facts) if spec.facts else dict(case.facts)
+        if spec.opens and isinstance(data.get(ADOPTED), Mapping):
+            facts[ADOPTED] = dict(data[ADOPTED])  # C2: the values the case opened with
         timers = dict(case.timers)
         for t in touched:  # the timers this trigger acts on, in definition order
             cur = timers.get(t.name)
             if cur is not None and is_active(cur):
                 timers[t.name] = _act_on(t, spec.name, cur, on, data)
-            if spec.name in t.start_on:
+            if spec.name in t.start_on and t.starts(facts):
                 timers[t.name] = _start(t, on, data)
                 if t.days_from_data:
                     facts["timer_days"] = _timer_days(t, facts, data)
@@ -160,7 +174,9 @@ def _apply_facts(
     facts = dict(before)
     for op in spec.facts:
         value = op.value
-        if isinstance(value, str) and value.startswith("$"):
+        if isinstance(value, dict):
+            value = record_value(value, on, data)
+        elif isinstance(value, str) and value.startswith("$"):
             key = value[1:]
             if key == "on":
                 value = on.isoformat()
@@ -177,6 +193,25 @@ def _apply_facts(
     return facts
 
 
+def record_value(template: Mapping[str, Any], on: date, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A structured record (C4) written into a list fact: each field of ``template`` is a
+    literal, ``$on`` (the step's date) or ``$field`` (the step's data; a field not given is
+    None, so every record of one step has the same keys).  Dates are kept as ISO text and
+    tuples as lists, so the record is the same after a JSON round trip (replay)."""
+    out: dict[str, Any] = {}
+    for k, part in template.items():
+        v: Any = part
+        if isinstance(part, str) and part.startswith("$"):
+            ref = part[1:]
+            v = on.isoformat() if ref == "on" else data.get(ref)
+        if isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
 def _act_on(
     t: TimerSpec, trigger: str, cur: TimerState, on: date, data: Mapping[str, Any]
 ) -> TimerState:
@@ -188,7 +223,8 @@ def _act_on(
     if trigger == t.on_expiry:
         return close_timer(cur, on, "overdue")
     if trigger == t.pause_by:
-        return cur.evolve(paused_since=on, status="paused")
+        began = data.get(t.pause_from) if t.pause_from else None
+        return cur.evolve(paused_since=as_date(began) if began else on, status="paused")
     if trigger == t.resume_by and cur.paused_since is not None:
         pauses = cur.pauses
         if on > cur.paused_since:
@@ -247,9 +283,13 @@ def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
         )
     name, notice = data["timer"], data["notice"]
     t = case.timers[name]
+    # reminders a late sweep found stale (the deadline had passed) are recorded as skipped
+    # with the overdue mark: never owed again
+    skipped = tuple(k for k in data.get("skipped") or () if k not in t.notices)
     t = TimerState(
         t.name, t.started_on, "overdue" if notice == "overdue" else t.status, t.pauses,
-        t.paused_since, t.extensions, t.stopped_on, t.due_override, (*t.notices, notice),
+        t.paused_since, t.extensions, t.stopped_on, t.due_override,
+        (*t.notices, *skipped, notice),
     )
     timers = dict(case.timers)
     timers[name] = t
@@ -259,5 +299,18 @@ def apply_notice(case: CaseState | None, data: Mapping[str, Any]) -> CaseState:
     # overdue mark).  Steps stay ordered among themselves.
     return CaseState(
         case.workflow_id, case.workflow_version, case.state, case.facts, timers,
-        case.last_on, case.closed,
+        case.last_on, case.closed, case.withdrawn,
     )
+
+
+def apply_withdrawal(case: CaseState | None, on: date) -> CaseState:
+    """误录撤回: the case is closed as withdrawn on ``on`` (its state as it stood, every
+    running period cancelled: nothing is owed on a case that should never have been opened)."""
+    if case is None:
+        raise InvalidInput.of(
+            MSG_REPLAY_BAD_START_2,
+        )
+    timers = {n: close_timer(t, on, "cancelled") if is_active(t) else t
+              for n, t in case.timers.items()}
+    return CaseState(case.workflow_id, case.workflow_version, case.state, case.facts, timers,
+                     on, True, True)

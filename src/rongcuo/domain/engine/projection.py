@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from rongcuo.domain.calendar import WorkCalendar
 from rongcuo.domain.case import CaseState, Deadline, TimerState
+from rongcuo.domain.engine.adopter import case_days
 from rongcuo.domain.engine.common import DueFor
 from rongcuo.domain.legal_time import end_of_day, start_of_day
 from rongcuo.domain.periods import DueDate, PeriodRule, compute_due
 from rongcuo.domain.workflow.model import TimerSpec, WorkflowDefinition
 
 __all__ = ["Projection"]
+
+# an extension granted in days is itself a period: counted and rolled over by the Civil Code
+ART_EXTENSION_PERIOD = "民法典第二百零一条至第二百零三条"
 
 _COUNTING = ("running", "overdue")  # statuses a due date and notices are owed for
 
@@ -77,16 +81,8 @@ class Projection:
         spec = self.definition.timers[t.name]
         ext_days = sum(e.days for e in t.extensions)
         if t.due_override is not None:
-            due = t.due_override + timedelta(days=ext_days)
-            basis = {
-                "start": t.started_on.isoformat(),
-                "due_given": t.due_override.isoformat(),
-                "extensions": [e.to_dict() for e in t.extensions],
-                "due": due.isoformat(),
-                "article": spec.article,
-            }
-            return due, self.calendar.is_provisional(due), basis
-        days = case.facts.get("timer_days", {}).get(t.name) if spec.days_from_data else None
+            return self._extended_given_due(spec, t, ext_days)
+        days = case_days(case.facts, spec)
         rule = self._rules.get((t.name, days))
         if rule is None:
             rule = self._rules[(t.name, days)] = spec.rule(days)
@@ -94,6 +90,36 @@ class Projection:
             t.started_on, rule, self.calendar, pauses=t.pauses, extension_days=ext_days
         )
         return dd.due, dd.provisional, _LazyBasis(dd)
+
+    def _extended_given_due(
+        self, spec: TimerSpec, t: TimerState, ext_days: int
+    ) -> tuple[date, bool, Mapping[str, Any]]:
+        """A due date given as a date (历城办法第二十条 "限期": the body names the day) stays
+        that day.  An extension granted in days is a period (Civil Code arts. 201–203): its
+        days are counted after the given last day, and a last day on a rest day rolls to the
+        next working day — e.g. due 2026-02-05 extended by 10 → 02-15, 春节 → 02-24."""
+        assert t.due_override is not None
+        basis: dict[str, Any] = {
+            "start": t.started_on.isoformat(),
+            "due_given": t.due_override.isoformat(),
+            "extensions": [e.to_dict() for e in t.extensions],
+            "article": spec.article,
+        }
+        if not ext_days:
+            due = t.due_override
+            basis["due"] = due.isoformat()
+            return due, self.calendar.is_provisional(due), basis
+        rule = PeriodRule("calendar", ext_days, rollover=spec.rollover,
+                          extension_article=spec.extension.article if spec.extension else None)
+        dd = compute_due(t.due_override, rule, self.calendar)
+        counted = dd.basis
+        basis["due"] = dd.due.isoformat()
+        basis["extension_period"] = {
+            "from": t.due_override.isoformat(), "days": ext_days,
+            "last_day": counted.get("last_day"), "rollover": counted.get("rollover"),
+            "article": ART_EXTENSION_PERIOD,
+        }
+        return dd.due, dd.provisional, basis
 
     def due_for(self, case: CaseState | None) -> DueFor:
         """The running due date of each timer of ``case``, computed on demand."""
@@ -141,10 +167,10 @@ class Projection:
     def deadlines(self, case: CaseState) -> tuple[Deadline, ...]:
         """Every timer of the case projected for storage, with the next notice owed."""
         out = []
-        timer_days = case.facts.get("timer_days") or {}
         memo = self.memo
+        timers = self.definition.timers
         for name, t in case.timers.items():
-            days = timer_days.get(name)
+            days = case_days(case.facts, timers[name])
             hit = memo.get(t)
             if hit is not None and hit[0] == days:
                 out.append(hit[1])
@@ -189,7 +215,7 @@ class Projection:
             # are not in the basis); the calendar is this projection's own
             basis_key=(
                 t.started_on, t.pauses, t.paused_since, t.extensions, t.due_override,
-                (case.facts.get("timer_days") or {}).get(name) if spec.days_from_data else None,
+                case_days(case.facts, spec),
                 provisional,
             ),
         )

@@ -56,6 +56,10 @@ def check_timer_ops(
             _not_ended(refuse, t, spec, cmd.on, due_for, "pause", spec.pause_article)
             if t is not None and t.paused_since is not None:
                 raise refuse.already_paused(spec, t.paused_since)
+            began = data.get(spec.pause_from) if spec.pause_from else None
+            if t is not None and isinstance(began, date) and t.pauses \
+                    and began <= t.pauses[-1].end:
+                raise refuse.pause_overlap(spec, began, t.pauses[-1].end)
         if spec.resume_by == trigger and (t is None or t.paused_since is None):
             raise refuse.not_paused(spec)
         ext = spec.extension
@@ -138,6 +142,16 @@ class _Refusals:
             "timer.already_paused",
             f"{spec.label_zh}已于 {since.isoformat()} 停止计时",
             f"the {spec.name} clock is already paused since {since.isoformat()}",
+            spec.pause_article,
+        )
+
+    def pause_overlap(self, spec: TimerSpec, began: date, last_end: date) -> Refused:
+        return self._make(
+            "timer.pause_overlap",
+            f"{spec.label_zh}的中止起始日 {began.isoformat()} 不晚于上一次中止的结束日 "
+            f"{last_end.isoformat()}：同一段时间不能中止两次",
+            f"the {spec.name} pause would begin on {began.isoformat()}, not after the previous "
+            f"pause ended ({last_end.isoformat()}): a day is left out once",
             spec.pause_article,
         )
 

@@ -43,12 +43,6 @@ MSG_PAUSE_REVERSED = message(
     "pause {start}:{end} ends before it starts",
 )
 
-MSG_PAUSE_BEFORE_START = message(
-    "pause.before_start",
-    "中止区间 {start}:{end} 早于期间起算日 {start2}",
-    "pause {start}:{end} starts before the period's start {start2}",
-)
-
 MSG_PERIOD_OUT_OF_RANGE = message(
     "period.out_of_range",
     "期间从 {start} 起 {days} 日{ext_zh}超出可计算的日期范围",
@@ -76,9 +70,11 @@ def compute_due(
     """The due date of a period that starts on ``start`` (the start day itself not counted).
 
     Raises :class:`InvalidInput` for a negative extension or one above the rule's cap, a pause
-    that ends before it starts, overlapping pauses, or a pause that starts before ``start``
-    (negative days are refused when the :class:`PeriodRule` is built); each cites the rule's
-    own extension or pause article, if it has one.  Raises
+    that ends before it starts, or overlapping pauses (negative days are refused when the
+    :class:`PeriodRule` is built); each cites the rule's own extension or pause article, if it
+    has one.  A pause that began before ``start`` counts only its days inside the period (an
+    appraisal commissioned before filing and still running: 历城办法第十六条 leaves appraisal
+    time out of the period, and only the period's own days can be left out of it).  Raises
     :class:`~rongcuo.domain.errors.CalendarError` when the period reaches a year with neither
     a calendar file nor a provisional rule.
     """
@@ -148,14 +144,9 @@ def _bad_pause(start: date, p: Pause, article: str | None) -> InvalidInput | Non
             end=p.end.isoformat(),
             article=article,
         )
-    if p.start < start:
-        return InvalidInput.of(
-            MSG_PAUSE_BEFORE_START,
-            start=p.start.isoformat(),
-            end=p.end.isoformat(),
-            start2=start.isoformat(),
-            article=article,
-        )
+    # A pause that began before the period started (an appraisal commissioned during the
+    # preliminary check, still running at filing) is not an error: only its days inside the
+    # period are left out (the counting starts at the day after ``start``).
     return None
 
 
@@ -167,7 +158,7 @@ def _check_pauses(
     for p in pauses:
         ps, pe = p.start, p.end
         # fast path: the usual well-formed pause (exact types, ordered, not before the start)
-        if type(ps) is not date or type(pe) is not date or pe < ps or ps < start:
+        if type(ps) is not date or type(pe) is not date or pe < ps:
             err = _bad_pause(start, p, article)
             if err is not None:
                 raise err
@@ -206,6 +197,8 @@ def _adv_calendar(
     for a, b, p in ps:
         ea = a if a > anchor else anchor + 1
         if b < ea:
+            if rec is not None and a <= anchor:
+                rec.append((p, ea, 0, "before_start"))
             continue
         if ea > end:
             if roll is not None and ea <= roll(end):
@@ -237,6 +230,8 @@ def _adv_working(
     for a, b, p in ps:
         ea = a if a > anchor else anchor + 1
         if b < ea:
+            if rec is not None and a <= anchor:
+                rec.append((p, ea, 0, "before_start"))
             continue
         if ea > end:
             if rec is not None:

@@ -122,6 +122,13 @@ def _extension(ext: Mapping[str, Any], unit: str, article: str | None, zh: bool)
 
 
 def _pause(p: Mapping[str, Any], unit: str, article: str | None, zh: bool) -> str:
+    if p["status"] == "before_start":
+        return (
+            f"中止 {p['from']} 至 {p['to']} 在期间起算前已结束，期间内无中止日，不影响到期日。"
+            if zh
+            else f"Pause {p['from']} to {p['to']} ended before the period started; "
+            "it changes nothing."
+        )
     if p["status"] != "counted":
         return (
             f"中止 {p['from']} 至 {p['to']} 开始于期间届满之后，不影响到期日。"

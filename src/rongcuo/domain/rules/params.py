@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ParamKind = Literal[
     "int", "bool", "text", "texts", "values", "outcome", "outcomes", "timer", "trigger",
-    "fact", "field", "fields", "article", "articles",
+    "fact", "field", "fields", "article", "articles", "condition", "conditions",
 ]
 
 KIND_LABELS: dict[ParamKind, str] = {
@@ -39,6 +39,8 @@ KIND_LABELS: dict[ParamKind, str] = {
     "fields": "data field(s)",
     "article": "article number",
     "articles": "article number(s)",
+    "condition": "condition ({fact|data: name, in: [...] | given: bool})",
+    "conditions": "list of conditions",
 }
 
 
@@ -107,7 +109,26 @@ _SHAPES: dict[ParamKind, tuple[Any, str, str]] = {
     "article": (_article, "条号", "an article number"),
     "articles": (lambda v: as_list(v) != [] and all(_article(x) for x in as_list(v)),
                  "条号列表", "one or a list of article numbers"),
+    "condition": (lambda v: _condition(v), "条件（fact 或 data，加 in 或 given）",
+                  "a condition: {fact: NAME} or {data: NAME}, with in: [...] or given: bool"),
+    "conditions": (lambda v: isinstance(v, list) and len(v) >= 2
+                   and all(_condition(x) for x in v),
+                   "两个以上条件的列表", "a list of at least two conditions"),
 }
+
+
+def _condition(v: Any) -> bool:
+    """C10's condition: exactly one of ``fact``/``data`` (a name) and one of ``in`` (values)
+    or ``given`` (true/false)."""
+    if not isinstance(v, Mapping) or set(v) - {"fact", "data", "in", "given"}:
+        return False
+    names = [k for k in ("fact", "data") if k in v]
+    tests = [k for k in ("in", "given") if k in v]
+    if len(names) != 1 or len(tests) != 1 or not _name(v[names[0]]):
+        return False
+    if "given" in v:
+        return isinstance(v["given"], bool)
+    return as_list(v["in"]) != [] and all(_scalar(x) for x in as_list(v["in"]))
 
 
 def check_value(
@@ -183,9 +204,34 @@ def _references(
             f"参数 {name}：没有任何操作记录事实 {value}，此规则无从判断",
             f"'{name}': no step records the fact '{value}', so the rule could never hold",
         )]
+    if kind in ("condition", "conditions"):
+        conds = value if kind == "conditions" else [value]
+        return [f for c in conds for f in condition_problems(name, c, scope)]
     if kind == "values" and param.of is not None:
         of_field = declared[param.of].kind == "field"
         return _values_fit(name, value, params.get(param.of), scope, of_field)
+    return []
+
+
+def condition_problems(name: str, cond: Mapping[str, Any], scope: Scope) -> list[Finding]:
+    """What a (well-shaped) condition names that its definition does not have: a fact no
+    step records, a data field the guard's step does not declare, a value it can never hold."""
+    of_field = "data" in cond
+    target = cond["data"] if of_field else cond["fact"]
+    if of_field and target not in scope.trigger.data:
+        return [(
+            f"参数 {name} 的条件引用了本操作未声明的数据字段 {target}",
+            f"'{name}': the condition refers to undeclared data field '{target}' of "
+            f"'{scope.trigger.name}'",
+        )]
+    if not of_field and not steps_setting(scope.definition, target):
+        return [(
+            f"参数 {name} 的条件：没有任何操作记录事实 {target}，此条件无从成立",
+            f"'{name}': no step records the fact '{target}', so the condition could never "
+            "hold",
+        )]
+    if "in" in cond:
+        return _values_fit(name, cond["in"], target, scope, of_field)
     return []
 
 

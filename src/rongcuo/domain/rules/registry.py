@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 Check = Callable[[GuardCall], None]
 NeedFactory = Callable[[Mapping[str, Any]], Need]
+# problems between a guard's parameters (e.g. "exactly one of when_fact, when_data")
+Together = Callable[[Mapping[str, Any]], list[tuple[str, Finding]]]
 
 # Every guard may carry these besides its rule's parameters.
 GUARD_KEYS = ("rule", "article", "note")
@@ -40,6 +42,7 @@ class Rule:
     refuses: tuple[str, ...] = ()
     doc: str = ""
     module: str = ""
+    together: Together | None = None
 
     @property
     def summary(self) -> str:
@@ -97,6 +100,8 @@ class Rule:
                     f"参数 {name} 为 null 时须以 note 说明理由",
                     f"'{name}' is null: say why in the guard's 'note'",
                 )))
+        if self.together is not None:
+            out.extend(self.together(spec.params))
         return out
 
 
@@ -114,6 +119,7 @@ def rule(
     needs: NeedFactory | None = None,
     reads_data: bool,
     refuses: tuple[str, ...],
+    together: Together | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the rule ``name``."""
 
@@ -129,6 +135,7 @@ def rule(
             refuses=refuses,
             doc=inspect.getdoc(fn) or "",
             module=fn.__module__,
+            together=together,
         )
         return fn
 

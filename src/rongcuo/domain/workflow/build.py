@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -53,6 +54,7 @@ def build_definition(doc: Mapping[str, Any], chk: Checker) -> WorkflowDefinition
         )
     timers = build_timers(doc.get("timers") or {}, params, triggers, chk)
     outcomes, catalogue = _catalogue(doc.get("catalogue"), chk)
+    _outcome_labels(triggers, outcomes)
     in_force = doc["in_force"]
     definition = WorkflowDefinition(
         id=doc["id"],
@@ -84,11 +86,14 @@ def _date(value: Any) -> date | None:
 
 def _parameters(doc: Mapping[str, Any], chk: Checker) -> dict[str, Parameter]:
     params = {
-        name: Parameter(name, p["value"], p["basis"], p["note"], p.get("article"), p.get("unit"))
+        name: Parameter(name, p["value"], p["basis"], p["note"], p.get("article"), p.get("unit"),
+                        p.get("required_from"))
         for name, p in (doc.get("parameters") or {}).items()
     }
     for name, p in params.items():
-        if p.value is None or p.value == "" or p.value == []:
+        if p.basis == "blank_in_source" or p.required_from is not None:
+            _check_adopter(name, p, chk)
+        elif p.value is None or p.value == "" or p.value == []:
             chk.error(
                 ("parameters", name, "value"),
                 "参数没有取值：来源留空的期限必须明确给出数值并说明",
@@ -96,6 +101,22 @@ def _parameters(doc: Mapping[str, Any], chk: Checker) -> dict[str, Parameter]:
                 "given explicitly, with a note",
             )
     return params
+
+
+def _check_adopter(name: str, p: Parameter, chk: Checker) -> None:
+    """C2: a blank in the source stays blank here (value null), is supplied by the adopting
+    body, and cites the article that leaves it blank — never a shipped default."""
+    where = ("parameters", name)
+    if not p.adopter:
+        chk.error(where, "来源留空的参数须写明 basis: blank_in_source 与 required_from: adopter",
+                  f"parameter '{name}': a blank in the source needs both "
+                  "'basis: blank_in_source' and 'required_from: adopter'")
+    if p.value is not None:
+        chk.error((*where, "value"), "来源留空的参数不得给出默认值（value 须为 null）",
+                  f"parameter '{name}' is blank in the source: ship no default (value: null)")
+    if not p.article:
+        chk.error(where, "来源留空的参数须注明留空的条文", f"parameter '{name}': cite the article "
+                  "that leaves it blank")
 
 
 def _trigger(
@@ -116,6 +137,7 @@ def _trigger(
         data=data_fields,
         guards=_guards(t.get("guards", []), (*path, "guards"), chk),
         facts=_facts(name, path, t, data_fields, chk),
+        documents=tuple(t.get("documents") or ()),
     )
 
 
@@ -128,13 +150,55 @@ def _data_fields(path: Path, t: Mapping[str, Any], chk: Checker) -> dict[str, Da
             tuple(f.get("values", ())),
             f.get("min"),
             f.get("label_zh", ""),
+            f.get("max_length"),
+            tuple((str(c), str(lab)) for c, lab in (f.get("labels") or {}).items()),
+            f.get("label_en", ""),
+            bool(f.get("historic")),
         )
         for k, f in (t.get("data") or {}).items()
     }
     for k, f in fields.items():
+        if f.historic and f.type != "date":
+            chk.error((*path, "data", k), "historic 只适用于日期字段",
+                      f"'{k}': 'historic' applies to date fields only")
         if f.type == "enum" and not f.values:
             chk.error((*path, "data", k), "枚举字段缺少取值", f"enum field '{k}' lists no values")
+        _check_value_labels(path, k, f, chk)
+        if f.max_length is not None and f.type not in ("str", "list"):
+            chk.error((*path, "data", k, "max_length"), "只有文字（str、list）字段可设长度上限",
+                      f"field '{k}': max_length applies to str and list fields only")
     return fields
+
+
+def _check_value_labels(path: Path, key: str, f: DataField, chk: Checker) -> None:
+    """An enum's labels name its own values, each label once and never another value's
+    code: one word names one value (a case worker may type either)."""
+    where = (*path, "data", key, "labels")
+    if f.value_labels and f.type != "enum":
+        chk.error(where, "只有枚举字段可设取值标签", f"field '{key}': labels apply to enums only")
+    seen: dict[str, str] = {}
+    for code, lab in f.value_labels:
+        if code not in f.values:
+            chk.error(where, f"{code} 不是该字段的取值", f"field '{key}': '{code}' is not a value")
+        if lab in seen or (lab in f.values and lab != code):
+            chk.error(where, f"标签“{lab}”指向多个取值",
+                      f"field '{key}': label '{lab}' names more than one value")
+        seen[lab] = code
+
+
+def _outcome_labels(triggers: dict[str, TriggerSpec], outcomes: Mapping[str, Outcome]) -> None:
+    """An enum field whose values are catalogue outcomes takes their Chinese labels (one
+    vocabulary per definition: ``容错免责`` names ``exempted`` wherever it is typed)."""
+    for name, spec in list(triggers.items()):
+        fields = dict(spec.data)
+        for k, f in spec.data.items():
+            if f.type != "enum" or not f.values or not all(v in outcomes for v in f.values):
+                continue
+            given = dict(f.value_labels)
+            labels = tuple((v, given.get(v) or outcomes[v].label_zh) for v in f.values)
+            fields[k] = replace(f, value_labels=labels)
+        if fields != dict(spec.data):
+            triggers[name] = replace(spec, data=fields)
 
 
 def _transitions(
@@ -202,14 +266,19 @@ def _facts(
             "set" if "set" in f else "add" if "add" in f else "remove"
         )
         value = f["to"] if op == "set" else f["value"]
-        if isinstance(value, str) and (m := _REF.match(value)):
-            ref = m.group(1)
-            if ref != "on" and ref not in data_fields:
-                chk.error(
-                    (*path, "facts", i),
-                    "引用了未声明的数据字段",
-                    f"trigger '{name}': fact refers to undeclared data field '${ref}'",
-                )
+        # a record (C4): a mapping of fields, each a literal or a ``$field`` reference
+        parts = list(value.values()) if isinstance(value, Mapping) else [value]
+        for part in parts:
+            if isinstance(part, str) and (m := _REF.match(part)):
+                ref = m.group(1)
+                if ref != "on" and ref not in data_fields:
+                    chk.error(
+                        (*path, "facts", i),
+                        "引用了未声明的数据字段",
+                        f"trigger '{name}': fact refers to undeclared data field '${ref}'",
+                    )
+        if isinstance(value, Mapping):
+            value = dict(value)
         facts.append(FactOp(op, f[op], value))
     return tuple(facts)
 

@@ -50,8 +50,13 @@ def build_timers(
 def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
     period = t["period"]
     days, days_from_data = _period_days(tm, period)
+    raw_days = period.get("days")
+    ref = raw_days.get("param") if isinstance(raw_days, dict) else None
+    adopter = tm.params.get(ref) if ref else None
+    days_from_param = ref if adopter is not None and adopter.adopter else None
     due_from_data = (period.get("due") or {}).get("data")
-    if days is None and days_from_data is None and due_from_data is None:
+    if days is None and days_from_data is None and due_from_data is None \
+            and days_from_param is None:
         tm.error(
             ("period",),
             "期限天数留空：来源未写明的期限须在 parameters 中明确声明（数值与说明），不得臆造",
@@ -75,6 +80,7 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
     if pause:
         tm.trigger(pause["by"], "pause", "by")
         tm.trigger(pause["resume_by"], "pause", "resume_by")
+        _check_pause_from(tm, pause)
     reminders, rungs = _reminders(tm, t.get("reminders")), _escalation(tm, t.get("escalation"))
     kind = t.get("kind", "deadline")
     if kind == "window" and (reminders or rungs):
@@ -102,7 +108,26 @@ def _timer(tm: _Timer, t: Mapping[str, Any]) -> TimerSpec:
         reminders=reminders,
         escalation=rungs,
         on_expiry=on_expiry,
+        start_unless=_start_unless(t["start"].get("unless")),
+        days_from_param=days_from_param,
+        pause_from=pause.get("from") if pause else None,
     )
+
+
+def _start_unless(raw: Mapping[str, Any] | None) -> tuple[str, tuple[Any, ...]] | None:
+    return None if not raw else (str(raw["fact"]), tuple(raw["in"]))
+
+
+def _check_pause_from(tm: _Timer, pause: Mapping[str, Any]) -> None:
+    """The pause step declares the date field that says when the pause began, as a date."""
+    key = pause.get("from")
+    spec = tm.triggers.get(pause["by"])
+    if key is None or spec is None:
+        return
+    field = spec.data.get(key)
+    if field is None or field.type != "date":
+        tm.error(("pause", "from"), "中止起始日字段须为中止操作声明的日期字段",
+                 f"timer '{tm.name}': pause 'from' must name a date field of '{pause['by']}'")
 
 
 def _period_days(tm: _Timer, period: Mapping[str, Any]) -> tuple[int | None, str | None]:
@@ -128,6 +153,11 @@ def _param_days(tm: _Timer, ref: str, unit: str) -> int | None:
     p = tm.params.get(ref)
     if p is None:
         tm.error(("period", "days"), "未知参数", f"timer '{tm.name}': unknown parameter '{ref}'")
+        return None
+    if p.adopter:  # C2: its value is the case's, recorded when the case opened
+        if p.unit and p.unit != unit:
+            tm.error(("period",), "参数单位与期限单位不一致",
+                     f"timer '{tm.name}': parameter unit '{p.unit}' differs from the period unit")
         return None
     if not isinstance(p.value, int) or isinstance(p.value, bool):
         tm.error(

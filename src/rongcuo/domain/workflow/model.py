@@ -26,7 +26,7 @@ MSG_DEFINITION_TIMER_WITHOUT_DAYS = message(
 if TYPE_CHECKING:
     from rongcuo.domain.periods import PeriodRule
 
-DataType = Literal["str", "int", "date", "enum", "list", "bool", "items"]
+DataType = Literal["str", "int", "date", "enum", "list", "bool", "items", "key"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,13 @@ class Parameter:
     note: str
     article: str | None = None
     unit: str | None = None
+    required_from: str | None = None
+
+    @property
+    def adopter(self) -> bool:
+        """C2: a number the source leaves blank, which the adopting body must supply before
+        a case is opened (``basis: blank_in_source``, ``required_from: adopter``)."""
+        return self.basis == "blank_in_source" and self.required_from == "adopter"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,20 @@ class DataField:
     values: tuple[str, ...] = ()
     min: int | None = None
     label_zh: str = ""
+    max_length: int | None = None  # characters of a text (each item of a list); None: limits
+    value_labels: tuple[tuple[str, str], ...] = ()  # (code, Chinese label) of an enum's values
+    label_en: str = ""
+
+    def value_label(self, code: str) -> str:
+        """The Chinese label of one of an enum's values (the code when it has none)."""
+        return dict(self.value_labels).get(code, code)
+
+    def code_for(self, given: str) -> str | None:
+        """The code ``given`` names: a value itself or its Chinese label (None: neither)."""
+        if given in self.values:
+            return given
+        return next((c for c, lab in self.value_labels if lab == given), None)
+    historic: bool = False  # C19: any date up to the step's own (before the previous step too)
 
 
 @dataclass(frozen=True)
@@ -105,6 +126,9 @@ class TriggerSpec:
     data: Mapping[str, DataField]
     guards: tuple[GuardSpec, ...]
     facts: tuple[FactOp, ...]
+    # the official documents the step issues (kinds of the workflow's document catalogue;
+    # ``case_file``: the archived case file) — data for the document layer, no rule
+    documents: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -154,6 +178,21 @@ class TimerSpec:
     reminders: tuple[int, ...]  # working days before due (policy)
     escalation: tuple[Rung, ...]  # policy
     on_expiry: str | None  # a trigger fired on expiry; None: escalate only
+    # (fact, values): the timer does not start when the start step leaves the fact at one of
+    # these values (巴南办法第十六条: a procedure the 局党组 starts has no proposal window)
+    start_unless: tuple[str, tuple[Any, ...]] | None = None
+
+    def starts(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the timer starts, given the facts as its start step leaves them."""
+        if self.start_unless is None:
+            return True
+        fact, values = self.start_unless
+        return facts.get(fact) not in values
+    # C2: the length is an adopter parameter, its value per case (recorded when it opened)
+    days_from_param: str | None = None
+    # the pause step's date field saying when the pause began (an appraisal commissioned
+    # before the step was recorded, even before the period started); None: the step's date
+    pause_from: str | None = None
 
     def rule(self, days: int | None = None) -> PeriodRule:
         """The period rule; ``days`` overrides a per-case length (``days_from_data``)."""
@@ -235,6 +274,11 @@ class WorkflowDefinition:
     @property
     def open_trigger(self) -> TriggerSpec:
         return next(t for t in self.triggers.values() if t.opens)
+
+    @property
+    def adopter_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters the adopting body must set before a case opens (C2)."""
+        return tuple(p for p in self.parameters.values() if p.adopter)
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -91,7 +91,9 @@ def replay_cmd(case_ref: str, as_of: str | None, as_json: bool, db: str | None) 
     app = _app(db)
     r = replay(app, case_ref, _as_of(as_of))
     engine = app.engine_for(r.case.workflow_id, r.case.workflow_version)
-    allowed = engine.allowed_triggers(r.state) if r.state and not r.state.closed else []
+    from rongcuo.service.queries import allowed_now
+
+    allowed = list(allowed_now(app, r.state))
     doc = replayed_json(r, allowed)
     states = {k: v.label_zh for k, v in engine.definition.states.items()}
     if as_json:
@@ -223,3 +225,28 @@ def export_cmd(
 
     app = _app(db)
     _write(export_case(app, case_ref, fmt, now=app.clock.now(), as_of=_as_of(as_of)), out)
+
+
+@command.command("verify-document")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output")
+@_db_option
+def verify_document_cmd(file: Path, as_json: bool, db: str | None) -> None:
+    """Which case, step and number a presented PDF is; or that it was never issued by this
+    system, or was altered after issue (then exit 6).  Reads only."""
+    from rongcuo.service.document_queries import verify_file
+
+    result = verify_file(_app(db), file.read_bytes())
+    d = result.document
+    if as_json:
+        click.echo(json.dumps({
+            "status": result.status, "sha256": result.sha256, "claimed": result.claimed,
+            "case_id": d.case_id if d else None, "case_number": d.case_number if d else None,
+            "event_seq": d.event_seq if d else None, "kind": d.kind if d else None,
+            "number": d.number if d else None, "issued_sha256": d.sha256 if d else None,
+        }, ensure_ascii=False))
+    else:
+        click.echo(result.message("zh"))
+        click.echo(result.message("en"))
+    if not result.ok:
+        sys.exit(EXIT_AUDIT_FAILED)

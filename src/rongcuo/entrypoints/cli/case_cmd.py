@@ -16,7 +16,7 @@ from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_
 from rongcuo.entrypoints.cli.parsing import parse_date, parse_sets
 from rongcuo.entrypoints.cli.render import history_text, list_text, show_text
 from rongcuo.service import handlers, queries
-from rongcuo.service.commands import FireStep, OpenCase
+from rongcuo.service.commands import FireStep, OpenCase, RevealReporter
 
 
 @click.group(name="case")
@@ -76,6 +76,9 @@ def open_cmd(
 @click.option("--expect-version", "expect_version", type=int, default=None, metavar="N",
               help="refuse (exit 4, nothing written) unless the case is at version N "
                    "(the `version` of `case show --json`)")
+@click.option("--reporter", default=None, metavar="IDENTITY",
+              help="a report step: the reporter's identity (信访举报人), kept encrypted apart "
+                   "from the record, never printed or logged; '-' reads it from stdin")
 @db_option
 @json_option
 @lang_option
@@ -87,15 +90,23 @@ def fire_cmd(
     sets: tuple[str, ...],
     idempotency_key: str | None,
     expect_version: int | None,
+    reporter: str | None,
     db: str | None,
     as_json: bool,
     lang: str,
 ) -> None:
-    """Record step TRIGGER on CASE (id or number) on the date it happened."""
+    """Record step TRIGGER on CASE (id or number) on the date it happened.
+
+    TRIGGER is the step's code or its Chinese label (file or 立案); enum values likewise
+    (outcome=exempted or outcome=容错免责).  What each step needs — every field with its
+    Chinese label, type, required mark and allowed values — is listed by
+    `rongcuo workflows show WORKFLOW --trigger TRIGGER`."""
     rlog.bind(actor=by)
+    if reporter == "-":
+        reporter = click.get_text_stream("stdin").readline().strip()
     cmd = FireStep(case_ref=case, trigger=trigger, on=parse_date(on), actor=by,
                    data=parse_sets(sets), idempotency_key=idempotency_key,
-                   expected_version=expect_version)
+                   expected_version=expect_version, reporter=reporter)
     with app_for(db) as app:
         r = handlers.fire(app, cmd)
         if as_json:
@@ -121,7 +132,7 @@ def fire_cmd(
 @lang_option
 def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """Where CASE stands: state, deadlines, steps, what may be done next."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json(queries.case_document(view))
@@ -142,6 +153,8 @@ def show_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
 @click.option(
     "--as-of", default=None, metavar="DATE", help="the date for --overdue (default: today CST)"
 )
+@click.option("--withdrawn", is_flag=True,
+              help="only the cases withdrawn as opened by mistake (left out otherwise)")
 @db_option
 @json_option
 @lang_option
@@ -151,6 +164,7 @@ def list_cmd(
     due_before: str | None,
     overdue: bool,
     as_of: str | None,
+    withdrawn: bool,
     db: str | None,
     as_json: bool,
     lang: str,
@@ -160,10 +174,11 @@ def list_cmd(
     # (--due-before "$D") must not silently mean "no filter"
     due = parse_date(due_before, "--due-before") if due_before is not None else None
     given_as_of = parse_date(as_of, "--as-of") if as_of is not None else None
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         overdue_as_of = (given_as_of or today_cst(app.clock)) if overdue else None
         views = queries.list_cases(app, queries.CaseFilter(
-            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of))
+            workflow_id=workflow, state=state, due_before=due, overdue_as_of=overdue_as_of,
+            withdrawn=withdrawn))
         if as_json:
             echo_json([queries.case_document(v, with_events=False) for v in views])
         else:
@@ -177,9 +192,37 @@ def list_cmd(
 @lang_option
 def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
     """The timeline of CASE with the article behind each step."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         view = queries.case_view(app, case)
         if as_json:
             echo_json([queries.event_json(e) for e in view.events or ()])
         else:
             click.echo(history_text(view, lang))
+
+
+@command.command("reporter")
+@click.argument("case")
+@click.argument("report_id")
+@click.option("--reveal", is_flag=True, required=True,
+              help="decrypt and print the reporter's identity; the reading is recorded as an "
+                   "event of the case (who, when, which report, why)")
+@click.option("--reason", required=True, help="why the identity is read (recorded)")
+@click.option("--by", "by", required=True, metavar="ACTOR")
+@db_option
+@lang_option
+def reporter_cmd(case: str, report_id: str, reveal: bool, reason: str, by: str,
+                 db: str | None, lang: str) -> None:
+    """The identity of the reporter of REPORT_ID on CASE (server CLI only, ``--reveal``)."""
+    rlog.bind(actor=by)
+    if not reveal:  # pragma: no cover - click requires the flag
+        raise click.UsageError("--reveal is required")
+    cmd = RevealReporter(case_ref=case, report_id=report_id, actor=by, reason=reason)
+    with app_for(db) as app:
+        identity = handlers.reveal_reporter(app, cmd)
+    click.echo("已记录本次查看" if lang == "zh" else "this reading is recorded", err=True)
+    click.echo(identity)
+
+
+from rongcuo.entrypoints.cli import correct_cmd as _correct  # noqa: E402  (adds to the group)
+
+_correct.register(command)

@@ -1,6 +1,12 @@
-"""`rongcuo demo` — the README's main job: open a sample Licheng case in the embedded database
-(or ``--db``), walk it through several steps with the business dates passed in (around National
-Day 2025), and show it.  Every step goes through the same handlers as ``rongcuo case``."""
+"""`rongcuo demo` — the README's main job: open a sample Licheng case, walk it through several
+steps with the business dates passed in (around National Day 2025), and show it.  Every step
+goes through the same handlers as ``rongcuo case``.
+
+The demo writes into a database of its own — ``$RONGCUO_HOME/demo.sqlite3``, emptied at each
+run unless ``--keep`` — never into the operator's (the default file or
+``RONGCUO_DATABASE_URL``): a fictitious case must not take a real case number, be swept and
+escalated like a real one, or trip the repeated-mistake rule on a second run.  ``--db URL``
+names another database explicitly (then nothing is emptied).  It says where it wrote."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from datetime import date
 
 import click
 
+from rongcuo.bootstrap import demo_database
 from rongcuo.entrypoints.cli.options import app_for
 from rongcuo.entrypoints.cli.render import show_text
 from rongcuo.service import handlers, queries
@@ -29,18 +36,27 @@ STEPS: tuple[tuple[str, date, dict[str, str]], ...] = (
 
 
 @click.command(name="demo")
-@click.option("--db", default=None, metavar="URL", help="default: the embedded SQLite database")
+@click.option("--db", default=None, metavar="URL",
+              help="default: the demo's own file $RONGCUO_HOME/demo.sqlite3 (emptied each run)")
+@click.option("--keep", is_flag=True,
+              help="keep the demo file's earlier cases (default: start from an empty one)")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def command(db: str | None, lang: str) -> None:
-    """walk through a sample Licheng case (历城办法) and show it"""
-    with app_for(db) as app:
+def command(db: str | None, keep: bool, lang: str) -> None:
+    """walk through a sample Licheng case (历城办法) in a demo database and show it"""
+    where = db if db else str(demo_database(reset=not keep))
+    click.echo(f"演示数据库 demo database: {where}")
+    with app_for(where) as app:
+        # a database that already holds the sample's exemption would refuse the same matter
+        # again (历城办法第十二条第（五）项, repeated mistake): each kept run has its own matter
+        earlier = len(queries.list_cases(app, queries.CaseFilter(workflow_id="licheng")))
+        matter = "超期作出行政处罚决定" + (f"（演示第{earlier + 1}次）" if earlier else "")
         opened = handlers.open_case(app, OpenCase(
             workflow_id="licheng",
             subject="张某（历城区市场监管局执法人员）",
             agency="历城区市场监督管理局",
             on=date(2025, 9, 26),
             actor="区司法局执法监督科",
-            data={"matter": "超期作出行政处罚决定", "source": "supervision_case"},
+            data={"matter": matter, "source": "supervision_case"},
         ))
         click.echo(f"opened {opened.number} ({opened.case_id}) on 2025-09-26")
         for trigger, on, data in STEPS:
@@ -50,4 +66,7 @@ def command(db: str | None, lang: str) -> None:
         click.echo("")
         click.echo(show_text(queries.case_view(app, opened.case_id), lang))
         click.echo("")
-        click.echo(f"rongcuo case show {opened.case_id} --json   # the same case, as JSON")
+        db_arg = f" --db {where}"
+        click.echo(f"rongcuo case show {opened.case_id}{db_arg} --json   # the same case, as JSON")
+        click.echo(f"演示数据写入 {where}，未改动您的数据库 / the demo wrote to {where}, "
+                   "not to your database")

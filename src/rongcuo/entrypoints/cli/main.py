@@ -20,6 +20,7 @@ from rongcuo import logging as rlog
 from rongcuo.domain.errors import InvalidInput, RongcuoError
 from rongcuo.domain.messages import message
 from rongcuo.entrypoints.cli.exit_codes import EXIT_CONFLICT, EXIT_NOT_FOUND, EXIT_REFUSED
+from rongcuo.entrypoints.cli.usage import bilingual
 from rongcuo.service.errors import CaseNotFound, ConcurrencyConflict, StaleVersion
 
 MSG_INPUT_NOT_UTF8 = message(
@@ -45,6 +46,10 @@ FIELD_OPTIONS = {"subject": "--subject", "agency": "--agency", "actor": "--by",
 
 
 def _with_option(text: str, err: RongcuoError, lang: str) -> str:
+    if err.code == "definition.parameter_unset":  # C2: how the adopting body sets it
+        how = (f"rongcuo workflows configure {err.details.get('workflow')} "
+               f"--set {err.details.get('parameter')}=N")
+        return f"{text}（设定方法：{how}）" if lang == "zh" else f"{text} (set it with: {how})"
     option = FIELD_OPTIONS.get(str(err.details.get("field", "")))
     if option is None:
         return text
@@ -60,6 +65,19 @@ def report_error(err: RongcuoError, *, as_json: bool = False, lang: str = "zh") 
         click.echo(("错误：" if lang == "zh" else "Error: ") + first, err=True)
         other_lang = "en" if lang == "zh" else "zh"
         click.echo(_with_option(err.message(other_lang), err, other_lang), err=True)
+        hint = _fields_hint(err)
+        if hint:
+            click.echo(hint, err=True)
+
+
+def _fields_hint(err: RongcuoError) -> str:
+    """Where a refused step's fields are listed (the CLI's own command; the service names
+    no command)."""
+    workflow, trigger = err.details.get("workflow"), err.details.get("trigger")
+    if not (workflow and trigger and err.code.startswith("input.")):
+        return ""
+    cmd = f"rongcuo workflows show {workflow} --trigger {trigger}"
+    return f"查看该步骤的字段 / the step's fields: {cmd}"
 
 
 def _is_utf8(arg: str) -> bool:
@@ -113,8 +131,16 @@ COMMANDS = {
 
 
 class RongcuoGroup(click.Group):
-    """Turns domain/service errors into clear messages and stable exit codes; loads each
-    sub-command group's module on first use (:data:`COMMANDS`)."""
+    """Turns domain/service errors into clear messages and stable exit codes, and click's
+    own usage errors into Chinese and English (:mod:`.usage`); loads each sub-command group's
+    module on first use (:data:`COMMANDS`)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise bilingual(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -136,6 +162,8 @@ class RongcuoGroup(click.Group):
             rlog.configure()  # the refusal below is logged before the root callback runs
             refuse_undecodable(args)
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a sub-command's options, an unknown command
+            raise bilingual(exc) from None
         except RongcuoError as err:
             as_json = "--json" in args
             lang = "zh"

@@ -61,7 +61,7 @@ def register_cmd(unit_id: str, name: str, kinds: tuple[str, ...], parent: str | 
 @json_option
 def bodies_cmd(db: str | None, as_json: bool) -> None:
     """The registered bodies."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         bodies = ob.list_bodies(app)
     if as_json:
         echo_json([{"unit_id": b.unit_id, "name": b.name, "kinds": list(b.kinds),
@@ -79,7 +79,7 @@ def list_cmd(db: str | None, as_json: bool) -> None:
     from rongcuo.domain.obligations.plan import catalogue_parameters
 
     cat = load_obligations()
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         params = catalogue_parameters(cat, ob.current_settings(app))
     if as_json:
         echo_json({"obligations": [{"id": o.id, "title_zh": o.title_zh, "article": o.article,
@@ -155,7 +155,7 @@ def occurred_cmd(unit_id: str, obligation: str, on: str, ref: str, by: str,
 @json_option
 def status_cmd(as_of: str | None, unit: str | None, db: str | None, as_json: bool) -> None:
     """Where every body's obligations stand at the end of a day."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         day = parse_date(as_of, "--as-of") if as_of else today_cst(app.clock)
         lines = obligation_status(app, load_obligations(), day, unit)
     if as_json:

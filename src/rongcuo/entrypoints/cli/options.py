@@ -46,6 +46,10 @@ def app_for(db: str | None, **options: Any) -> Iterator[App]:
     ctx = click.get_current_context()
     url = db or (ctx.find_root().meta.get("rongcuo.db"))
     app = bootstrap(url, **options)
+    # the archiving step issues the case file (案卷, 历城办法第十四条) once it is committed
+    from rongcuo.entrypoints.cli.case_files import on_step_committed
+
+    app.step_hooks.append(on_step_committed)
     try:
         yield app
     finally:

@@ -6,8 +6,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from rongcuo.domain.engine import NOTICE_TRIGGER
+from rongcuo.entrypoints.cli.render_corrections import (
+    correction_name,
+    correction_text,
+    is_correction,
+    link_note,
+    struck,
+)
 from rongcuo.service.labels import deadline_status, label, notice_label, status_word
-from rongcuo.service.queries import CaseView
+from rongcuo.service.queries import CaseView, correction_links
 
 # event data the engine records for replay, not what the case worker entered
 _BOOKKEEPING = frozenset({"from_state", "to_state", "workflow", "repeated_mistake"})
@@ -41,10 +48,13 @@ def show_text(view: CaseView, lang: str = "zh") -> str:
             else f"Subject: {case.subject}  Agency: {case.agency}  Opened: {case.opened_on}"
         ),
         (
-            f"状态：{state_label}（{case.state.state}）" + ("　已结案" if case.state.closed else "")
+            f"状态：{state_label}（{case.state.state}）" + (
+                "　已误录撤回（编号保留）" if case.state.withdrawn
+                else "　已结案" if case.state.closed else "")
             if zh
             else "State: " + _named(state_label, case.state.state, zh)
-            + (" — closed" if case.state.closed else "")
+            + (" — withdrawn (opened by mistake)" if case.state.withdrawn
+               else " — closed" if case.state.closed else "")
         ),
         "期限：" if zh else "Deadlines:",
     ]
@@ -82,7 +92,12 @@ def timeline(view: CaseView, lang: str, *, with_article: bool = True) -> Iterabl
     """One line per event: seq, business date, step, who, (article, recording time), data."""
     zh = lang == "zh"
     d = view.definition
+    linked = correction_links(view.events or ())
     for e in view.events or ():
+        if is_correction(e.trigger):
+            yield (f"  {e.seq:>3}  {e.on}  {correction_name(e.trigger, zh)}  {e.actor}  "
+                   f"[{correction_text(e.trigger, e.data, zh)}]")
+            continue
         trig = d.triggers.get(e.trigger) if d else None
         name = (notice_label(e.data, d, lang) if e.trigger == NOTICE_TRIGGER
                 else label(trig, lang, e.trigger))
@@ -92,6 +107,9 @@ def timeline(view: CaseView, lang: str, *, with_article: bool = True) -> Iterabl
             if v not in (None, "", [], {}) and k not in _BOOKKEEPING
         )
         line = f"  {e.seq:>3}  {e.on}  {_named(name, e.trigger, zh)}  {e.actor}"
+        note = link_note(e.seq, linked, zh)
+        if note:
+            line = f"  {e.seq:>3}  " + struck(line[7:]) + note
         if with_article:
             line += ("  依据：" if zh else "  basis: ") + e.article
             line += ("  记录于 " if zh else "  recorded ") + e.hashed_fields()["recorded_at"]

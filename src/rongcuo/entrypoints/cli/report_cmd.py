@@ -108,7 +108,7 @@ def _output_options(f: click.decorators.FC) -> click.decorators.FC:
 def statistics_cmd(year: int, unit: str | None, fmt: str, output: str | None,
                    charts: str | None, chart_format: str, db: str | None) -> None:
     """The year's enforcement statistics (蒲县统计制度第二条), counted from the event log."""
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         report = reports.annual_statistics(app, year, unit)
     _emit(report, fmt, output, f"statistics-{year}" + (f"-{unit}" if unit else ""), charts,
           chart_format)
@@ -144,7 +144,7 @@ def tolerance_cmd(period: str, workflow: str | None, fmt: str, output: str | Non
                   charts: str | None, chart_format: str, db: str | None) -> None:
     """The periodic report on fault-tolerance work (历城办法第十九条)."""
     start, end = period_window(period)
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         report = reports.tolerance_report(app, start, end, period, workflow)
     _emit(report, fmt, output, f"tolerance-{period.replace('..', '_')}", charts, chart_format)
 
@@ -170,7 +170,7 @@ def risk_points_cmd(start: str, end: str, min_cases: int, factor: float, fmt: st
             start=start,
             end=end,
         )
-    with app_for(db) as app:
+    with app_for(db, existing=True) as app:
         report = risk.risk_points_report(app, load_vocabularies(), a, b,
                                          ClusterPolicy(min_cases=min_cases, factor=factor))
     _emit(report, fmt, output, f"risk-points-{a.isoformat()}_{b.isoformat()}", charts,

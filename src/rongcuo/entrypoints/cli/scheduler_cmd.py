@@ -169,6 +169,15 @@ def sweep_cmd(
             f"{n.number}  {n.timer}  {n.notice}  due {n.due}{prov}  -> {n.to}  "
             f"(event #{n.event_seq} {n.event_type}, {n.messages} message(s))"
         )
+        if n.caught_up:
+            stale = "、".join(n.skipped)
+            click.echo(
+                "  补记：到期后才扫描到（服务曾中断），只记录仍然属实的通知"
+                + (f"；已过期的提醒 {stale} 不再发送" if stale else "")
+                + " / caught up: swept after it fell due (the service was down); only what is "
+                "still true is recorded" + (f", stale reminders {', '.join(n.skipped)} skipped"
+                                             if stale else "")
+            )
     for s in res.skipped:
         click.echo(f"skipped {s['case_id']} {','.join(s['timers'])}: {s['reason']}", err=True)
     click.echo(
@@ -177,6 +186,9 @@ def sweep_cmd(
         f"re-planned {len(res.replanned)}, skipped {len(res.skipped)} "
         f"({res.elapsed_ms:.1f} ms)"
     )
+    late = sum(1 for n in res.notices if n.caught_up)
+    if late:
+        click.echo(f"补记 {late} 项（服务中断后追补）/ caught up {late} notice(s) after an outage")
 
 
 @command.command("deliver")

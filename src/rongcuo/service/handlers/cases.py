@@ -24,11 +24,16 @@ from rongcuo import logging as rlog
 from rongcuo.adapters.db.records import CaseRecord, CommitResult, Idempotency
 from rongcuo.clock import today_cst
 from rongcuo.domain.case import Command, Decision
-from rongcuo.domain.errors import InvalidInput
+from rongcuo.domain.engine.adopter import CONTEXT_KEY as ADOPTER_CONTEXT
+from rongcuo.domain.engine.vocabulary import trigger_named
+from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
+from rongcuo.service.documents import issue_step_documents
+from rongcuo.service.documents import prepare as prepare_documents
 from rongcuo.service.errors import CaseNotFound
+from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.inputs import check_command_text
 from rongcuo.service.needs import gather_context
 from rongcuo.service.unit_of_work import command_result, expect_version, retrying
@@ -81,6 +86,8 @@ def open_case(app: App, cmd: OpenCase) -> CommitResult:
     definition = engine.definition
     command = Command(definition.open_trigger.name, cmd.on, cmd.actor, data)
     context = gather_context(app, definition, command.trigger, facts=data, case_id=None)
+    if definition.adopter_parameters:  # C2: the values the adopting body set
+        context[ADOPTER_CONTEXT] = dict(app.adopter_settings(cmd.workflow_id))
     decision = engine.open(command, context)
     with app.unit_of_work() as uow:
         uow.open_case(subject=cmd.subject, agency=cmd.agency, opened_on=cmd.on,
@@ -97,36 +104,56 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
     """Record one step on the date it happened."""
     check_command_text(actor=cmd.actor, idempotency_key=cmd.idempotency_key)
 
+    fired = [cmd.trigger]  # the step's code, once a Chinese label (立案) has been read
+
     def attempt() -> CommitResult:
         case = load_case(app, cmd.case_ref)
         rlog.bind(case_id=case.id, actor=cmd.actor)
+        engine = app.engine_for(case.workflow_id, case.workflow_version)
+        # a step named by its Chinese label (立案) is the step whose code (file) is recorded
+        try:
+            trigger = trigger_named(engine.definition, cmd.trigger,
+                                    tuple(engine.available_triggers(case.state, cmd.on)))
+        except Refused:
+            if not case.state.closed:
+                raise
+            trigger = cmd.trigger  # a closed case says so, whatever was typed
         idem = (Idempotency.for_command(cmd.idempotency_key, op="fire", case=case.id,
-                                        trigger=cmd.trigger, on=cmd.on, actor=cmd.actor,
+                                        trigger=trigger, on=cmd.on, actor=cmd.actor,
                                         data=dict(cmd.data))
                 if cmd.idempotency_key else None)
         if (first := command_result(app.store, idem)) is not None:
             return first
         expect_version(case, cmd.expected_version)
-        engine = app.engine_for(case.workflow_id, case.workflow_version)
         allowed = () if case.state.closed else engine.allowed_triggers(case.state)
         check_not_future(app, cmd.on, allowed)
-        context = gather_context(app, engine.definition, cmd.trigger,
+        context = gather_context(app, engine.definition, trigger,
                                  facts={"subject": case.subject, **case.state.facts},
                                  case_id=case.id)
         # what the deadline rows hold (the loaded state projected): only what moved is
         # written (issue 16); the unchanged timers' projections are memoised for decide
         previous = engine.deadlines(case.state)
-        decision = engine.decide(
-            case.state, Command(cmd.trigger, cmd.on, cmd.actor, dict(cmd.data)), context)
+        data, stage = step_data(app, engine.definition, trigger, cmd.data,
+                                cmd.reporter, case.id)
+        command = Command(trigger, cmd.on, cmd.actor, data)
+        fired[:] = [trigger]
+        decision = engine.decide(case.state, command, context)
+        prepare_documents(engine.definition, trigger)  # outside the transaction
         with app.unit_of_work() as uow:
+            # the documents the step issues: numbered, rendered, hashed into its event
+            decision = issue_step_documents(uow, engine, case, command, decision)
             uow.append(case.head, decision, previous=previous, idempotency=idem)
+            if stage is not None:
+                uow.after_write(stage)  # the encrypted identity, in the step's transaction
             result = uow.commit()[0]
         return _with_record(result, decision, case, case.subject, case.agency,
                             case.opened_on)
 
     # a step that names the version it expects is never re-decided: stale is the answer
     result = attempt() if cmd.expected_version is not None else retrying(attempt)
-    log.info("case.fired", trigger=cmd.trigger, on=cmd.on.isoformat(), state=result.state)
+    log.info("case.fired", trigger=fired[0], on=cmd.on.isoformat(), state=result.state)
+    for hook in app.step_hooks:  # after COMMIT: the step stands whatever a hook does
+        hook(app, result, fired[0])
     return result
 
 

@@ -46,6 +46,10 @@ class RecordedNotice:
     provisional: bool
     to: str
     messages: int
+    # recorded after the day it fell due (the service was down); the reminders it found
+    # stale (the deadline had passed) were skipped, not sent
+    caught_up: bool = False
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass
@@ -87,6 +91,28 @@ def _notice_data(d: Deadline, notice: str, to: str, now: datetime) -> dict[str, 
     return data
 
 
+def _stale_reminders(engine: Any, spec: Any, state: CaseState, d: Deadline, notice: str,
+                     now: datetime) -> list[str]:
+    """The reminders still owed when the deadline itself has already passed (a sweep that
+    catches up after an outage): "3 working days before" is no longer true, so they are
+    recorded as skipped with the overdue mark, never sent."""
+    if not notice.startswith("reminder:") or d.due is None:
+        return []
+    if as_utc(engine.notice_at(spec, "overdue", d.due)) > now:
+        return []
+    t = state.timers[d.timer]
+    return [k for k in spec.notice_keys() if k.startswith("reminder:") and k not in t.notices]
+
+
+def _as_overdue(engine: Any, spec: Any, d: Deadline) -> Deadline:
+    """``d`` with its overdue mark as the next notice."""
+    from dataclasses import replace
+
+    assert d.due is not None
+    return replace(d, next_notice="overdue", next_notice_at=engine.notice_at(spec, "overdue",
+                                                                             d.due))
+
+
 def _rung_to(spec: Any, notice: str) -> str:
     if not notice.startswith("escalation:"):
         return "default"
@@ -117,8 +143,16 @@ def plan_notices(app: App, case: CaseRecord, now: datetime) -> NoticePlan:
         d = min(due, key=lambda x: (as_utc(x.next_notice_at), x.timer))  # type: ignore[arg-type]
         notice = str(d.next_notice)
         spec = definition.timers[d.timer]
+        skipped = _stale_reminders(engine, spec, state, d, notice, now)
+        if skipped:  # the deadline has passed: a reminder "N days before" is no longer true
+            notice = "overdue"
+            d = _as_overdue(engine, spec, d)
         to = _rung_to(spec, notice)
         data = _notice_data(d, notice, to, now)
+        if skipped:
+            data["skipped"] = skipped
+        if cst_date(now) > cst_date(as_utc(d.next_notice_at)):  # type: ignore[arg-type]
+            data["caught_up"] = True  # recorded after the day it fell due (an outage)
         decision: Decision | None = None
         if notice == "overdue" and spec.on_expiry:
             try:  # the same engine and guards as a person firing the trigger
@@ -209,5 +243,7 @@ def notice_drafts(
             due=d.due.isoformat() if d.due else None,
             due_at=as_utc(d.next_notice_at).isoformat(),  # type: ignore[arg-type]
             provisional=d.provisional, to=to, messages=len(routes_for(to, recipients)),
+            caught_up=bool(stored and stored[-1].data.get("caught_up")),
+            skipped=tuple(stored[-1].data.get("skipped") or ()) if stored else (),
         ))
     return out, drafts

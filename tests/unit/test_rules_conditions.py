@@ -1,0 +1,79 @@
+"""C10 (conditional guards: require_data, require_fact, any_of) and C11 (min_count, a member
+count with its own label): the validator checks what a condition names, and the rules refuse
+with their own codes.  Shown on Baiyintala (白音他拉制度第十三条) and a small team definition."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rongcuo.definitions import check_definition, check_mapping
+from rongcuo.domain.engine import Engine
+from rongcuo.domain.errors import Refused
+from rongcuo.testing.workflows import cmd, shipped_calendar
+
+BYT = (Path(__file__).resolve().parents[2] / "workflows" / "baiyintala.yaml").read_text("utf-8")
+WHEN = "when: {data: source, in: [个人申请]}"
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    (WHEN, "when: {data: sourse, in: [个人申请]}", "undeclared data field 'sourse'"),
+    (WHEN, "when: {data: source, in: [自己申请]}", "can never hold"),
+    (WHEN, "when: {fact: nobody_sets_it, in: [x]}", "no step records the fact"),
+    (WHEN, "when: {data: source}", "must be a condition"),
+    (WHEN, "when: {data: source, in: [个人申请], given: true}", "must be a condition"),
+])
+def test_a_condition_naming_nothing_is_refused_by_the_validator(
+        old: str, new: str, needle: str) -> None:
+    """A condition is checked like any guard parameter: a field the step does not declare, a
+    value the field can never hold, a fact no step writes, a malformed condition."""
+    assert old in BYT
+    definition, problems = check_definition(BYT.replace(old, new, 1), "baiyintala.yaml")
+    assert definition is None
+    assert any(needle in str(p) for p in problems), [str(p) for p in problems]
+
+
+TEAM: dict[str, Any] = {
+    "format": "rongcuo.workflow/1", "id": "team", "version": "0", "title": "调查组（测试）",
+    "jurisdiction": "测试", "source": {"document": "测试", "articles": ["第八条"]},
+    "in_force": {"from": None, "to": None, "note": "测试用"},
+    "case_number": "测〔{year}〕{n}号",
+    "states": {"open": {"label_zh": "调查中", "article": "测试第八条"},
+               "reported": {"label_zh": "已报告", "article": "测试第八条", "final": True}},
+    "triggers": {
+        "open": {"label_zh": "开始", "article": "测试第八条", "event": "Opened", "opens": True,
+                 "to": "open", "data": {"subject": {"type": "str", "required": True},
+                                        "agency": {"type": "str", "required": True}}},
+        "join": {"label_zh": "加入调查组", "article": "测试第八条", "event": "Joined",
+                 "from": ["open"], "data": {"member": {"type": "str", "required": True}},
+                 "facts": [{"add": "team", "value": "$member"}]},
+        "report": {"label_zh": "调查报告", "article": "测试第八条", "event": "Reported",
+                   "from": ["open"], "to": "reported",
+                   "guards": [{"rule": "min_count", "fact": "team", "min": 2,
+                               "label_zh": "调查组成员", "label_en": "team members",
+                               "article": "测试第八条"}]},
+    },
+}
+
+
+def test_min_count_counts_distinct_members_and_speaks_the_procedures_words() -> None:
+    """C11: at least ``min`` distinct members (以上 includes the number), the message naming
+    them with the definition's label, not 调查人员."""
+    definition, problems = check_mapping(yaml.safe_load(yaml.safe_dump(TEAM)), "team.yaml")
+    assert definition is not None, problems
+    eng = Engine(definition, shipped_calendar())
+    case = eng.open(cmd("open", "2026-03-02", subject="张某", agency="a")).state
+    case = eng.decide(case, cmd("join", "2026-03-02", member="李四")).state
+    case = eng.decide(case, cmd("join", "2026-03-02", member="李四")).state
+    with pytest.raises(Refused) as info:
+        eng.decide(case, cmd("report", "2026-03-03"))
+    assert info.value.code == "guard.min_count" and info.value.article == "测试第八条"
+    assert "调查组成员不得少于2人（现有 1 人）" in info.value.message_zh
+    case = eng.decide(case, cmd("join", "2026-03-03", member="王五")).state
+    done = eng.decide(case, cmd("report", "2026-03-03"))
+    assert done.state.state == "reported" and done.state.last_on == date(2026, 3, 3)
+    assert done.events[0].data["min_count"]["members"] == ["李四", "王五"]
