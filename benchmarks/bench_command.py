@@ -184,11 +184,19 @@ def main() -> None:
     p.add_argument("--profile", action="store_true", help="also profile one case show")
     p.add_argument("--import-runs", type=int, default=5,
                    help="runs of each library's marginal import cost (0: skip)")
+    p.add_argument("--no-bytecode", action="store_true",
+                   help="keep PYTHONDONTWRITEBYTECODE from the environment (every run compiles)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items()
                if k not in ("RONGCUO_DATABASE_URL", "RONGCUO_WORKFLOWS_DIR")}
         env["RONGCUO_HOME"] = str(Path(tmp) / "home")
+        if not args.no_bytecode:
+            # as an installed package runs (pip writes the bytecode): compiled once, in a
+            # scratch folder, not on every run — PYTHONDONTWRITEBYTECODE would make every
+            # process compile rongcuo's sources while the bare import's libraries load theirs
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         case_id = open_case(env)
         env12 = {**env, "RONGCUO_WORKFLOWS_DIR": str(twelve_definitions(Path(tmp)))}
         n3, n12 = count_definitions(env), count_definitions(env12)
@@ -214,7 +222,8 @@ def main() -> None:
                 cpu[name].append(child_cpu(*runs[name]))
         load = os.getloadavg()[0]
         print(f"CPU seconds (user+sys) per process, {args.runs} interleaved runs; "
-              f"load average {load:.2f} on {os.cpu_count()} CPUs; {sys.executable}")
+              f"load average {load:.2f} on {os.cpu_count()} CPUs; {sys.executable}; "
+              f"bytecode {'compiled every run' if 'PYTHONDONTWRITEBYTECODE' in env else 'cached'}")
         med = {k: statistics.median(v) for k, v in cpu.items()}
         for name, xs in cpu.items():
             print(f"  {name:<28} {med[name]:6.3f} s  (min {min(xs):.3f}, max {max(xs):.3f})")
