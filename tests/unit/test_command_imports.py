@@ -24,7 +24,7 @@ NEVER = (
     "docx", "openpyxl", "matplotlib", "jinja2", "SpiffWorkflow", "pyinstrument",
     "rongcuo.bench", "rongcuo.scheduler", "rongcuo.adapters.db.migrate",
     "rongcuo.adapters.documents", "rongcuo.adapters.reports", "sqlmodel", "pydantic", "rich",
-    "pygments",
+    "pygments", "cryptography", "rongcuo.adapters.reporters.vault",
 )
 # Needed only to parse a definition or a calendar file, never when it was built before.
 PARSING = ("yaml", "jsonschema", "rongcuo.definitions.yaml_source",

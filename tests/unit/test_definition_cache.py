@@ -17,9 +17,12 @@ from rongcuo.domain.errors import DefinitionError
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped definitions (3 files)."""
+    """Three of the shipped definitions (licheng, banan 2 and its archived version 1)."""
+    shipped = paths.shipped("workflows")
     root = tmp_path / "workflows"
-    shutil.copytree(paths.shipped("workflows"), root)
+    (root / "archive").mkdir(parents=True)
+    for name in ("licheng.yaml", "banan.yaml", "archive/banan-1.yaml"):
+        shutil.copy(shipped / name, root / name)
     return root
 
 
@@ -47,7 +50,8 @@ def test_a_cached_definition_is_the_one_parsed_and_is_read_back_without_parsing(
     assert parsed == []
     assert list(again) == list(first) == list(fresh)  # equal, field by field
     assert again.get("licheng").filename == fresh.get("licheng").filename
-    assert again.versions("banan") == fresh.versions("banan") == ["1", "2"]
+    assert again.versions("banan") == fresh.versions("banan")
+    assert len(fresh.versions("banan")) == 2
 
 
 def test_only_the_definition_asked_for_is_read_back(
@@ -152,3 +156,17 @@ def test_the_cache_is_under_rongcuo_home(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("RONGCUO_HOME")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert DefinitionCache().folder == tmp_path / "x" / "rongcuo" / "definitions"
+
+
+def test_a_cache_folder_others_may_write_to_is_never_read(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DefinitionCache(tmp_path / "shared")
+    load_definitions(folder, cache=cache)
+    (tmp_path / "shared").chmod(0o777)  # an entry there could have been written by anyone
+    parsed = _no_parsing(monkeypatch)
+    assert len(load_definitions(folder, cache=cache)) == 3
+    assert len(parsed) == 3  # parsed again, nothing read back
+    (tmp_path / "shared").chmod(0o700)
+    parsed.clear()
+    load_definitions(folder, cache=cache)
+    assert parsed == []

@@ -19,7 +19,8 @@ does not validate is never cached (it fails on every start, as before).
 The cache is only a cache: a folder that cannot be created or written (a read-only home, a
 full disk) means no cache, never an error; an entry that cannot be read back (truncated,
 written by another version) is a miss and is written again.  Entries are written whole
-(a temporary file renamed over), in a folder made 0700, files 0600.
+(a temporary file renamed over), in a folder made 0700, files 0600; a folder that another
+account owns, or that the group or others may write to, is never read (an entry is a pickle).
 """
 
 from __future__ import annotations
@@ -90,8 +91,19 @@ class BuiltCache:
             h.update(len(data).to_bytes(8, "big") + data)
         return self.folder / f"{h.hexdigest()}.pickle"
 
+    def trusted(self) -> bool:
+        """Is the folder ours alone?  Entries are pickles, read back as code would be: a
+        folder another account owns or may write to is never read (no cache instead)."""
+        try:
+            st = self.folder.stat()
+        except OSError:
+            return False
+        return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
     def read(self, file: Path) -> tuple[Any, bytes] | None:
         """The header and the (still pickled) object kept in ``file``; None: no usable entry."""
+        if not self.trusted():
+            return None
         try:
             blob = file.read_bytes()
             stream = io.BytesIO(blob)

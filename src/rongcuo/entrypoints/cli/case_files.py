@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rongcuo import logging as rlog
 from rongcuo.domain.errors import RongcuoError
-from rongcuo.service.case_file import Export, archives, issue_case_file
 from rongcuo.service.context import App
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rongcuo.service.case_file import Export
 
 log = rlog.get_logger("rongcuo.documents")
 
@@ -35,6 +37,17 @@ def on_step_committed(app: Any, result: Any, trigger: str) -> None:
     """Issue the case file once the step that archives the case is committed.  The step
     stands whatever happens here: a failure is logged, and ``doc render CASE case_file``
     issues the file later."""
+    # The document renderers (Jinja2, the PDF and docx libraries) are imported only for a
+    # step that names documents at all: every other command and step does without them
+    # (issue 16).
+    if result.replayed or result.record is None:
+        return
+    spec = app.definition(result.record.workflow_id,
+                          result.record.workflow_version).triggers.get(trigger)
+    if spec is None or not getattr(spec, "documents", ()):
+        return
+    from rongcuo.service.case_file import archives, issue_case_file
+
     if not archives(app, result, trigger):
         return
     try:

@@ -30,9 +30,6 @@ from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.messages import message
 from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.context import App
-from rongcuo.service.documents import issue_step_documents
-from rongcuo.service.documents import prepare as prepare_documents
-from rongcuo.service.handlers.reporters import step_data
 from rongcuo.service.identity import authz
 from rongcuo.service.identity.principal import Principal
 from rongcuo.service.inputs import check_command_text
@@ -153,6 +150,12 @@ def fire(app: App, cmd: FireStep) -> CommitResult:
         # what the deadline rows hold (the loaded state projected): only what moved is
         # written (issue 16); the unchanged timers' projections are memoised for decide
         previous = engine.deadlines(case.state)
+        # a step's documents and a reporter's vault (Jinja2, the renderers, cryptography) are
+        # imported by the commands that record steps, not by every reader (issue 16)
+        from rongcuo.service.documents import issue_step_documents
+        from rongcuo.service.documents import prepare as prepare_documents
+        from rongcuo.service.handlers.reporters import step_data
+
         data, stage = step_data(app, engine.definition, trigger, data,
                                 cmd.reporter, case.id)
         command = Command(trigger, cmd.on, actor, data)

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from rongcuo import logging as rlog
 from rongcuo.adapters.db.records import CommitResult
-from rongcuo.adapters.reporters.vault import Key, load_key, reveal_identity, store_identity
 from rongcuo.clock import today_cst
 from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
@@ -74,6 +73,9 @@ def step_data(app: App, definition: Any, trigger: str, data: Mapping[str, Any],
     identity = reporter.strip()
     if not identity:
         raise InvalidInput.of(EMPTY_IDENTITY)
+    # the vault (and cryptography) only for a step that names a reporter (issue 16)
+    from rongcuo.adapters.reporters.vault import load_key, store_identity
+
     key = load_key()  # before anything is decided: a bad key file writes nothing
     ref = f"rpt-{uuid.uuid4().hex}"
     out[REF_FIELD] = ref
@@ -93,7 +95,9 @@ def reveal_reporter(app: App, cmd: RevealReporter) -> str:
     check_command_text(actor=cmd.actor, idempotency_key=None)
     if not cmd.reason.strip():
         raise InvalidInput.of(NO_REASON)
-    key: Key = load_key()
+    from rongcuo.adapters.reporters.vault import load_key, reveal_identity
+
+    key = load_key()
 
     def attempt() -> str:
         case = load_case(app, cmd.case_ref)
