@@ -4,8 +4,11 @@
 restarts) and are Secure when the request came over TLS (a reverse proxy's
 ``X-Forwarded-Proto``).
 
-``--demo`` (an empty database only) first creates the sample unit tree, a user for each role
-— their passwords printed once, here, and never again — and a few sample cases.
+``--demo`` serves the demo's own database (``$RONGCUO_HOME/demo.sqlite3``, emptied at each
+start, as ``rongcuo demo`` does: a demo never writes into the operator's cases and runs any
+number of times) after creating the sample unit tree, a user for each role — their passwords
+printed once, here, and never again — and a few sample cases.  With ``--db`` it seeds that
+database instead, which must be empty.
 """
 
 from __future__ import annotations
@@ -34,15 +37,20 @@ def server(app: Any) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", is_flag=True,
-              help="on an empty database: sample units, a user per role (passwords printed "
-                   "once) and sample cases")
+              help="serve the demo's own database ($RONGCUO_HOME/demo.sqlite3, new at each "
+                   "start; with --db: that empty database): sample units, a user per role "
+                   "(passwords printed once) and sample cases")
 @db_option
 def command(host: str, port: int, demo: bool, db: str | None) -> None:
     """Serve the HTTP API (/api/v1, /docs, /openapi.json) and the workplace (/)."""
     import uvicorn
 
+    from rongcuo.bootstrap import demo_database
     from rongcuo.service.identity import demo as demo_data
 
+    if demo and db is None:
+        db = str(demo_database(reset=True))
+        click.echo(f"演示数据库 demo database: {db}")
     with app_for(db) as app:
         app.preload()
         if demo:
