@@ -155,6 +155,8 @@ class _Model:
 def compare(model: Path, *, rounds: int = 5, walks: int = 50,
             engine: Engine | None = None) -> Comparison:
     """Run the interleaved rounds; every walk is checked to end where the engine's ends."""
+    # (one function over our ~80-line rule: the four measurements must interleave inside one
+    # loop, round by round, for their ratios to share the machine's conditions)
     if engine is None:
         from rongcuo.testing.workflows import licheng_engine
 
