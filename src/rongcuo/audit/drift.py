@@ -12,12 +12,12 @@ the new release would not have produced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rongcuo.audit.log import LoggedEvent, Snapshot, StoredCase
 from rongcuo.domain.case import CaseState, Command
 from rongcuo.domain.corrections import WITHDRAW, effective_history
+from rongcuo.domain.engine.corrected import recorded_context
 from rongcuo.domain.errors import DomainError
 
 if TYPE_CHECKING:
@@ -26,18 +26,6 @@ if TYPE_CHECKING:
 
 NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-decide
 ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity revealed)
-
-
-def _context(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The guard context the original decision saw, as recorded in its event data."""
-    seen = data.get("repeated_mistake")
-    context: dict[str, Any] = {}
-    if isinstance(seen, dict) and seen.get("context_given"):
-        context["prior_tolerances"] = list(seen.get("matches") or [])
-    adopted = data.get("parameters")  # C2: the adopter's values the case opened with
-    if isinstance(adopted, dict):
-        context["adopter_parameters"] = dict(adopted)
-    return context
 
 
 def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:
@@ -72,8 +60,8 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
             cmd = Command(ev.trigger, step.on, ev.actor, data)
             try:
                 decision = (
-                    new.open(cmd, _context(step.data)) if state is None
-                    else new.decide(state, cmd, _context(step.data))
+                    new.open(cmd, recorded_context(step.data)) if state is None
+                    else new.decide(state, cmd, recorded_context(step.data))
                 )
             except DomainError as exc:
                 report(ev, "drift.refused",
