@@ -27,8 +27,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
                    check=True)
+    # --ignore-installed: the venv sees the outer site-packages, where this checkout may be
+    # installed (editable, same version); the wheel must go into the venv regardless
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
-                    "--no-index", str(wheel)], check=True, capture_output=True)
+                    "--no-index", "--ignore-installed", str(wheel)], check=True,
+                   capture_output=True)
     return venv
 
 
