@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rongcuo.domain.rules import needs_for
-from rongcuo.domain.rules.needs import Need, PriorDecisions
+from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions
 from rongcuo.service.context import App
 
 
@@ -51,4 +51,7 @@ def _gather(app: App, need: Need, definition: Any, facts: Mapping[str, Any],
             case_id: str | None) -> Any:
     if isinstance(need, PriorDecisions):
         return _prior_decisions(app, need, definition, facts, case_id)
+    if isinstance(need, Catalogues):  # the evaluation standards a computed score reads
+        loaded = app.catalogues
+        return {i: loaded[i] for i in need.ids if i in loaded}
     raise TypeError(f"no way to gather {need!r} for {definition.id}")  # pragma: no cover

@@ -52,3 +52,23 @@ class PriorDecisions:
             subject_fact=str(params["subject_fact"]),
             matter_fact=str(params["matter_fact"]),
         )
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """The evaluation standards (评查标准, :class:`~rongcuo.domain.scoring.Sheet`) a computed
+    ``score`` step reads: the service passes ``context["catalogues"]``, a mapping of catalogue
+    id to sheet, loaded at the edge from ``workflows/<jurisdiction>/catalogues/`` (like the
+    calendar).  The rule writes the whole result into the event, so replay never needs them."""
+
+    ids: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "catalogues"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Catalogues:
+        given = params["catalogues"]
+        ids = given if isinstance(given, list | tuple) else [given]
+        return cls(tuple(str(i) for i in ids))

@@ -40,6 +40,8 @@ class Rule:
     refuses: tuple[str, ...] = ()
     doc: str = ""
     module: str = ""
+    # what the rule computes into the event data (a computed step: a fact may be set from it)
+    writes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -114,6 +116,7 @@ def rule(
     needs: NeedFactory | None = None,
     reads_data: bool,
     refuses: tuple[str, ...],
+    writes: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the rule ``name``."""
 
@@ -129,6 +132,7 @@ def rule(
             refuses=refuses,
             doc=inspect.getdoc(fn) or "",
             module=fn.__module__,
+            writes=writes,
         )
         return fn
 
