@@ -1,0 +1,79 @@
+"""蒲县行政执法统计制度 (seeds/001) — the annual report as a case through the CLI, on SQLite and
+PostgreSQL: data and explanation before publication (第二条第四款), publication and filing with
+their dates (第二条第三款), completion only once both are done; the 31 January deadline is the
+obligation registry's (no case timer): `publish` and `file` fulfil pu.statistics_published /
+pu.statistics_filed by the fact reporting_year, and a late filing is overdue on 1 February 2026
+(31 January 2026 is a Saturday; no rollover)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.procedure_cli import Worker
+
+BODY = "蒲县市场监督管理局"
+
+
+@pytest.fixture
+def w(db_url: str) -> Worker:
+    worker = Worker(db_url, "pu_statistics", by="统计工作负责人 刘某")
+    worker.run("db", "upgrade")
+    return worker
+
+
+def _open(w: Worker, year: int = 2025, on: str = "2026-01-05") -> str:
+    case: str = w.open(on, f"{BODY}{year}年度行政执法统计年报", BODY, f"reporting_year={year}")
+    return case
+
+
+def test_the_report_is_published_and_filed_and_has_no_case_timer(w: Worker) -> None:
+    case = _open(w)
+    assert w.deadlines(case) == {}
+    err = w.refused(case, "publish", "2026-01-06", "channel=县政府网站")
+    assert (err["code"], err["article"]) == ("guard.fact", "蒲县统计制度第二条第四款")
+    w.fire(case, "compile_data", "2026-01-10", "data_ref=统计表2025.xlsx", "compiled_by=刘某",
+           "counted_from=本系统事件记录")
+    w.fire(case, "write_explanation", "2026-01-12", "explanation_ref=情况说明2025")
+    err = w.refused(case, "complete", "2026-01-20")
+    assert (err["code"], err["article"]) == ("guard.fact", "蒲县统计制度第二条第三款")
+    w.fire(case, "publish", "2026-01-20", "channel=县政府网站")
+    assert w.refused(case, "complete", "2026-01-20")["code"] == "guard.fact"  # not filed yet
+    w.fire(case, "file", "2026-01-30", "filed_with=县司法局", "receipt_ref=备2026-7")
+    w.fire(case, "complete", "2026-01-30")
+    shown = w.show(case)
+    assert (shown["state"], shown["closed"]) == ("completed", True)
+    facts = shown["facts"]
+    assert (facts["reporting_year"], facts["published_on"], facts["filed_on"]) == (
+        2025, "2026-01-20", "2026-01-30")
+    assert w.deadlines(case) == {}
+
+
+def test_publish_and_file_fulfil_the_obligations_and_a_late_filing_is_overdue(
+        w: Worker) -> None:
+    """Published 2026-01-20 (on time), filed 2026-02-02: the sweep at 00:05 on 1 February marks
+    the filing overdue once, citing 第四条第（一）项, and not the publication; afterwards both are
+    done (the filing late)."""
+    w.run("obligations", "register", "scjgj", "--name", BODY, "--kind", "enforcement_body",
+          "--since", "2026-01-01", "--by", "县司法局 张科长")  # owes 2025's report
+    case = _open(w)
+    w.fire(case, "compile_data", "2026-01-10", "data_ref=统计表", "compiled_by=刘某",
+           "counted_from=本系统事件记录")
+    w.fire(case, "write_explanation", "2026-01-12", "explanation_ref=说明")
+    w.fire(case, "publish", "2026-01-20", "channel=县政府网站")
+    swept = json.loads(w.run("obligations", "sweep", "--now", "2026-02-01T00:05",
+                             "--json").stdout)
+    marks = {(n["obligation"], n["period"], n["notice"]) for n in swept["notices"]}
+    assert ("pu.statistics_filed", "2025", "overdue") in marks
+    assert next(n for n in swept["notices"] if n["obligation"] == "pu.statistics_filed")[
+        "due"] == "2026-01-31"
+    assert not any(m[0] == "pu.statistics_published" and m[2] == "overdue" for m in marks)
+    w.fire(case, "file", "2026-02-02", "filed_with=县司法局")
+    out = json.loads(w.run("obligations", "status", "--as-of", "2026-02-03", "--json").stdout)
+    lines = {(x["obligation"], x["period"]): x for x in out}
+    assert lines[("pu.statistics_published", "2025")]["done"] == 1
+    assert lines[("pu.statistics_filed", "2025")]["done"] == 1
+    again = json.loads(w.run("obligations", "sweep", "--now", "2026-02-03T00:05",
+                             "--json").stdout)
+    assert not any(n["obligation"].startswith("pu.statistics") for n in again["notices"])
