@@ -153,3 +153,33 @@ def test_the_annual_statistics_count_the_grades(w: Worker) -> None:
     out = json.loads(w.run("report", "statistics", "--year", "2026", "--format", "json").stdout)
     rows = {r[0]: r[1] for r in out["tables"]["evaluations"]["rows"]}
     assert (rows["良好"], rows["优秀"]) == (1, 0)
+
+
+def test_a_deduction_entered_by_mistake_is_voided_before_scoring(w: Worker) -> None:
+    """The log is insert-only: a wrong deduction is voided (撤销, with approval) and the score
+    does not count it; once the file is scored, voiding a deduction is refused — the recorded
+    score rests on it — until the score itself is voided; the file is then scored again."""
+    case = _evaluating(w)
+    w.fire(case, "record_basic", "2026-03-03", "result=合格")
+    w.fire(case, "record_deduction", "2026-03-03", "item=P3.7.3", "reason=误录")
+    seq = len(w.show(case)["events"])
+    w.run("case", "void", case, str(seq), "--reason", "误录扣分项", "--by", "李评查",
+          "--approved-by", "县司法局 刘局长")
+    data = _scored(w, case)
+    assert (data["score"], data["deductions"]) == ("100", [])
+    other = _evaluating(w)
+    w.fire(other, "record_basic", "2026-03-03", "result=合格")
+    w.fire(other, "record_deduction", "2026-03-03", "item=P3.7.3", "reason=未载明")
+    seq = len(w.show(other)["events"])
+    _scored(w, other)
+    res = w.run("case", "void", other, str(seq), "--reason", "误录", "--by", "李评查",
+                "--approved-by", "县司法局 刘局长", ok=False)
+    assert res.exit_code != 0
+    assert w.show(other)["facts"]["score"] == "94"
+    w.run("case", "void", other, str(seq + 1), "--reason", "扣分项误录，重新计分", "--by",
+          "李评查", "--approved-by", "县司法局 刘局长")
+    w.run("case", "void", other, str(seq), "--reason", "误录", "--by", "李评查",
+          "--approved-by", "县司法局 刘局长")
+    assert w.show(other)["state"] == "evaluating"
+    w.fire(other, "score", "2026-12-01")
+    assert w.show(other)["facts"]["score"] == "100"
