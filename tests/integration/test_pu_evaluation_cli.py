@@ -5,6 +5,7 @@ the form signed by the evaluators and the unit head (第十条), rectification (
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -26,8 +27,13 @@ def w(db_url: str) -> Worker:
     return worker
 
 
-def _selected(w: Worker, evaluators: tuple[str, ...] = ("李评查", "王评查")) -> str:
-    case: str = w.open("2026-03-02", "蒲城综执罚〔2026〕12号", "城关镇综合行政执法队",
+FILES = itertools.count(12)
+
+
+def _selected(w: Worker, evaluators: tuple[str, ...] = ("李评查", "王评查"),
+              file: str | None = None) -> str:
+    file = file or f"蒲城综执罚〔2026〕{next(FILES)}号"  # 一案一评: each case its own file
+    case: str = w.open("2026-03-02", file, "城关镇综合行政执法队",
                        "round_ref=2026年第1次全县评查", "round_kind=县司法局组织",
                        "case_type=行政处罚", "procedure=普通程序", "file_closed_on=2026-01-15")
     for name in evaluators:
@@ -183,3 +189,18 @@ def test_a_deduction_entered_by_mistake_is_voided_before_scoring(w: Worker) -> N
     assert w.show(other)["state"] == "evaluating"
     w.fire(other, "score", "2026-12-01")
     assert w.show(other)["facts"]["score"] == "100"
+
+
+def test_a_file_is_evaluated_once_per_round(w: Worker) -> None:
+    """第十条 "一案一评": a second evaluation of the same file in the same round is refused,
+    naming the first case; the same file in another round is a new evaluation."""
+    first = _selected(w, file="蒲城综执罚〔2026〕12号")
+    number = w.show(first)["number"]
+    res = w.open("2026-03-03", "蒲城综执罚〔2026〕12号", "城关镇综合行政执法队",
+                 "round_ref=2026年第1次全县评查", "round_kind=县司法局组织",
+                 "case_type=行政处罚", "procedure=普通程序", "file_closed_on=2026-01-15",
+                 ok=False)
+    assert res.exit_code != 0 and number in res.output and "蒲县评查制度第十条" in res.output
+    w.open("2026-09-01", "蒲城综执罚〔2026〕12号", "城关镇综合行政执法队",
+           "round_ref=2026年第2次全县评查", "round_kind=县司法局组织", "case_type=行政处罚",
+           "procedure=普通程序", "file_closed_on=2026-01-15")

@@ -77,3 +77,14 @@ def test_publish_and_file_fulfil_the_obligations_and_a_late_filing_is_overdue(
     again = json.loads(w.run("obligations", "sweep", "--now", "2026-02-03T00:05",
                              "--json").stdout)
     assert not any(n["obligation"].startswith("pu.statistics") for n in again["notices"])
+
+
+def test_one_report_per_body_and_year(w: Worker) -> None:
+    """STA-05: a second case for the same body and reporting year is refused (第二条第三款),
+    naming the first; the next year's is a new case."""
+    first = _open(w)
+    number = w.show(first)["number"]
+    res = w.open("2026-01-06", f"{BODY}2025年度年报（重复）", BODY, "reporting_year=2025",
+                 ok=False)
+    assert res.exit_code != 0 and number in res.output and "蒲县统计制度第二条第三款" in res.output
+    _open(w, year=2026, on="2026-01-07")

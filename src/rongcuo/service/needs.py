@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rongcuo.domain.rules import needs_for
-from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions
+from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions, SameCases
 from rongcuo.service.context import App
 
 
@@ -51,6 +51,10 @@ def _gather(app: App, need: Need, definition: Any, facts: Mapping[str, Any],
             case_id: str | None) -> Any:
     if isinstance(need, PriorDecisions):
         return _prior_decisions(app, need, definition, facts, case_id)
+    if isinstance(need, SameCases):  # 一案一评: other standing cases with the same key
+        return app.store.same_cases(workflow_id=str(definition.id),
+                                    key={k: facts.get(k) for k in need.keys},
+                                    exclude_case=case_id)
     if isinstance(need, Catalogues):  # the evaluation standards a computed score reads
         loaded = app.catalogues
         return {i: loaded[i] for i in need.ids if i in loaded}

@@ -17,6 +17,7 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.counts` — 人数 (a member count with its own label: C11)
 * :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
 * :mod:`~rongcuo.domain.rules.scored` — 评分 (the computed ``score`` step)
+* :mod:`~rongcuo.domain.rules.unique` — 一案一评 (one case per key, across cases: C7)
 
 Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
 every guard's parameters against the definition), the engine (``RULES[name].check(call)``),
@@ -36,10 +37,11 @@ from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module regis
     records,
     repetition,
     scored,
+    unique,
     windows,
 )
 from rongcuo.domain.rules.base import GuardCall
-from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions
+from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions, SameCases
 from rongcuo.domain.rules.params import Param, Scope
 from rongcuo.domain.rules.registry import GUARD_KEYS, RULES, Rule, guards_of, needs_for, rule
 from rongcuo.domain.rules.table import rule_table
@@ -53,6 +55,7 @@ __all__ = [
     "Param",
     "PriorDecisions",
     "Rule",
+    "SameCases",
     "Scope",
     "guards_of",
     "needs_for",

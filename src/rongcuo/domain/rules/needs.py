@@ -72,3 +72,23 @@ class Catalogues:
         given = params["catalogues"]
         ids = given if isinstance(given, list | tuple) else [given]
         return cls(tuple(str(i) for i in ids))
+
+
+@dataclass(frozen=True)
+class SameCases:
+    """Other standing cases of this procedure with the same values of ``keys`` (the opening
+    step's fields: ``subject`` and ``agency`` are the case's own columns, any other a fact of
+    the same name) — the context of ``unique_case``.  The service passes
+    ``context["same_cases"]``: a list of mappings with ``case_id`` and ``number``."""
+
+    keys: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "same_cases"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SameCases:
+        given = params["keys"]
+        keys = given if isinstance(given, list | tuple) else [given]
+        return cls(tuple(str(k) for k in keys))
