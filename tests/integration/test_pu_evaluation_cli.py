@@ -204,3 +204,28 @@ def test_a_file_is_evaluated_once_per_round(w: Worker) -> None:
     w.open("2026-09-01", "蒲城综执罚〔2026〕12号", "城关镇综合行政执法队",
            "round_ref=2026年第2次全县评查", "round_kind=县司法局组织", "case_type=行政处罚",
            "procedure=普通程序", "file_closed_on=2026-01-15")
+
+
+def test_redeciding_a_scored_file_needs_the_standards_loaded(w: Worker) -> None:
+    """The audit's drift check re-decides every recorded step: with the standards loaded at the
+    edge the scored file is decided exactly as recorded; without them the score step could not
+    be decided at all (what ``find_drift`` now avoids)."""
+    from rongcuo.audit.drift import redecide
+    from rongcuo.audit.log import Snapshot
+    from rongcuo.bootstrap import bootstrap
+
+    case = _evaluating(w)
+    w.fire(case, "record_basic", "2026-03-03", "result=合格")
+    w.fire(case, "record_deduction", "2026-03-03", "item=P2.2.4", "reason=未告知权利")
+    _scored(w, case)
+    app = bootstrap(w.db, migrate=False)
+    try:
+        engine = app.engine_for("pu_casefile_evaluation")
+        with Snapshot(app.store.engine) as snap:
+            stored = snap.cases(None)[case]
+            events = snap.case_events(case)
+        assert redecide(stored, events, engine, {"catalogues": app.catalogues}) == []
+        bare = redecide(stored, events, engine)
+        assert [(d["trigger"], d["refusal"]) for d in bare] == [("score", "guard.no_catalogue")]
+    finally:
+        app.close()
