@@ -229,3 +229,23 @@ def test_redeciding_a_scored_file_needs_the_standards_loaded(w: Worker) -> None:
         assert [(d["trigger"], d["refusal"]) for d in bare] == [("score", "guard.no_catalogue")]
     finally:
         app.close()
+
+
+def test_a_coercion_file_with_measures_only_is_scored_on_annex_4_without_its_execution_stage(
+        w: Worker) -> None:
+    """EVA-07 (R-NA): a 行政强制 file is scored on annex 4; a file with coercive measures only
+    owes nothing of stage C2 (行政强制执行), which is not applicable with its reason — 2 points
+    deducted from C1 score 98, not 54 − 2."""
+    case: str = w.open("2026-03-02", "蒲城综执强〔2026〕3号", "城关镇综合行政执法队",
+                       "round_ref=2026年第1次全县评查", "round_kind=县司法局组织",
+                       "case_type=行政强制", "procedure=普通程序",
+                       "coercion_kinds=行政强制措施", "file_closed_on=2026-01-20")
+    for name in ("李评查", "王评查"):
+        w.fire(case, "assign_evaluator", "2026-03-02", f"evaluator={name}")
+    w.fire(case, "start_evaluation", "2026-03-03", "place=县司法局会议室")
+    w.fire(case, "record_basic", "2026-03-03", "result=合格")
+    w.fire(case, "record_deduction", "2026-03-03", "item=C1.1.3", "reason=未载明理由")
+    data = _scored(w, case)
+    assert (data["sheet"], data["score"], data["grade"]) == ("pu_annex4_coercion", "98", "优秀")
+    assert [n["part"] for n in data["not_applicable"]] == ["C2"]
+    assert "R-NA" in data["readings"]

@@ -47,7 +47,7 @@ def _sheet(call: GuardCall) -> Sheet:
     call.refuse(MSG_NO_SHEET.code, zh, en, case_type=case_type)
 
 
-def _answers(call: GuardCall) -> Answers:
+def _answers(call: GuardCall, sheet: Sheet) -> Answers:
     facts = call.facts
     result = facts.get(call.param("basic_fact"))
     if result not in ("合格", "不合格"):
@@ -58,6 +58,13 @@ def _answers(call: GuardCall) -> Answers:
         for d in facts.get(call.param("deductions_fact")) or () if isinstance(d, Mapping))
     na = {str(r.get("part", "")): str(r.get("reason") or "")
           for r in facts.get(call.param("not_applicable_fact")) or () if isinstance(r, Mapping)}
+    # 附件4: a stage applies only to a file involving its kind of coercion (R-NA) — the stages
+    # a file's recorded kinds exclude are not applicable, with the reason, unless marked already
+    kinds = as_texts(facts.get(call.param("kinds_fact")) or [])
+    if kinds:
+        for stage in sheet.not_applicable_for(kinds):
+            wanted = "、".join(next(s.applies_if for s in sheet.stages if s.id == stage))
+            na.setdefault(stage, f"本案未涉及{wanted}")
     return Answers(basic_passed=result == "合格",
                    failed_basic=tuple(as_texts(facts.get(call.param("failed_fact")) or [])),
                    deductions=deductions, not_applicable=na)
@@ -80,6 +87,8 @@ def _points(value: Any) -> Decimal | None:
                                  doc="records {item, points, reason}"),
         "not_applicable_fact": Param("fact", default="not_applicable", written=False,
                                      doc="records {part, reason}"),
+        "kinds_fact": Param("fact", default="coercion_kinds", written=False,
+                            doc="the file's kinds of coercion (附件4: which stages apply)"),
     },
     needs=Catalogues.from_params,
     reads_data=False,  # it needs the standards loaded: judged only when the step is fired
@@ -94,7 +103,8 @@ def file_score(call: GuardCall) -> None:
     case type and the deductions recorded on the case, and written into the event."""
     # what the standard cannot hold (an item not in it, points it does not give) is bad input,
     # raised by the scoring itself as ScoringError (``scoring.*``), naming the item
-    result = score(_sheet(call), _answers(call))
+    sheet = _sheet(call)
+    result = score(sheet, _answers(call, sheet))
     # the whole result at the top of the event data: the statistics and risk reports read
     # ``grade``, ``score`` and ``deductions`` there; ``perfect`` (basic standards passed, 100,
     # nothing deducted) decides whether art. 11's rectification is owed
