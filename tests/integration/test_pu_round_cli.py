@@ -83,3 +83,37 @@ def test_concluding_rounds_fulfils_the_yearly_obligations(w: Worker) -> None:
                 and k[2] == "2026")
     assert (bureau["done"], bureau["min"], bureau["status"]) == (1, 2, "open")
     assert (team["done"], team["min"]) == (1, 4)
+
+
+def test_a_team_with_three_internal_rounds_is_marked_overdue_once(w: Worker) -> None:
+    """第六条 "内部的行政执法案卷评查每年不少于四次": three internal rounds concluded in 2026 →
+    after 24:00 CST on 31 December the team's obligation is overdue, marked once however often
+    the sweep runs."""
+    from click.testing import CliRunner
+    from freezegun import freeze_time
+
+    from rongcuo.entrypoints.cli.main import cli
+
+    w.run("obligations", "register", "chengguan", "--name", TEAM, "--kind",
+          "enforcement_team", "--since", "2026-01-01", "--by", "县司法局 张科长")
+    for on, end in (("2026-03-02", "2026-03-20"), ("2026-06-01", "2026-06-19"),
+                    ("2026-09-01", "2026-09-18")):
+        case = _round(w, "chengguan", "内部评查", files=5, on=on)
+        w.fire(case, "conclude", end, "representativeness=覆盖各阶段")
+
+    def sweep(now: str) -> list[tuple[str, str, str]]:
+        with freeze_time("2027-01-02T02:00:00+00:00"):
+            res = CliRunner().invoke(cli, ["obligations", "sweep", "--now", now, "--json",
+                                           "--db", w.db])
+        assert res.exit_code == 0, res.output
+        return [(n["obligation"], n["period"], n["notice"]) for n in json.loads(res.output)[
+            "notices"] if n["obligation"] == "pu.internal_evaluations"]
+
+    assert ("pu.internal_evaluations", "2026", "overdue") in sweep("2027-01-01T00:05")
+    assert ("pu.internal_evaluations", "2026", "overdue") not in sweep("2027-01-01T08:00")
+    with freeze_time("2027-01-02T02:00:00+00:00"):
+        out = CliRunner().invoke(cli, ["obligations", "status", "--as-of", "2027-01-01",
+                                       "--json", "--db", w.db]).output
+    line = next(x for x in json.loads(out) if x["obligation"] == "pu.internal_evaluations"
+                and x["period"] == "2026")
+    assert (line["done"], line["min"]) == (3, 4)
