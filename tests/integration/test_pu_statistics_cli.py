@@ -88,3 +88,29 @@ def test_one_report_per_body_and_year(w: Worker) -> None:
                  ok=False)
     assert res.exit_code != 0 and number in res.output and "蒲县统计制度第二条第三款" in res.output
     _open(w, year=2026, on="2026-01-07")
+
+
+def test_the_data_is_counted_by_the_system_and_kept_in_the_record(w: Worker) -> None:
+    """第二条第四款、第三条: compile_data writes the year's figures for the body, counted from the
+    event log — the same as `rongcuo report statistics --year 2025 --unit BODY` — into its event;
+    a file of the body evaluated in 2025 (良好) is counted."""
+    ev = Worker(w.db, "pu_casefile_evaluation", by="县司法局 张科长")
+    file_case = ev.open("2025-10-09", "市监罚〔2025〕8号", BODY, "round_ref=2025年第2次全县评查",
+                        "round_kind=县司法局组织", "case_type=行政处罚", "procedure=普通程序",
+                        "file_closed_on=2025-09-01")
+    for name in ("李评查", "王评查"):
+        ev.fire(file_case, "assign_evaluator", "2025-10-09", f"evaluator={name}")
+    ev.fire(file_case, "start_evaluation", "2025-10-10", "place=县司法局")
+    ev.fire(file_case, "record_basic", "2025-10-10", "result=合格")
+    ev.fire(file_case, "record_deduction", "2025-10-10", "item=P3.7.3", "reason=未载明")
+    ev.fire(file_case, "record_deduction", "2025-10-10", "item=P2.5.2", "reason=未附证据")
+    ev.fire(file_case, "score", "2025-10-11")
+    case = _open(w)
+    w.fire(case, "compile_data", "2026-01-10", "compiled_by=刘某", "counted_from=本系统事件记录")
+    event = w.show(case)["events"][-1]
+    figures = event["data"]["figures"]
+    report = json.loads(w.run("report", "statistics", "--year", "2025", "--unit", BODY,
+                              "--format", "json").stdout)
+    assert figures == report["figures"]
+    assert figures["evaluated"]["value"] == 1
+    assert w.show(case)["facts"]["figures"] == figures

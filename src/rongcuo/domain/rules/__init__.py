@@ -17,6 +17,7 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.counts` — 人数 (a member count with its own label: C11)
 * :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
 * :mod:`~rongcuo.domain.rules.scored` — 评分 (the computed ``score`` step)
+* :mod:`~rongcuo.domain.rules.statistics` — 行政执法数据 (the annual figures, counted)
 * :mod:`~rongcuo.domain.rules.unique` — 一案一评 (one case per key, across cases: C7)
 
 Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
@@ -37,6 +38,7 @@ from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module regis
     records,
     repetition,
     scored,
+    statistics,
     unique,
     windows,
 )

@@ -92,3 +92,22 @@ class SameCases:
         given = params["keys"]
         keys = given if isinstance(given, list | tuple) else [given]
         return cls(tuple(str(k) for k in keys))
+
+
+@dataclass(frozen=True)
+class AnnualFigures:
+    """The figures of one body's annual statistics (蒲县统计制度第二条第四款 行政执法数据), counted
+    by the service from the event log for the year in ``year_fact`` and the agency in
+    ``agency_fact``: ``context["annual_figures"]``, a mapping of figure key to ``{label_zh,
+    value}`` (what ``rongcuo report statistics --year Y --unit U`` prints)."""
+
+    year_fact: str
+    agency_fact: str
+
+    @property
+    def key(self) -> str:
+        return "annual_figures"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> AnnualFigures:
+        return cls(str(params["year_fact"]), str(params["agency_fact"]))
