@@ -114,3 +114,19 @@ def test_the_data_is_counted_by_the_system_and_kept_in_the_record(w: Worker) -> 
     assert figures == report["figures"]
     assert figures["evaluated"]["value"] == 1
     assert w.show(case)["facts"]["figures"] == figures
+
+
+def test_a_step_before_the_compiled_data_is_amended_and_the_figures_stand(w: Worker) -> None:
+    """更正 the compiled step: it is re-decided with the figures it recorded, which stand as
+    counted; 撤销 it and compile again: the figures are counted anew."""
+    case = _open(w)
+    w.fire(case, "compile_data", "2026-01-10", "compiled_by=刘某", "counted_from=本系统事件记录")
+    figures = w.show(case)["facts"]["figures"]
+    w.run("case", "amend", case, "2", "--set", "compiled_by=王某", "--reason", "填报人笔误",
+          "--by", "刘某", "--approved-by", "县司法局 张科长")
+    assert w.show(case)["facts"]["figures"] == figures  # re-decided with what it recorded
+    w.run("case", "void", case, "2", "--reason", "重新汇总", "--by", "刘某",
+          "--approved-by", "县司法局 张科长")
+    assert "figures" not in w.show(case)["facts"]
+    w.fire(case, "compile_data", "2026-01-11", "compiled_by=刘某", "counted_from=本系统事件记录")
+    assert w.show(case)["facts"]["figures"] == figures

@@ -33,6 +33,9 @@ def _context(ev: LoggedEvent) -> dict[str, Any]:
     context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
         context["prior_tolerances"] = list(seen.get("matches") or [])
+    figures = ev.data.get("figures")  # the annual figures as counted when compiled
+    if isinstance(figures, dict) and ev.trigger == "compile_data":
+        context["annual_figures"] = dict(figures)
     adopted = ev.data.get("parameters")  # C2: the adopter's values the case opened with
     if isinstance(adopted, dict):
         context["adopter_parameters"] = dict(adopted)

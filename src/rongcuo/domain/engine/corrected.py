@@ -43,6 +43,9 @@ def recorded_context(data: Mapping[str, Any]) -> dict[str, Any]:
     seen = data.get("repeated_mistake")
     if isinstance(seen, dict) and seen.get("context_given"):
         return {"prior_tolerances": list(seen.get("matches") or [])}
+    figures = data.get("figures")  # the annual figures as counted when compiled (统计年报)
+    if isinstance(figures, dict):
+        return {"annual_figures": dict(figures)}
     return {}
 
 
