@@ -104,6 +104,7 @@ def bootstrap(
         load_calendar=_load_calendar,
         load_definitions=_load_definitions,
         load_settings=_load_settings,
+        load_catalogues=_load_catalogues,
         _calendar=calendar,
         _definitions=definitions,
     )
@@ -194,6 +195,14 @@ def _load_settings(workflow_id: str) -> Any:
     from rongcuo.definitions.adopter import read_settings
 
     return read_settings(workflow_id)
+
+
+def _load_catalogues() -> Any:
+    from rongcuo.definitions.catalogues import load_catalogues
+    from rongcuo.paths import workflows_dir
+
+    d = workflows_dir()
+    return _cached(("catalogues", d), [d], load_catalogues)
 
 
 def _load_definitions() -> Any:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +31,8 @@ from rongcuo.service.supervision.sweep import sweep_obligations
 from tests.support.walks import walk_licheng
 
 CAT = load_obligations()
+# a per-occurrence obligation: the shipped assessment's 7 days are its case timer instead
+OCCURRENCE = load_obligations(Path(__file__).resolve().parents[1] / "fixtures" / "obligations")
 KINDS = list(body_kinds())
 TEAM, BUREAU, AGENCY = "chengguan_team", "pu_justice", "pu_market"
 
@@ -58,12 +61,12 @@ def _notices(app: App, obligation: str, unit: str) -> list[dict[str, Any]]:
 
 
 def _sweep_days(app: App, clock: FixedClock, first: date, last: date, step: int = 1,
-                hour: int = 0) -> int:
+                hour: int = 0, cat: ObligationCatalogue = CAT) -> int:
     recorded = 0
     d = first
     while d <= last:
         clock.set(_cst(d.year, d.month, d.day, hour))
-        recorded += len(sweep_obligations(app, CAT, clock.now()).notices)
+        recorded += len(sweep_obligations(app, cat, clock.now()).notices)
         d += timedelta(days=step)
     return recorded
 
@@ -152,11 +155,11 @@ def test_the_assessment_report_is_due_seven_days_from_the_review(
     三条); the overdue mark falls at 24:00 CST that day, once."""
     _register(app, "pu_town", "城关镇人民政府", "township_government")
     clock.set(_cst(2026, 9, 24, 15))
-    row = note_occurrence(app, CAT, NoteOccurrence("pu_town", "pu.assessment_report_filed",
-                                                   date(2026, 9, 24), "城关镇2026年第3次评议考核",
-                                                   "镇领导班子"))
+    row = note_occurrence(app, OCCURRENCE, NoteOccurrence(
+        "pu_town", "pu.assessment_report_filed", date(2026, 9, 24), "城关镇2026年第3次评议考核",
+        "镇领导班子"))
     assert row.due == date(2026, 10, 8)
-    _sweep_days(app, clock, date(2026, 10, 6), date(2026, 10, 12), hour=12)
+    _sweep_days(app, clock, date(2026, 10, 6), date(2026, 10, 12), hour=12, cat=OCCURRENCE)
     got = [(n["notice"], n["on"]) for n in _notices(app, "pu.assessment_report_filed",
                                                    "pu_town")]
     assert got == [("reminder:2", date(2026, 10, 6)), ("overdue", date(2026, 10, 9)),

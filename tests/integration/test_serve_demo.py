@@ -15,11 +15,10 @@ from rongcuo.entrypoints.cli.main import cli
 
 def test_serve_demo_twice_on_its_own_database(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
     # the API's and the pages' models are built at import, with the real datetime class
     # (pydantic's models and freezegun's fake datetime do not mix)
     import pydantic.v1  # noqa: F401  (FastAPI imports it while building the routes)
+    import uvicorn
 
     home = tmp_path / "home"
     monkeypatch.setenv("RONGCUO_HOME", str(home))

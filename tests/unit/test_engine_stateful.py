@@ -21,6 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from rongcuo import paths
 from rongcuo.definitions import load_definitions
+from rongcuo.definitions.catalogues import load_catalogues
 from rongcuo.domain.case import CaseState, Command, Event
 from rongcuo.domain.engine import Engine
 from rongcuo.domain.errors import InvalidInput, Refused
@@ -29,6 +30,8 @@ from rongcuo.domain.workflow.model import WorkflowDefinition
 from rongcuo.testing.workflows import OPEN_DATA, shipped_calendar
 
 REGISTRY = load_definitions(paths.workflows_dir())
+# the evaluation standards a computed score reads (pu_casefile_evaluation's `score`)
+CONTEXT = {"catalogues": load_catalogues(paths.workflows_dir())}
 PEOPLE = ["李四", "王五", "赵六"]
 SIDE_EXITS = {"transfer", "lapse", "recuse"}  # left to fire_any, so cases also reach the end
 REFUSAL_CODES = {
@@ -148,7 +151,8 @@ class Cases(RuleBasedStateMachine):
             assert repr(self.case) == snapshot and self.case is before
             return
         except InvalidInput as err:
-            assert err.code.startswith(("input.", "correction.")), err.code
+            # scoring.*: what an evaluation standard cannot hold (蒲县评查制度附件3、附件4)
+            assert err.code.startswith(("input.", "correction.", "scoring.")), err.code
             assert repr(self.case) == snapshot
             return
         if decision is None:
@@ -162,7 +166,8 @@ class Cases(RuleBasedStateMachine):
         on = self.case.last_on + timedelta(days=step)
         payload = _data(self.ENGINE.definition, trigger, on, data.draw)
         self._attempt(
-            lambda: self.ENGINE.decide(self.case, Command(trigger, on, "tester", payload)))
+            lambda: self.ENGINE.decide(self.case, Command(trigger, on, "tester", payload),
+                                       CONTEXT))
 
     def _step_seqs(self) -> list[int]:
         triggers = self.ENGINE.definition.triggers

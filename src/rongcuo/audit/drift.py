@@ -28,8 +28,11 @@ NOTICE_TRIGGER = "notice"  # scheduler notices are not commands: nothing to re-d
 ACCESS_TRIGGER = "access"  # nor are records of access (a reporter's identity revealed)
 
 
-def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[dict[str, Any]]:
-    """Re-decide each recorded command of one case under ``new``; return the differences."""
+def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine,
+             loaded: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Re-decide each recorded command of one case under ``new``; return the differences.
+    ``loaded``: context loaded at the edge rather than recorded (the evaluation standards a
+    computed score reads, ``catalogues``)."""
     out: list[dict[str, Any]] = []
     new_version = str(new.definition.version)
 
@@ -59,9 +62,10 @@ def redecide(case: StoredCase, events: list[LoggedEvent], new: Engine) -> list[d
             data = {k: v for k, v in step.data.items() if k in spec.data}
             cmd = Command(ev.trigger, step.on, ev.actor, data)
             try:
+                context = {**(loaded or {}), **recorded_context(ev.data)}
                 decision = (
-                    new.open(cmd, recorded_context(step.data)) if state is None
-                    else new.decide(state, cmd, recorded_context(step.data))
+                    new.open(cmd, context) if state is None
+                    else new.decide(state, cmd, context)
                 )
             except DomainError as exc:
                 report(ev, "drift.refused",
@@ -104,5 +108,6 @@ def find_drift(app: App, snap: Snapshot, *, only: str | None = None) -> list[dic
                 newest[wid] = case.workflow_version  # the workflow is gone: nothing to compare
         if newest[wid] == case.workflow_version:
             continue
-        out.extend(redecide(case, snap.case_events(cid), app.engine_for(wid, newest[wid])))
+        out.extend(redecide(case, snap.case_events(cid), app.engine_for(wid, newest[wid]),
+                            {"catalogues": app.catalogues}))
     return out

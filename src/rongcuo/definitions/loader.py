@@ -136,5 +136,35 @@ def validate_files(files: Sequence[Path]) -> list[Problem]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), None, f"cannot read the file: {exc} (无法读取)"))
             continue
-        problems.extend(check_definition(text, str(path))[1])
+        definition, found = check_definition(text, str(path))
+        problems.extend(found)
+        if definition is not None:
+            problems.extend(_standards_named(definition, path))
     return problems
+
+
+def _standards_named(definition: WorkflowDefinition, path: Path) -> list[Problem]:
+    """A computed score names evaluation standards (``file_score``'s ``catalogues``): each must
+    be a catalogue under the workflows directory, or every file would be refused when scored."""
+    guards = [(n, g) for n, t in definition.triggers.items()
+              for g in (*t.guards, *(g for tr in t.transitions for g in tr.guards))
+              if g.rule == "file_score"]
+    if not guards:
+        return []
+    from rongcuo.definitions.catalogues import catalogue_files, check_catalogue
+
+    known = set()
+    for f in catalogue_files():
+        sheet, _ = check_catalogue(f.read_text(encoding="utf-8"), str(f))
+        if sheet is not None:
+            known.add(sheet.id)
+    out = []
+    for name, g in guards:
+        named = g.params["catalogues"]
+        for c in named if isinstance(named, list | tuple) else [named]:
+            if str(c) not in known:
+                out.append(Problem(str(path), None,
+                                   f"trigger '{name}': file_score names catalogue '{c}', not "
+                                   f"found under {paths.workflows_dir()}/*/catalogues "
+                                   "(评查标准不存在)"))
+    return out

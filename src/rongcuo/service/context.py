@@ -34,7 +34,10 @@ class App:
     load_definitions: Callable[[], Any] | None = None
     # the adopting body's values of parameters a source leaves blank (C2), by workflow id
     load_settings: Callable[[str], Mapping[str, Any]] | None = None
+    # the evaluation standards (评查标准) by id, read at the edge like the calendar
+    load_catalogues: Callable[[], Mapping[str, Any]] | None = None
     _calendar: Any = None
+    _catalogues: Mapping[str, Any] | None = None
     _definitions: Any = None
     _engines: dict[tuple[str, str], Engine] = field(default_factory=dict)
     # run after a step is committed, ``hook(app, result, trigger)``: what an entry point adds
@@ -61,6 +64,16 @@ class App:
                     assert self.load_definitions is not None, "no definitions loader configured"
                     self._definitions = self.load_definitions()
         return self._definitions
+
+    @property
+    def catalogues(self) -> Mapping[str, Any]:
+        """The evaluation standards by id (empty when no loader is configured)."""
+        if self._catalogues is None:
+            with self._lock:
+                if self._catalogues is None:
+                    load = self.load_catalogues
+                    self._catalogues = dict(load()) if load is not None else {}
+        return self._catalogues
 
     def definition(self, workflow_id: str, version: str | None = None) -> Any:
         return self.definitions.get(workflow_id, version=version)

@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from rongcuo.domain.rules import needs_for
-from rongcuo.domain.rules.needs import Need, PriorDecisions
+from rongcuo.domain.rules.needs import (
+    AnnualFigures,
+    Catalogues,
+    Need,
+    PriorDecisions,
+    SameCases,
+)
 from rongcuo.service.context import App
 
 
@@ -51,4 +57,19 @@ def _gather(app: App, need: Need, definition: Any, facts: Mapping[str, Any],
             case_id: str | None) -> Any:
     if isinstance(need, PriorDecisions):
         return _prior_decisions(app, need, definition, facts, case_id)
+    if isinstance(need, SameCases):  # 一案一评: other standing cases with the same key
+        return app.store.same_cases(workflow_id=str(definition.id),
+                                    key={k: facts.get(k) for k in need.keys},
+                                    exclude_case=case_id)
+    if isinstance(need, AnnualFigures):  # 行政执法数据: the same count as report statistics
+        from rongcuo.service.supervision.reports import annual_statistics
+
+        year = facts.get(need.year_fact)
+        if year is None:
+            return None
+        report = annual_statistics(app, int(year), unit=str(facts.get(need.agency_fact)))
+        return dict(report.to_dict()["figures"])
+    if isinstance(need, Catalogues):  # the evaluation standards a computed score reads
+        loaded = app.catalogues
+        return {i: loaded[i] for i in need.ids if i in loaded}
     raise TypeError(f"no way to gather {need!r} for {definition.id}")  # pragma: no cover

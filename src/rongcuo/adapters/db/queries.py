@@ -224,6 +224,26 @@ names the procedure keeps the outcome and the matter."""
                 )
         return out
 
+    def same_cases(self, *, workflow_id: str, key: dict[str, Any],
+                   exclude_case: str | None = None) -> list[dict[str, Any]]:
+        """Standing cases of ``workflow_id`` (not withdrawn) whose ``key`` values are equal:
+        ``subject`` and ``agency`` are columns, any other key a fact (compared as text, so a
+        year typed ``2025`` matches the fact 2025) — one case per key (一案一评, C7)."""
+        q = sa.select(t.cases.c.id, t.cases.c.number, t.cases.c.facts).where(
+            t.cases.c.workflow_id == workflow_id, t.cases.c.withdrawn.is_(False))
+        for col in ("subject", "agency"):
+            if col in key:
+                q = q.where(t.cases.c[col] == str(key[col]))
+        facts = {k: v for k, v in key.items() if k not in ("subject", "agency")}
+        out: list[dict[str, Any]] = []
+        with self.read() as conn:
+            for r in conn.execute(q.order_by(t.cases.c.opened_on)).mappings():
+                stored = r["facts"] or {}
+                if r["id"] != exclude_case and all(
+                        str(stored.get(k)) == str(v) for k, v in facts.items()):
+                    out.append({"case_id": r["id"], "number": r["number"]})
+        return out
+
     def count(self, table: sa.Table) -> int:
         with self.read() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())

@@ -47,6 +47,9 @@ def recorded_context(data: Mapping[str, Any]) -> dict[str, Any]:
     context: dict[str, Any] = {}
     if isinstance(seen, dict) and seen.get("context_given"):
         context["prior_tolerances"] = list(seen.get("matches") or [])
+    figures = data.get("figures")  # the annual figures as counted when compiled (统计年报)
+    if isinstance(figures, dict):
+        context["annual_figures"] = dict(figures)
     adopted = data.get("parameters")  # C2: the adopter's values the case opened with
     if isinstance(adopted, dict):
         context["adopter_parameters"] = dict(adopted)

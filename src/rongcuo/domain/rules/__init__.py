@@ -16,6 +16,9 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.conditions` — 条件 (须填写、须已记录、任一: C10; 白音他拉、蒲县)
 * :mod:`~rongcuo.domain.rules.counts` — 人数 (a member count with its own label: C11)
 * :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
+* :mod:`~rongcuo.domain.rules.scored` — 评分 (the computed ``score`` step)
+* :mod:`~rongcuo.domain.rules.statistics` — 行政执法数据 (the annual figures, counted)
+* :mod:`~rongcuo.domain.rules.unique` — 一案一评 (one case per key, across cases: C7)
 
 Who reads the registry: the validator (``RULES[name].shape_problems`` and ``.problems`` check
 every guard's parameters against the definition), the engine (``RULES[name].check(call)``),
@@ -34,10 +37,13 @@ from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module regis
     records,
     repetition,
     required_when,
+    scored,
+    statistics,
+    unique,
     windows,
 )
 from rongcuo.domain.rules.base import GuardCall
-from rongcuo.domain.rules.needs import Need, PriorDecisions
+from rongcuo.domain.rules.needs import Catalogues, Need, PriorDecisions, SameCases
 from rongcuo.domain.rules.params import Param, Scope
 from rongcuo.domain.rules.registry import GUARD_KEYS, RULES, Rule, guards_of, needs_for, rule
 from rongcuo.domain.rules.table import rule_table
@@ -45,11 +51,13 @@ from rongcuo.domain.rules.table import rule_table
 __all__ = [
     "GUARD_KEYS",
     "RULES",
+    "Catalogues",
     "GuardCall",
     "Need",
     "Param",
     "PriorDecisions",
     "Rule",
+    "SameCases",
     "Scope",
     "guards_of",
     "needs_for",

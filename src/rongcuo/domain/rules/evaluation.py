@@ -8,10 +8,23 @@ are records in a list fact (``sampled_files``: each with ``unit`` and ``procedur
 
 from __future__ import annotations
 
+from rongcuo.domain.messages import message
 from rongcuo.domain.rules.base import GuardCall
 from rongcuo.domain.rules.params import Param
 from rongcuo.domain.rules.registry import rule
 from rongcuo.domain.scoring.rounds import distinct, ordinary_counts
+
+UNSIGNED = message(
+    "guard.signatures",
+    "评查表须由全部评查人签名：未签名 {missing}；非本案评查人 {strangers}",
+    "every evaluator signs the form: unsigned {missing_en}; not an evaluator of this file "
+    "{strangers_en}",
+)
+HEAD_IS_EVALUATOR = message(
+    "guard.signatures/unit_head",
+    "受查单位负责人（{head}）不能是本案评查人",
+    "the evaluated unit's head ({head}) cannot be one of the evaluators",
+)
 
 
 @rule(
@@ -69,3 +82,35 @@ def round_sample_size(call: GuardCall) -> None:
             f"sampled; {listed_en} fall short — give the reason if the unit closed fewer",
             shortfalls=short,
         )
+
+
+@rule(
+    "evaluation_signed",
+    params={"signatures_field": Param("field", default="evaluator_signatures",
+                                      doc="the evaluators who signed (a list)"),
+            "head_field": Param("field", default="unit_head",
+                                doc="the evaluated unit's head who signed"),
+            "evaluators_fact": Param("fact", default="evaluators",
+                                     doc="the fact listing the evaluators")},
+    reads_data=True,
+    refuses=("guard.signatures",),
+)
+def evaluation_signed(call: GuardCall) -> None:
+    """签名 — 评查表由评查人、受查单位负责人签名 (蒲县评查制度第十条): every evaluator assigned
+    signs, nobody else signs as one, and the unit head who signs is not one of the evaluators
+    (the evaluated unit signs for itself, C3)."""
+    assigned = distinct(call.facts.get(call.param("evaluators_fact"), ()))
+    signed = distinct(call.data.get(call.param("signatures_field")) or ())
+    head = str(call.data.get(call.param("head_field")) or "").strip()
+    missing = [n for n in assigned if n not in signed]
+    strangers = [n for n in signed if n not in assigned]
+    call.seen["signatures"] = {"evaluators": signed, "unit_head": head}
+    if missing or strangers:
+        zh, en = UNSIGNED.render({"missing": "、".join(missing) or "—",
+                                  "strangers": "、".join(strangers) or "—",
+                                  "missing_en": ", ".join(missing) or "-",
+                                  "strangers_en": ", ".join(strangers) or "-"})
+        call.refuse(UNSIGNED.code, zh, en, missing=missing, strangers=strangers)
+    if head in assigned:
+        zh, en = HEAD_IS_EVALUATOR.render({"head": head})
+        call.refuse(HEAD_IS_EVALUATOR.code, zh, en, unit_head=head)

@@ -52,3 +52,62 @@ class PriorDecisions:
             subject_fact=str(params["subject_fact"]),
             matter_fact=str(params["matter_fact"]),
         )
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """The evaluation standards (评查标准, :class:`~rongcuo.domain.scoring.Sheet`) a computed
+    ``score`` step reads: the service passes ``context["catalogues"]``, a mapping of catalogue
+    id to sheet, loaded at the edge from ``workflows/<jurisdiction>/catalogues/`` (like the
+    calendar).  The rule writes the whole result into the event, so replay never needs them."""
+
+    ids: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "catalogues"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Catalogues:
+        given = params["catalogues"]
+        ids = given if isinstance(given, list | tuple) else [given]
+        return cls(tuple(str(i) for i in ids))
+
+
+@dataclass(frozen=True)
+class SameCases:
+    """Other standing cases of this procedure with the same values of ``keys`` (the opening
+    step's fields: ``subject`` and ``agency`` are the case's own columns, any other a fact of
+    the same name) — the context of ``unique_case``.  The service passes
+    ``context["same_cases"]``: a list of mappings with ``case_id`` and ``number``."""
+
+    keys: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return "same_cases"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SameCases:
+        given = params["keys"]
+        keys = given if isinstance(given, list | tuple) else [given]
+        return cls(tuple(str(k) for k in keys))
+
+
+@dataclass(frozen=True)
+class AnnualFigures:
+    """The figures of one body's annual statistics (蒲县统计制度第二条第四款 行政执法数据), counted
+    by the service from the event log for the year in ``year_fact`` and the agency in
+    ``agency_fact``: ``context["annual_figures"]``, a mapping of figure key to ``{label_zh,
+    value}`` (what ``rongcuo report statistics --year Y --unit U`` prints)."""
+
+    year_fact: str
+    agency_fact: str
+
+    @property
+    def key(self) -> str:
+        return "annual_figures"
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> AnnualFigures:
+        return cls(str(params["year_fact"]), str(params["agency_fact"]))

@@ -43,6 +43,8 @@ class Rule:
     doc: str = ""
     module: str = ""
     together: Together | None = None
+    # what the rule computes into the event data (a computed step: a fact may be set from it)
+    writes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -120,6 +122,7 @@ def rule(
     reads_data: bool,
     refuses: tuple[str, ...],
     together: Together | None = None,
+    writes: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the rule ``name``."""
 
@@ -136,6 +139,7 @@ def rule(
             doc=inspect.getdoc(fn) or "",
             module=fn.__module__,
             together=together,
+            writes=writes,
         )
         return fn
 

@@ -305,6 +305,7 @@ def _facts(
     chk: Checker,
 ) -> tuple[FactOp, ...]:
     facts: list[FactOp] = []
+    computed = _computed(t)
     for i, f in enumerate(t.get("facts") or []):
         op: Literal["set", "add", "remove"] = (
             "set" if "set" in f else "add" if "add" in f else "remove"
@@ -315,7 +316,7 @@ def _facts(
         for part in parts:
             if isinstance(part, str) and (m := _REF.match(part)):
                 ref = m.group(1)
-                if ref != "on" and ref not in data_fields:
+                if ref != "on" and ref not in data_fields and ref not in computed:
                     chk.error(
                         (*path, "facts", i),
                         "引用了未声明的数据字段",
@@ -325,6 +326,15 @@ def _facts(
             value = dict(value)
         facts.append(FactOp(op, f[op], value))
     return tuple(facts)
+
+
+def _computed(t: Mapping[str, Any]) -> set[str]:
+    """What the trigger's guards compute into its event (a computed step, e.g. the
+    evaluation's ``score``: ``$score`` is the rule's result, not a field typed in)."""
+    raw = [*(t.get("guards") or []),
+           *(g for tr in t.get("transitions") or [] for g in tr.get("guards") or [])]
+    return {w for g in raw if isinstance(g, Mapping)
+            and (r := RULES.get(str(g.get("rule")))) is not None for w in r.writes}
 
 
 def _guards(raw: list[dict[str, Any]], path: Path, chk: Checker) -> tuple[GuardSpec, ...]:
