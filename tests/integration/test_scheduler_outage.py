@@ -109,10 +109,18 @@ def test_the_service_survives_a_postgresql_crash_and_restart(
         down_at = SystemClock().now()
         time.sleep(4)
         cluster.start()
-        app = _app(url)
-        later = [licheng_to_determined(app, opened=date(2025, 9, 1), determined=date(2025, 9, 28),
-                                       subject=f"执法人员{i}") for i in range(2)]
-        app.close()
+        # the daemon sweeps by the wall clock: between a new case's opening and its filing it
+        # would (rightly) lapse the filing window that ran out in 2025 — hold it still while
+        # the cases are walked (SIGSTOP; its sweeps resume at SIGCONT)
+        os.kill(proc.pid, signal.SIGSTOP)
+        try:
+            app = _app(url)
+            later = [licheng_to_determined(app, opened=date(2025, 9, 1),
+                                           determined=date(2025, 9, 28), subject=f"执法人员{i}")
+                     for i in range(2)]
+            app.close()
+        finally:
+            os.kill(proc.pid, signal.SIGCONT)
         expected = {k[1:] for k in notices(url, [first])}  # what the first case was owed
         wait_for("the new cases' notices",
                  lambda: {k[1:] for k in notices(url, later) if k[0] == later[1]} == expected
