@@ -109,9 +109,14 @@ AUD_WHEN = 'when: {data: items, includes: ["9.2"]}'
     ("when: {data: items, includes: []}", "must be a condition"),
     ('when: {data: items, includes: ["9.2"], in: ["9.2"]}', "must be a condition"),
     ('when: {data: itmes, includes: ["9.2"]}', "undeclared data field 'itmes'"),
+    ('when: {data: items, includes: ["9.9"]}', "the catalogue has no item 9.9"),
+    ('when: {data: items, in: ["9.2"]}', "use 'includes'"),
 ])
 def test_a_malformed_membership_condition_is_refused_by_the_validator(new: str,
                                                                       needle: str) -> None:
+    """A membership condition is checked too: its shape, its field, that the items it names
+    are in the catalogue, and that a list field is not compared by value (``in`` never
+    matches a list)."""
     assert AUD_WHEN in AUD
     definition, problems = check_definition(AUD.replace(AUD_WHEN, new, 1), "audit_bureau.yaml")
     assert definition is None

@@ -233,8 +233,24 @@ def condition_problems(name: str, cond: Mapping[str, Any], scope: Scope) -> list
             f"'{name}': no step records the fact '{target}', so the condition could never "
             "hold",
         )]
+    listed = of_field and scope.trigger.data[target].type in ("items", "list")
+    if "in" in cond and listed:
+        return [(
+            f"参数 {name} 的条件：{target} 是列表，用 in 比较永不成立，应使用 includes",
+            f"'{name}': {target} is a list, which 'in' never matches; use 'includes' (the list "
+            "has one of them as a member)",
+        )]
     if "in" in cond:
         return _values_fit(name, cond["in"], target, scope, of_field)
+    if "includes" in cond and of_field and scope.trigger.data[target].type == "items":
+        unknown = [str(v) for v in as_list(cond["includes"])
+                   if scope.definition.item_text(str(v)) is None]
+        if unknown:
+            return [(
+                f"参数 {name} 的条件：目录中没有条项 {'、'.join(unknown)}，此条件无从成立",
+                f"'{name}': the catalogue has no item {', '.join(unknown)}, so the condition "
+                "could never hold",
+            )]
     return []
 
 
