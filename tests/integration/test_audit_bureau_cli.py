@@ -96,7 +96,7 @@ def test_aud03_item_9_2_needs_the_report_and_the_ratification(w: Worker) -> None
     w.fire(case, "assess_seven_looks", "2026-02-26", *LOOKS)
     err = w.refused(case, "determine", "2026-03-02", "outcome=mitigated", f"items=9.2,{ALL_8}",
                     "minutes_ref=纪要", "report_to_party=2026-01-20 书面报告局党组")
-    assert (err["code"], err["article"]) == ("guard.required_when", "审计局办法第九条第（二）项")
+    assert (err["code"], err["article"]) == ("input.required_when", "审计局办法第九条第（二）项")
     assert "ratification" in err["message_zh"]
     w.fire(case, "determine", "2026-03-02", "outcome=mitigated", f"items=9.2,{ALL_8}",
            "minutes_ref=纪要", "report_to_party=2026-01-20 书面报告局党组",

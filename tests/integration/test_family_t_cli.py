@@ -135,7 +135,10 @@ def walk(w: Worker, short: str, started: str, decider: str, situation: str, cond
     w.fire(case, "track", "2026-03-25", "note=正在补正", "method=电话了解")
     err = w.refusal(case, "close", "2026-03-25")  # closing waits for the correction
     assert err["error"] == "case.wrong_state"
-    w.fire(case, "feedback_reporter", "2026-03-26", "report_ref=XF-2026-01", "finding=容错免责")
+    w.fire(case, "record_report", "2026-03-26", "report_id=XF-2026-01", "kind=匿名",
+           "allegation=执法程序瑕疵")
+    w.fire(case, "explain_in_scope", "2026-03-26", "report_id=XF-2026-01", "finding=容错免责",
+           "scope=执法队内部")
     w.fire(case, "complete_correction", "2026-04-02", "completion=已补正")
     assert w.deadlines(case) == {"notice": ("2026-02-24", "met"),
                                  "correction": ("2026-04-07", "met")}
@@ -222,7 +225,9 @@ def test_the_other_refusals_of_the_table_through_the_cli(db_url: str, workflow: 
                     f"items={situation}", *decided)
     assert err["error"] == "guard.items_match_outcome" and err["article"].startswith(short)
     w.fire(case, "determine", "2026-03-02", "outcome=lighter", f"items={situation}", *decided)
-    err = w.refusal(case, "feedback_reporter", "2026-03-03", "report_ref=R1", "finding=容错免责")
+    w.fire(case, "record_report", "2026-03-02", "report_id=R1", "kind=匿名", "allegation=a")
+    err = w.refusal(case, "explain_in_scope", "2026-03-02", "report_id=R1", "finding=容错免责",
+                    "scope=s")
     assert (err["error"], err["article"]) == ("guard.fact_required_when",
                                               short + REPORT_ARTICLE[workflow])
     w.fire(case, "order_correction", "2026-03-02", "reasons=r", "correction_items=i",

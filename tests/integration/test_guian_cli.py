@@ -166,7 +166,7 @@ def test_gui05_the_committee_changes_the_proposal_and_the_steps_follow_it(w: Wor
     err = w.refused(case, "publish", "2026-03-04", "scope=s")
     assert (err["code"], err["article"]) == ("guard.outcome", "贵安办法第八条第（三）项")
     err = w.refused(case, "close", "2026-03-04")
-    assert (err["code"], err["article"]) == ("guard.required_when", "贵安办法第八条第（四）项")
+    assert (err["code"], err["article"]) == ("guard.fact_required_when", "贵安办法第八条第（四）项")
     w.fire(case, "notify_departments", "2026-03-04", "organisation_department=新区政治部")
     w.fire(case, "close", "2026-03-05")
 
@@ -223,7 +223,7 @@ def test_gui07_an_exempted_case_is_closed_only_once_published(w: Worker) -> None
     w.fire(case, "feed_back", "2026-03-03", "fed_back_to=王某")
     w.fire(case, "notify_departments", "2026-03-04", "organisation_department=新区政治部")
     err = w.refused(case, "close", "2026-03-04")
-    assert (err["code"], err["article"]) == ("guard.required_when", "贵安办法第八条第（三）项")
+    assert (err["code"], err["article"]) == ("guard.fact_required_when", "贵安办法第八条第（三）项")
     w.fire(case, "publish", "2026-03-05", "scope=新区机关")
     w.fire(case, "close", "2026-03-05")
 

@@ -76,7 +76,7 @@ def test_reports_their_feedback_and_the_refusals_with_their_article(w: Worker) -
     # a real-name report without the reporter's identity (policy: whom would feedback reach?)
     err = w.refused(case, "record_report", "2025-11-21", "report_id=XF-2025-030", "kind=实名",
                     "allegation=a")
-    assert (err["code"], err["article"]) == ("guard.required_when", art)
+    assert (err["code"], err["article"]) == ("input.required_when", art)
     # a report number is recorded once
     err = w.refused(case, "record_report", "2025-11-21", "report_id=XF-2025-017", "kind=匿名",
                     "allegation=a")
@@ -120,7 +120,7 @@ def test_feedback_of_an_exemption_needs_the_case_exempted(w: Worker) -> None:
     w.fire(other, "start_verification", "2025-10-09")
     err = w.refused(other, "explain_report_in_scope", "2025-10-10", "report_id=XF-2025-040",
                     "finding=容错免责", "scope=s")
-    assert (err["code"], err["article"]) == ("guard.required_when", "历城办法第二十二条")
+    assert (err["code"], err["article"]) == ("guard.fact_required_when", "历城办法第二十二条")
     w.fire(other, "explain_report_in_scope", "2025-10-10", "report_id=XF-2025-040",
            "finding=不属实", "scope=s")
     assert case

@@ -11,7 +11,7 @@ import pytest
 
 from rongcuo.domain.case import CaseState
 from rongcuo.domain.engine import Engine
-from rongcuo.domain.errors import Refused
+from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.testing.workflows import OPEN_DATA, banan_engine, cmd, run
 
 
@@ -198,13 +198,15 @@ def test_reports_feedback_and_explanation_follow_art_19(eng: Engine) -> None:
         cmd("record_report", "2025-06-04", report_id="BN-2", kind="匿名", allegation="b"),
     ], _opened(eng))[0]
     assert [r["kind"] for r in case.facts["reports"]] == ["实名", "匿名"]
-    err = _refused(eng, case, "record_report", "2025-06-05", report_id="BN-3", kind="实名",
-                   allegation="c")
-    assert (err.code, err.article) == ("guard.required_when", "巴南办法第十九条")
+    with pytest.raises(InvalidInput) as missing:
+        eng.decide(case, cmd("record_report", "2025-06-05", report_id="BN-3", kind="实名",
+                             allegation="c"))
+    assert (missing.value.code, missing.value.article) == ("input.required_when",
+                                                           "巴南办法第十九条")
     case = run(eng, [cmd("apply", "2025-06-10", applicant="本人", evidence="材料一份")], case)[0]
     err = _refused(eng, case, "feedback_reporter", "2025-06-11", report_id="BN-1",
                    finding="容错免责", method="书面")
-    assert (err.code, err.article) == ("guard.required_when", "巴南办法第十九条")
+    assert (err.code, err.article) == ("guard.fact_required_when", "巴南办法第十九条")
     err = _refused(eng, case, "feedback_reporter", "2025-06-11", report_id="BN-2",
                    finding="不属实", method="书面")
     assert (err.code, err.article) == ("guard.record", "巴南办法第十九条")

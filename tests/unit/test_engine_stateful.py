@@ -75,9 +75,8 @@ REFUSAL_CODES = {
     "guard.timer_days_limit",
     "notice.duplicate",
     "notice.timer_not_running",
-    # reports (历城办法第二十二条): a real-name report without its reporter, a number reused,
-    # feedback to a report the case lacks or of the other kind, 容错免责 without an exemption
-    "guard.required_when",
+    # reports (历城办法第二十二条): a number reused, feedback to a report the case lacks or of
+    # the other kind (容错免责 without an exemption is guard.fact_required_when, above)
     "guard.record",
 }
 RULE_CODES = {c.split("/")[0] for r in RULES.values() for c in r.refuses}

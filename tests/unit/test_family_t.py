@@ -262,21 +262,70 @@ def test_byt_09_an_application_names_its_applicant(fam: tuple[Profile, Engine]) 
     assert case.facts["applicant"] == "张某"
 
 
+def reported(eng: Engine, case: CaseState, on: str = "2026-02-03") -> CaseState:
+    """Two reports recorded on the case (C4): R1 real-name (its identity by reference only:
+    the service fills ``reporter_ref``, the identity is in the vault), R2 anonymous."""
+    case = eng.decide(case, cmd("record_report", on, report_id="R1", kind="实名",
+                                allegation="拖延办案", reporter_ref="rpt-1")).state
+    return eng.decide(case, cmd("record_report", on, report_id="R2", kind="匿名",
+                                allegation="同一问题")).state
+
+
+def test_byt_10_feedback_only_to_a_real_name_report_explanation_only_to_an_anonymous_one(
+        fam: tuple[Profile, Engine]) -> None:
+    """BYT-10: "属实名举报的，按规定向举报人反馈结果；属匿名举报的，在一定范围内说明情况" (art. 18 /
+    19): feedback for the anonymous report and an explanation for the real-name one are
+    refused, as is a report the case does not have and a number recorded twice, each citing
+    the definition's article; a real-name report needs its reporter's reference."""
+    p, eng = fam
+    art = f"{p.short}{p.report_article}"
+    case = determine(p, eng, reported(eng, opened(p, eng)), "2026-02-10", "exempted",
+                     exempt_items(p))
+    err = refused(eng, case, "feedback_reporter", "2026-02-11", report_id="R2", finding="不属实")
+    assert (err.code, err.article, err.details["value"]) == ("guard.record", art, "R2")
+    assert "匿名" in err.message_zh and "实名" in err.message_zh
+    err = refused(eng, case, "explain_in_scope", "2026-02-11", report_id="R1", finding="不属实",
+                  scope="执法队内部")
+    assert (err.code, err.article) == ("guard.record", art)
+    assert "实名" in err.message_zh and "匿名" in err.message_zh
+    err = refused(eng, case, "feedback_reporter", "2026-02-11", report_id="R9", finding="不属实")
+    assert (err.code, err.article) == ("guard.record", art) and "R9" in err.message_zh
+    err = refused(eng, case, "record_report", "2026-02-11", report_id="R1", kind="匿名",
+                  allegation="a")
+    assert (err.code, err.article) == ("guard.record", art)
+    missing = invalid(eng, case, "record_report", "2026-02-11", report_id="R3", kind="实名",
+                      allegation="a")
+    assert (missing.code, missing.article) == ("input.required_when", art)
+    assert missing.details["key"] == "reporter_ref"
+    case = eng.decide(case, cmd("feedback_reporter", "2026-02-11", report_id="R1",
+                                finding="容错免责", method="书面答复")).state
+    case = eng.decide(case, cmd("explain_in_scope", "2026-02-11", report_id="R2",
+                                finding="查无实据", scope="执法队内部")).state
+    assert [(r["report_id"], r["kind"]) for r in case.facts["reports"]] == [("R1", "实名"),
+                                                                            ("R2", "匿名")]
+    assert [(f["report_id"], f["finding"]) for f in case.facts["report_findings"]] == [
+        ("R1", "容错免责"), ("R2", "查无实据")]
+    case = eng.decide(case, cmd("clear_name", "2026-02-12", finding="诬告陷害", method="会议说明",
+                                scope="全队", report_id="R1")).state
+    assert case.state == "determined"
+
+
 def test_byt_10_feedback_that_a_report_ended_in_exemption_needs_an_exemption(
         fam: tuple[Profile, Engine]) -> None:
     """BYT-10 (the finding part): feedback or an explanation with the finding 容错免责 is
     refused unless the outcome is exempted (art. 18 / 19 "经认定予以容错免责的情形")."""
     p, eng = fam
-    case = determine(p, eng, opened(p, eng), "2026-02-10", "lighter", p.situation)
-    err = refused(eng, case, "feedback_reporter", "2026-02-11", report_ref="R1", finding="容错免责")
+    case = determine(p, eng, reported(eng, opened(p, eng)), "2026-02-10", "lighter", p.situation)
+    err = refused(eng, case, "feedback_reporter", "2026-02-11", report_id="R1", finding="容错免责")
     assert err.code == "guard.fact_required_when"
     assert err.article == f"{p.short}{p.report_article}"
-    err = refused(eng, case, "explain_in_scope", "2026-02-11", report_ref="R2",
+    err = refused(eng, case, "explain_in_scope", "2026-02-11", report_id="R2",
                   finding="容错免责", scope="执法队内部")
     assert err.code == "guard.fact_required_when"
-    eng.decide(case, cmd("feedback_reporter", "2026-02-11", report_ref="R1", finding="查无实据"))
-    ex = determine(p, eng, opened(p, eng), "2026-02-10", "exempted", exempt_items(p))
-    ex = eng.decide(ex, cmd("feedback_reporter", "2026-02-11", report_ref="R1",
+    eng.decide(case, cmd("feedback_reporter", "2026-02-11", report_id="R1", finding="查无实据"))
+    ex = determine(p, eng, reported(eng, opened(p, eng)), "2026-02-10", "exempted",
+                   exempt_items(p))
+    ex = eng.decide(ex, cmd("feedback_reporter", "2026-02-11", report_id="R1",
                             finding="容错免责")).state
     ex = eng.decide(ex, cmd("clear_name", "2026-02-12", finding="诬告陷害", method="会议说明",
                             scope="全队")).state

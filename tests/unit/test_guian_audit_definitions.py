@@ -55,16 +55,19 @@ def test_mermaid_graph(wid: str) -> None:
 
 
 def test_a_conditional_guard_names_exactly_one_condition(tmp_path: Path) -> None:
-    """C10: `require_fact_when` without `when_fact`/`when_data` (or with both) is refused when
-    the definition is validated, FILE:LINE, never a guard that fails at run time."""
+    """C10: a condition that names no fact or field, or both, or tests both by value and by
+    membership, is refused when the definition is validated, FILE:LINE, never a guard that
+    fails at run time."""
     text = (WORKFLOWS / "guian.yaml").read_text("utf-8")
-    old = "when_fact: outcome, when: [exempted], article: 贵安办法第八条第（三）项"
+    old = "when: {fact: outcome, in: [exempted]}, article: 贵安办法第八条第（三）项"
     assert old in text
-    rest = "when: [exempted], article: 贵安办法第八条第（三）项"
-    for new in (rest, f"when_fact: outcome, when_data: x, {rest}"):
+    rest = "article: 贵安办法第八条第（三）项"
+    for new in (f"when: {{in: [exempted]}}, {rest}",
+                f"when: {{fact: outcome, data: x, in: [exempted]}}, {rest}",
+                f"when: {{fact: outcome, in: [exempted], includes: [exempted]}}, {rest}"):
         f = tmp_path / "guian.yaml"
         f.write_text(text.replace(old, new, 1), encoding="utf-8")
         res = CliRunner().invoke(cli, ["workflows", "validate", str(f)])
         assert res.exit_code == 3
-        assert "exactly one of 'when_fact' and 'when_data'" in res.output
+        assert "a condition: {fact: NAME} or {data: NAME}" in res.output, res.output
         assert "guian.yaml:" in res.output

@@ -14,6 +14,8 @@ import yaml
 from rongcuo.definitions import check_definition, check_mapping
 from rongcuo.domain.engine import Engine
 from rongcuo.domain.errors import Refused
+from rongcuo.domain.rules import RULES
+from rongcuo.domain.rules.conditions import describe, holds
 from rongcuo.testing.workflows import cmd, shipped_calendar
 
 BYT = (Path(__file__).resolve().parents[2] / "workflows" / "baiyintala.yaml").read_text("utf-8")
@@ -77,3 +79,63 @@ def test_min_count_counts_distinct_members_and_speaks_the_procedures_words() -> 
     done = eng.decide(case, cmd("report", "2026-03-03"))
     assert done.state.state == "reported" and done.state.last_on == date(2026, 3, 3)
     assert done.events[0].data["min_count"]["members"] == ["李四", "王五"]
+
+
+@pytest.mark.parametrize(("value", "includes", "expected"), [
+    (["9.1", "9.2", "8.1"], ["9.2"], True),  # the items cited include 9.2
+    (("9.2",), ["9.2", "9.3"], True),
+    (["9.1", "8.1"], ["9.2"], False),
+    ([], ["9.2"], False),
+    (None, ["9.2"], False),
+    ("9.2", ["9.2"], True),  # a single value is a list of one
+    (["9.20"], ["9.2"], False),  # members compare whole, never as text containing text
+])
+def test_includes_is_list_membership(value: Any, includes: list[str], expected: bool) -> None:
+    """C10's list membership (审计局办法第九条第（二）项: citing item 9.2 needs the report to the
+    party organisation and its ratification): ``includes`` holds when the value has one of
+    them as a member; ``in`` still compares the value itself."""
+    cond = {"data": "items", "includes": includes}
+    assert holds({"items": value}, {}, cond) is expected
+    assert holds({"items": value}, {}, {"data": "items", "in": includes}) is (value == "9.2")
+    assert describe(cond) == (f"items 含 {'或'.join(includes)}",
+                              f"items includes {' or '.join(includes)}")
+
+
+AUD = (Path(__file__).resolve().parents[2] / "workflows" / "audit_bureau.yaml").read_text("utf-8")
+AUD_WHEN = 'when: {data: items, includes: ["9.2"]}'
+
+
+@pytest.mark.parametrize(("new", "needle"), [
+    ("when: {data: items, includes: []}", "must be a condition"),
+    ('when: {data: items, includes: ["9.2"], in: ["9.2"]}', "must be a condition"),
+    ('when: {data: itmes, includes: ["9.2"]}', "undeclared data field 'itmes'"),
+    ('when: {data: items, includes: ["9.9"]}', "the catalogue has no item 9.9"),
+    ('when: {data: items, in: ["9.2"]}', "use 'includes'"),
+])
+def test_a_malformed_membership_condition_is_refused_by_the_validator(new: str,
+                                                                      needle: str) -> None:
+    """A membership condition is checked too: its shape, its field, that the items it names
+    are in the catalogue, and that a list field is not compared by value (``in`` never
+    matches a list)."""
+    assert AUD_WHEN in AUD
+    definition, problems = check_definition(AUD.replace(AUD_WHEN, new, 1), "audit_bureau.yaml")
+    assert definition is None
+    assert any(needle in str(p) for p in problems), [str(p) for p in problems]
+
+
+def test_the_folded_rules_are_gone_from_the_registry_and_the_definitions() -> None:
+    """One C10 rule set: the earlier ``require_data_when``/``require_fact_when`` (with
+    ``when_fact``/``when_data``) no longer exist; a definition naming one is refused, and no
+    shipped definition does."""
+    assert not {"require_data_when", "require_fact_when", "any_fact"} & set(RULES)
+    old = ('{rule: require_data_when, keys: [report_to_party, ratification], when_data: items, '
+           'when: ["9.2"],')
+    new = AUD.replace('{rule: require_data, keys: [report_to_party, ratification], '
+                      f'{AUD_WHEN},', old, 1)
+    assert new != AUD
+    definition, problems = check_definition(new, "audit_bureau.yaml")
+    assert definition is None and any("require_data_when" in str(p) for p in problems)
+    shipped = Path(__file__).resolve().parents[2] / "workflows"
+    for f in shipped.rglob("*.yaml"):
+        text = f.read_text("utf-8")
+        assert "when_fact" not in text and "when_data" not in text, f

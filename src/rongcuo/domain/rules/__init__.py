@@ -10,10 +10,10 @@ Chinese term and article in its docstring:
 * :mod:`~rongcuo.domain.rules.repetition` — 重复失误 / 容错一次
 * :mod:`~rongcuo.domain.rules.windows` — 期间
 * :mod:`~rongcuo.domain.rules.facts` — 案件情形 and data
-* :mod:`~rongcuo.domain.rules.required_when` — 条件必填、条件前置 (C10)
 * :mod:`~rongcuo.domain.rules.negative` — 不予容错的理由 (C15)
 * :mod:`~rongcuo.domain.rules.records` — 案内记录 (C4: 信访举报)
-* :mod:`~rongcuo.domain.rules.conditions` — 条件 (须填写、须已记录、任一: C10; 白音他拉、蒲县)
+* :mod:`~rongcuo.domain.rules.conditions` — 条件 (须填写、须已记录、任一: C10; a condition on a
+  fact or a data field, by value, list membership or presence)
 * :mod:`~rongcuo.domain.rules.counts` — 人数 (a member count with its own label: C11)
 * :mod:`~rongcuo.domain.rules.evaluation` — 案卷评查 (评查人, 抽取案卷)
 * :mod:`~rongcuo.domain.rules.scored` — 评分 (the computed ``score`` step)
@@ -36,7 +36,6 @@ from rongcuo.domain.rules import (  # noqa: F401 - importing a rule module regis
     negative,
     records,
     repetition,
-    required_when,
     scored,
     statistics,
     unique,

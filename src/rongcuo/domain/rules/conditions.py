@@ -3,13 +3,18 @@ a choice among several ways of meeting one requirement (any of).
 
 A condition names a fact of the case (``{fact: outcome, in: [exempted]}``) or a data field of
 the step (``{data: source, in: [个人申请]}``) and tests it for one of ``in`` (compared by type,
-as everywhere) or for being ``given`` (true: recorded / filled in; false: not).  Family T needs
-them where one transition cannot say it (procedures-spec K1): 白音他拉制度第十三条 "个人也可以直接
-向单位提出容错认定申请" (the applicant is named when the case opens on an application), "告知相关
-单位及当事人" (the units' notice date when units are listed), "一般应在一定范围内公开" (a
-tolerance decision is published, or not with a reason, before the case is closed).
+as everywhere), for ``includes`` (a list value — the catalogue items cited — has one of them as
+a member: ``{data: items, includes: ["9.2"]}``, "the items cited include 9.2") or for being
+``given`` (true: recorded / filled in; false: not).  Family T needs them where one transition
+cannot say it (procedures-spec K1): 白音他拉制度第十三条 "个人也可以直接向单位提出容错认定申请" (the
+applicant is named when the case opens on an application), "告知相关单位及当事人" (the units'
+notice date when units are listed), "一般应在一定范围内公开" (a tolerance decision is published,
+or not with a reason, before the case is closed); 贵安办法第八条第（三）、（四）项 (an exempted
+case closes once published, a 免责/减责 one once the departments are notified); 审计局办法第九条
+第（二）项 (citing item 9.2 needs the report to the party organisation and its ratification);
+历城办法第二十二条 and its kin (a real-name report names its reporter; feedback that a report
+ended in 容错免责 only for an exempted case).
 """
-
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -51,6 +56,10 @@ def holds(data: Mapping[str, Any], facts: Mapping[str, Any], cond: Mapping[str, 
     value = _value(data, facts, cond)
     if "given" in cond:
         return _given(value) == bool(cond["given"])
+    if "includes" in cond:
+        members = value if isinstance(value, list | tuple) else () if value is None else [value]
+        wanted = as_list(cond["includes"])
+        return any(one_of(m, wanted) for m in members)
     return one_of(value, as_list(cond["in"]))
 
 
@@ -61,6 +70,10 @@ def describe(cond: Mapping[str, Any]) -> tuple[str, str]:
         if cond["given"]:
             return f"已填写 {name}", f"{name} is given"
         return f"未填写 {name}", f"{name} is not given"
+    if "includes" in cond:
+        values = as_list(cond["includes"])
+        return (f"{name} 含 {'或'.join(map(shown, values))}",
+                f"{name} includes {' or '.join(map(shown, values))}")
     values = as_list(cond["in"])
     return (f"{name} 为 {'、'.join(map(shown, values))}",
             f"{name} is {' or '.join(map(shown, values))}")
@@ -79,7 +92,9 @@ _WHEN = Param("condition", required=True, doc="the condition under which it is r
 def require_data(call: GuardCall) -> None:
     """须填写 — the data fields ``keys`` are required when the condition ``when`` holds, e.g.
     白音他拉制度第十三条 "个人也可以直接向单位提出容错认定申请": a case opened on an application
-    names its applicant; "告知相关单位及当事人": the units listed have a notice date."""
+    names its applicant; "告知相关单位及当事人": the units listed have a notice date;
+    审计局办法第九条第（二）项: items that include 9.2 need the report to the party
+    organisation and its ratification."""
     cond = call.param("when")
     if not holds(call.data, call.facts, cond):
         return
@@ -110,7 +125,8 @@ def require_fact(call: GuardCall) -> None:
     """须已记录 — the case's ``fact`` must be one of ``values`` when the condition ``when``
     holds, e.g. 白音他拉制度第十三条 "一般应在一定范围内公开": a tolerance decision is published
     (or not, with a reason) before the case closes; 第十八条: feedback that a report ended in
-    容错免责 only for a case so decided."""
+    容错免责 only for a case so decided; 贵安办法第八条第（三）项 "属于免责的，应当在一定范围
+    内公开"."""
     cond = call.param("when")
     if not holds(call.data, call.facts, cond):
         return

@@ -39,7 +39,7 @@ KIND_LABELS: dict[ParamKind, str] = {
     "fields": "data field(s)",
     "article": "article number",
     "articles": "article number(s)",
-    "condition": "condition ({fact|data: name, in: [...] | given: bool})",
+    "condition": "condition ({fact|data: name, in: [...] | includes: [...] | given: bool})",
     "conditions": "list of conditions",
 }
 
@@ -109,8 +109,9 @@ _SHAPES: dict[ParamKind, tuple[Any, str, str]] = {
     "article": (_article, "条号", "an article number"),
     "articles": (lambda v: as_list(v) != [] and all(_article(x) for x in as_list(v)),
                  "条号列表", "one or a list of article numbers"),
-    "condition": (lambda v: _condition(v), "条件（fact 或 data，加 in 或 given）",
-                  "a condition: {fact: NAME} or {data: NAME}, with in: [...] or given: bool"),
+    "condition": (lambda v: _condition(v), "条件（fact 或 data，加 in、includes 或 given）",
+                  "a condition: {fact: NAME} or {data: NAME}, with in: [...], includes: [...] "
+                  "or given: bool"),
     "conditions": (lambda v: isinstance(v, list) and len(v) >= 2
                    and all(_condition(x) for x in v),
                    "两个以上条件的列表", "a list of at least two conditions"),
@@ -118,17 +119,19 @@ _SHAPES: dict[ParamKind, tuple[Any, str, str]] = {
 
 
 def _condition(v: Any) -> bool:
-    """C10's condition: exactly one of ``fact``/``data`` (a name) and one of ``in`` (values)
-    or ``given`` (true/false)."""
-    if not isinstance(v, Mapping) or set(v) - {"fact", "data", "in", "given"}:
+    """C10's condition: exactly one of ``fact``/``data`` (a name) and one of ``in`` (values),
+    ``includes`` (values, one of which a list value must have as a member) or ``given``
+    (true/false)."""
+    if not isinstance(v, Mapping) or set(v) - {"fact", "data", "in", "includes", "given"}:
         return False
     names = [k for k in ("fact", "data") if k in v]
-    tests = [k for k in ("in", "given") if k in v]
+    tests = [k for k in ("in", "includes", "given") if k in v]
     if len(names) != 1 or len(tests) != 1 or not _name(v[names[0]]):
         return False
     if "given" in v:
         return isinstance(v["given"], bool)
-    return as_list(v["in"]) != [] and all(_scalar(x) for x in as_list(v["in"]))
+    values = as_list(v[tests[0]])
+    return values != [] and all(_scalar(x) for x in values)
 
 
 def check_value(
@@ -230,8 +233,24 @@ def condition_problems(name: str, cond: Mapping[str, Any], scope: Scope) -> list
             f"'{name}': no step records the fact '{target}', so the condition could never "
             "hold",
         )]
+    listed = of_field and scope.trigger.data[target].type in ("items", "list")
+    if "in" in cond and listed:
+        return [(
+            f"参数 {name} 的条件：{target} 是列表，用 in 比较永不成立，应使用 includes",
+            f"'{name}': {target} is a list, which 'in' never matches; use 'includes' (the list "
+            "has one of them as a member)",
+        )]
     if "in" in cond:
         return _values_fit(name, cond["in"], target, scope, of_field)
+    if "includes" in cond and of_field and scope.trigger.data[target].type == "items":
+        unknown = [str(v) for v in as_list(cond["includes"])
+                   if scope.definition.item_text(str(v)) is None]
+        if unknown:
+            return [(
+                f"参数 {name} 的条件：目录中没有条项 {'、'.join(unknown)}，此条件无从成立",
+                f"'{name}': the catalogue has no item {', '.join(unknown)}, so the condition "
+                "could never hold",
+            )]
     return []
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 Check = Callable[[GuardCall], None]
 NeedFactory = Callable[[Mapping[str, Any]], Need]
-# problems between a guard's parameters (e.g. "exactly one of when_fact, when_data")
+# problems between a guard's parameters (one parameter excluding or requiring another)
 Together = Callable[[Mapping[str, Any]], list[tuple[str, Finding]]]
 
 # Every guard may carry these besides its rule's parameters.
