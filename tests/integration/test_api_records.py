@@ -101,8 +101,9 @@ def test_corrections_by_users_are_four_eyed(api: Api) -> None:
                      json={**amend, "approved_by": "lc-head"}), 409,
              "approval.approver_not_self")
     # an auditor changes nothing; another unit's head does not find the case
-    _refused(api.as_("auditor", "POST", f"{url}/voidings", json={"seq": 2, "reason": "r"}),
-             403, "authz.forbidden")
+    body = _refused(api.as_("auditor", "POST", f"{url}/voidings",
+                            json={"seq": 2, "reason": "r"}), 403, "authz.forbidden")
+    assert body["message_en"].startswith("you hold no role that may record a voiding")
     _refused(api.as_("cg-head", "POST", f"{url}/voidings", json={"seq": 2, "reason": "r"}),
              404, "case.not_found")
     assert len(_events(api, case)) == before  # nothing written by any refusal

@@ -99,6 +99,9 @@ def test_heads_correct_a_step_from_the_case_page_four_eyed(world: tuple[Any, str
     r = handler.post(f"/cases/{case}/corrections", data={
         "csrf": _csrf(page.text), "action": "void", "seq": "3", "reason": "误录"})
     assert r.status_code == 409 and "四眼原则" in r.text and "本次未写入任何内容" in r.text
+    r = handler.post(f"/cases/{case}/corrections", data={
+        "csrf": _csrf(page.text), "action": "edit", "seq": "3", "reason": "r"})
+    assert r.status_code == 404
     assert _count(app, case) == before
     head = _client(app, "head")
     page = head.get(f"/cases/{case}")

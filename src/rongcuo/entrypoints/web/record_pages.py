@@ -87,6 +87,10 @@ def correct(request: Request, ref: str, user: User, form: Form) -> Response:
     view = queries.case_view(web.app, ref, with_events=False, principal=user.principal)
     action, reason = str(form.get("action", "")), str(form.get("reason", ""))
     case_id = view.record.id
+    if action not in ("void", "amend", "withdraw"):
+        lang = ws.lang_of(request)
+        return render(request, "message.html", status=404, title=t("not_found", lang),
+                      text=action)
     common: dict[str, Any] = {"case_ref": case_id, "reason": reason, "actor": user.actor,
                               "principal": user.principal}
     try:
@@ -95,7 +99,7 @@ def correct(request: Request, ref: str, user: User, form: Form) -> Response:
             handlers.void(web.app, VoidStep(seq=seq, **common))
         elif action == "amend":
             handlers.amend(web.app, AmendStep(seq=seq, on=_on(form), **common))
-        else:
+        else:  # withdraw
             handlers.withdraw(web.app, WithdrawCase(on=_on(form), **common))
     except RongcuoError as exc:
         if exc.code == "case.not_found":

@@ -213,7 +213,7 @@ def check_correction(app: App, principal: Principal | None, case: CaseRecord, *,
     """
     if principal is None or principal.is_operator:
         return approved_by
-    require_role(principal, CORRECTION_ROLES, (verb[0], verb[1]))
+    require_role(principal, CORRECTION_ROLES, (verb[0], f"record {verb[1]}"))
     if approved_by is not None and approved_by.strip() != principal.login:
         raise Refused.of(APPROVER_NOT_SELF, field="approved_by", login=principal.login)
     if not needs_approval and approved_by is None:
