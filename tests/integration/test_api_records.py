@@ -218,3 +218,12 @@ def test_cli_as_on_corrections_and_reveal(app: App, app_url: str) -> None:
     assert code == 0 and IDENTITY in out, out
     last = json.loads(_cli("case", "show", case, "--json", *db)[1])["events"][-1]
     assert last["type"] == "ReporterRevealed" and "reports@lc-jd" in last["actor"]
+    # a withdrawal --as an auditor changes nothing; --as the handler withdraws
+    code, out = _cli("case", "withdraw", case, "--on", TODAY, "--reason", "误录",
+                     "--as", "auditor", *db)
+    assert code == 3 and "authz.forbidden" not in out and "handler" in out, out
+    code, out = _cli("case", "withdraw", case, "--on", TODAY, "--reason", "误录",
+                     "--as", "handler", *db)
+    assert code == 0, out
+    last = json.loads(_cli("case", "show", case, "--json", *db)[1])["events"][-1]
+    assert last["type"] == "CaseWithdrawn" and "handler@lc-jd" in last["actor"]
