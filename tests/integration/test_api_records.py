@@ -12,6 +12,7 @@ through the API and the CLI's ``--as``, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -40,11 +41,18 @@ def info_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RONGCUO_LOG_LEVEL", "DEBUG")
     monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
     before = structlog.get_config()
+    root = logging.getLogger()
+    handlers_before, level_before = root.handlers[:], root.level
+    quiet = {n: logging.getLogger(n).level for n in rlog.QUIET_LIBRARIES}
     monkeypatch.setattr(rlog, "_configured", False)
     rlog.configure()
     yield
     structlog.configure(**before)
     structlog.contextvars.clear_contextvars()
+    root.handlers[:] = handlers_before  # the root logger as it was: no DEBUG lines later
+    root.setLevel(level_before)
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture
