@@ -16,7 +16,7 @@ import pytest
 
 from rongcuo.bootstrap import App
 from rongcuo.service import handlers, identity
-from rongcuo.service.commands import OpenCase
+from rongcuo.service.commands import FireStep, OpenCase
 from tests.support.api import Api
 from tests.support.identity import password_of, seed
 
@@ -44,6 +44,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     # another unit's users and the parent clerk do not see it
     "fire": {**dict.fromkeys(OWN, 403), "handler": 200, "head": 200, "lc-head": 200,
              **dict.fromkeys((*OTHER, "lc-clerk"), 404)},
+    # corrections (issue 15 §1): only a head of the case's unit approves an amendment or a
+    # voiding, recording it (409 citing four eyes for a handler, and for the parent unit's
+    # head, who sees the case but is no head of its unit); a withdrawal needs handler or head
+    "amend": {**dict.fromkeys(OWN, 403), "handler": 409, "head": 200, "lc-head": 409,
+              **dict.fromkeys((*OTHER, "lc-clerk"), 404)},
+    "void": {**dict.fromkeys(OWN, 403), "handler": 409, "head": 200, "lc-head": 409,
+             **dict.fromkeys((*OTHER, "lc-clerk"), 404)},
+    "withdraw": {**dict.fromkeys(OWN, 403), "handler": 200, "head": 200, "lc-head": 200,
+                 **dict.fromkeys((*OTHER, "lc-clerk"), 404)},
+    # a reporter's identity: the reports role in the case's unit; to anyone else the case's
+    # report has none (404), as to another unit's user the case does not exist
+    "reveal": {**dict.fromkeys(EVERYONE, 404), "reports": 200},
     "verify": {**dict.fromkeys(EVERYONE, 403), "auditor": 200, "admin": 200, "lc-head": 200},
     "due": dict.fromkeys(EVERYONE, 200),
 }
@@ -63,6 +75,23 @@ def world(app: App) -> tuple[Api, dict[str, str]]:
                       "other_number": other.number}
 
 
+REPORTER = "周晓梅，电话13900001111"  # the identity given with the report (never in a 404)
+
+
+def _filed(api: Api, reporter: str | None = None) -> str:
+    """A fresh case of lc-jd opened 09-25 and filed 09-26 by the operator ``seed`` (and a
+    real-name report with ``reporter``'s identity)."""
+    on = date.fromisoformat(TODAY)
+    case = handlers.open_case(api.app, OpenCase(
+        "licheng", "本单位当事人丁", "城管局", date(2025, 9, 25), "seed", {"matter": "m"},
+        unit_id="lc-jd")).case_id
+    handlers.fire(api.app, FireStep(case, "file", on, "seed"))
+    if reporter is not None:
+        handlers.fire(api.app, FireStep(case, "record_report", on, "seed", {
+            "report_id": "XF-1", "kind": "实名", "allegation": "a"}, reporter=reporter))
+    return case
+
+
 def _call(api: Api, login: str | None, endpoint: str, own: str) -> object:
     c = f"/api/v1/cases/{own}"
     if endpoint == "fire":  # a fresh received case of lc-jd for each attempt
@@ -71,6 +100,16 @@ def _call(api: Api, login: str | None, endpoint: str, own: str) -> object:
             {"matter": "m"}, unit_id="lc-jd")).case_id
         return api.as_(login, "POST", f"/api/v1/cases/{own}/steps",
                        json={"trigger": "file", "on": TODAY})
+    writes = {  # a fresh filed case for each attempt
+        "amend": ("amendments", {"seq": 2, "on": "2025-09-25", "reason": "立案日期录错"}),
+        "void": ("voidings", {"seq": 2, "reason": "未曾立案"}),
+        "withdraw": ("withdrawal", {"on": TODAY, "reason": "误录"}),
+        "reveal": ("reports/XF-1/reporter", {"reason": "核查诬告线索"}),
+    }
+    if endpoint in writes:
+        path, body = writes[endpoint]
+        case = _filed(api, REPORTER if endpoint == "reveal" else None)
+        return api.as_(login, "POST", f"/api/v1/cases/{case}/{path}", json=body)
     calls = {
         "me": ("GET", "/api/v1/me", {}),
         "workflows": ("GET", "/api/v1/workflows", {}),
@@ -105,6 +144,7 @@ def test_matrix(world: tuple[Api, dict[str, str]], endpoint: str) -> None:
             assert r.status_code == 404 or ids["own"] not in body, (endpoint, login)
         if r.status_code >= 400:
             assert r.headers["content-type"] == "application/problem+json"
+            assert "周晓梅" not in body, (endpoint, login)
     assert _call(api, None, endpoint, ids["own"]).status_code == 401
 
 

@@ -61,6 +61,7 @@ class RevealReporter:
     report_id: str
     actor: str
     reason: str
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ class RecomputeDeadlines:
 class AmendStep:
     """更正: step ``seq`` of a case happened on ``on`` (None: the date stays) and/or with the
     step data ``data`` (only the fields given change), not as recorded.  ``actor`` asks for
-    the correction; ``approved_by`` approved it (the four-eyes rule: not the entry's author —
-    once users exist, a ``head``)."""
+    the correction; ``approved_by`` approved it (the four-eyes rule: not the entry's author).
+    Recorded by a signed-in user (``principal``), the user is the approver: a ``head`` of
+    the case's unit (:func:`rongcuo.service.identity.authz.check_correction`)."""
 
     case_ref: str
     seq: int
@@ -86,6 +88,7 @@ class AmendStep:
     on: date | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     approved_by: str | None = None
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class VoidStep:
     reason: str
     actor: str
     approved_by: str | None = None
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class WithdrawCase:
     reason: str
     actor: str
     approved_by: str | None = None
+    principal: Principal | None = None  # None: the operator ``actor`` (``--by``)
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,10 @@ class Forbidden(ServiceError):
     unit is never Forbidden: it is :class:`CaseNotFound`, so its existence does not leak."""
 
     code = "authz.forbidden"
+
+
+class ReporterNotFound(CaseNotFound):
+    """No reporter's identity to read: none was given with the report, or the reader may not
+    read it — answered alike (404), so neither leaks (issue 14)."""
+
+    code = "reporter.not_found"

@@ -19,6 +19,7 @@ from rongcuo.domain import corrections as cx
 from rongcuo.domain.case import CaseState, Command, Decision, Event
 from rongcuo.domain.engine.common import NOTICE_TRIGGER, jsonable
 from rongcuo.domain.errors import DomainError, InvalidInput, Refused
+from rongcuo.domain.identity import parse_actor
 from rongcuo.domain.messages import Message, message
 
 MSG_REPLAY_EMPTY = message(
@@ -183,12 +184,23 @@ def _correction(engine: Engine, events: Sequence[Event], trigger: str, on: date,
     return Decision(events=(ev,), state=state, deadlines=engine.deadlines(state))
 
 
+def _same_person(approver: str, author: str) -> bool:
+    """Whether ``approver`` (a login, or an operator's text) wrote the entry ``author``
+    (an event's actor: a signed-in user's record names its login, :mod:`..identity`)."""
+    name = approver.strip()
+    if name == author.strip():
+        return True
+    who = parse_actor(author)
+    return bool(who["kind"] != "operator" and name == who["login"])
+
+
 def _common(reason: str, approved_by: str | None, author: str) -> dict[str, Any]:
     if not reason.strip():
         raise InvalidInput.of(cx.BLANK_REASON)
-    # The four-eyes hook: once users exist (the identity branch), the approver must be a
-    # user with the ``head`` role other than the entry's author; today the names are compared.
-    if approved_by is not None and approved_by.strip() == author.strip():
+    # Four eyes: the approver is not the entry's author.  A signed-in user's approval is
+    # theirs (the service makes the approver the ``head`` of the case's unit who records the
+    # correction, ``authz.check_correction``); an operator's names are compared as text.
+    if approved_by is not None and _same_person(approved_by, author):
         raise Refused.of(cx.SAME_APPROVER, approver=approved_by)
     return {"reason": reason, "approved_by": approved_by}
 

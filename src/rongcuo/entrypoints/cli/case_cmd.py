@@ -8,49 +8,15 @@ never touch the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import click
 
-from rongcuo import logging as rlog
 from rongcuo.clock import today_cst
+from rongcuo.entrypoints.cli.acting import acting, as_option, by_option, one_actor
 from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_option, lang_option
 from rongcuo.entrypoints.cli.parsing import parse_date, parse_sets
 from rongcuo.entrypoints.cli.render import history_text, list_text, show_text
-from rongcuo.service import handlers, identity, queries
+from rongcuo.service import handlers, queries
 from rongcuo.service.commands import FireStep, OpenCase, RevealReporter
-from rongcuo.service.context import App
-from rongcuo.service.identity import Principal
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def by_option(f: F) -> F:
-    return click.option("--by", "by", default=None, metavar="ACTOR",
-                        help="who records the step, as the server's operator (free text)")(f)
-
-
-def as_option(f: F) -> F:
-    return click.option("--as", "as_login", default=None, metavar="LOGIN",
-                        help="record the step as user LOGIN, with that user's permissions")(f)
-
-
-def one_actor(by: str | None, as_login: str | None) -> None:
-    """``--by TEXT`` (an operator action) or ``--as LOGIN`` (that user): exactly one."""
-    if (by is None) == (as_login is None):
-        raise click.UsageError("give exactly one of --by ACTOR (operator) and --as LOGIN (user)")
-
-
-def acting(app: App, by: str | None, as_login: str | None) -> Principal:
-    """The principal of ``--by`` or ``--as`` (see :func:`one_actor`)."""
-    if as_login is not None:
-        principal = identity.principal_for_login(app, as_login)
-        rlog.bind(user=principal.login)
-        return principal
-    assert by is not None
-    rlog.bind(actor=by)
-    return Principal.operator(by)
 
 
 @click.group(name="case")
@@ -252,18 +218,22 @@ def history_cmd(case: str, db: str | None, as_json: bool, lang: str) -> None:
               help="decrypt and print the reporter's identity; the reading is recorded as an "
                    "event of the case (who, when, which report, why)")
 @click.option("--reason", required=True, help="why the identity is read (recorded)")
-@click.option("--by", "by", required=True, metavar="ACTOR")
+@by_option
+@as_option
 @db_option
 @lang_option
-def reporter_cmd(case: str, report_id: str, reveal: bool, reason: str, by: str,
-                 db: str | None, lang: str) -> None:
-    """The identity of the reporter of REPORT_ID on CASE (server CLI only, ``--reveal``)."""
-    rlog.bind(actor=by)
+def reporter_cmd(case: str, report_id: str, reveal: bool, reason: str, by: str | None,
+                 as_login: str | None, db: str | None, lang: str) -> None:
+    """The identity of the reporter of REPORT_ID on CASE (``--reveal``): the operator
+    (``--by``), or ``--as`` a user with the ``reports`` role in the case's unit."""
     if not reveal:  # pragma: no cover - click requires the flag
         raise click.UsageError("--reveal is required")
-    cmd = RevealReporter(case_ref=case, report_id=report_id, actor=by, reason=reason)
+    one_actor(by, as_login)
     with app_for(db) as app:
-        identity = handlers.reveal_reporter(app, cmd)
+        who = acting(app, by, as_login)
+        identity = handlers.reveal_reporter(app, RevealReporter(
+            case_ref=case, report_id=report_id, actor=who.actor, reason=reason,
+            principal=who))
     click.echo("已记录本次查看" if lang == "zh" else "this reading is recorded", err=True)
     click.echo(identity)
 

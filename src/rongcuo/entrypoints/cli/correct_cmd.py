@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from rongcuo import logging as rlog
+from rongcuo.entrypoints.cli.acting import acting, as_option, one_actor
 from rongcuo.entrypoints.cli.options import app_for, db_option, echo_json, json_option, lang_option
 from rongcuo.entrypoints.cli.parsing import parse_date, parse_sets
 from rongcuo.entrypoints.cli.render import show_text
@@ -20,10 +20,11 @@ from rongcuo.service.commands import AmendStep, VoidStep, WithdrawCase
 
 _REASON = click.option("--reason", required=True, metavar="TEXT",
                        help="why the record is corrected (更正理由)")
-_BY = click.option("--by", "by", required=True, metavar="ACTOR",
-                   help="who asks for the correction")
+_BY = click.option("--by", "by", default=None, metavar="ACTOR",
+                   help="who asks for the correction, as the server's operator (free text)")
 _APPROVED = click.option("--approved-by", "approved_by", default=None, metavar="ACTOR",
-                         help="who approved it (a head, not the entry's author)")
+                         help="who approved it (a head, not the entry's author); with --as "
+                              "the user is the approver (a head of the case's unit)")
 
 
 def _done(app: object, r: object, as_json: bool, lang: str, zh: str, en: str) -> None:
@@ -46,20 +47,22 @@ def register(group: click.Group) -> None:
                   help="the step data as it really was (only the fields given change)")
     @_REASON
     @_BY
+    @as_option
     @_APPROVED
     @db_option
     @json_option
     @lang_option
     def amend_cmd(case: str, seq: int, on: str | None, sets: tuple[str, ...], reason: str,
-                  by: str, approved_by: str | None, db: str | None, as_json: bool,
-                  lang: str) -> None:
+                  by: str | None, as_login: str | None, approved_by: str | None,
+                  db: str | None, as_json: bool, lang: str) -> None:
         """Amend (更正) step SEQ of CASE: its date and/or data, with the reason."""
-        rlog.bind(actor=by)
-        cmd = AmendStep(case_ref=case, seq=seq, on=parse_date(on) if on is not None else None,
-                        data=parse_sets(sets), reason=reason, actor=by,
-                        approved_by=approved_by)
+        one_actor(by, as_login)
+        when = parse_date(on) if on is not None else None
         with app_for(db) as app:
-            r = handlers.amend(app, cmd)
+            who = acting(app, by, as_login)
+            r = handlers.amend(app, AmendStep(
+                case_ref=case, seq=seq, on=when, data=parse_sets(sets), reason=reason,
+                actor=who.actor, approved_by=approved_by, principal=who))
             last = r.events[-1].seq if r.events else seq
             _done(app, r, as_json, lang, f"已更正：序号 {seq}（更正记录序号 {last}）",
                   f"amended: seq {seq} (correction recorded as seq {last})")
@@ -69,18 +72,20 @@ def register(group: click.Group) -> None:
     @click.argument("seq", type=int)
     @_REASON
     @_BY
+    @as_option
     @_APPROVED
     @db_option
     @json_option
     @lang_option
-    def void_cmd(case: str, seq: int, reason: str, by: str, approved_by: str | None,
-                 db: str | None, as_json: bool, lang: str) -> None:
+    def void_cmd(case: str, seq: int, reason: str, by: str | None, as_login: str | None,
+                 approved_by: str | None, db: str | None, as_json: bool, lang: str) -> None:
         """Void (撤销) step SEQ of CASE: it never happened."""
-        rlog.bind(actor=by)
-        cmd = VoidStep(case_ref=case, seq=seq, reason=reason, actor=by,
-                       approved_by=approved_by)
+        one_actor(by, as_login)
         with app_for(db) as app:
-            r = handlers.void(app, cmd)
+            who = acting(app, by, as_login)
+            r = handlers.void(app, VoidStep(case_ref=case, seq=seq, reason=reason,
+                                            actor=who.actor, approved_by=approved_by,
+                                            principal=who))
             last = r.events[-1].seq if r.events else seq
             _done(app, r, as_json, lang, f"已撤销：序号 {seq}（撤销记录序号 {last}）",
                   f"voided: seq {seq} (recorded as seq {last})")
@@ -91,17 +96,21 @@ def register(group: click.Group) -> None:
                   help="the date of the withdrawal (YYYY-MM-DD, CST)")
     @_REASON
     @_BY
+    @as_option
     @_APPROVED
     @db_option
     @json_option
     @lang_option
-    def withdraw_cmd(case: str, on: str, reason: str, by: str, approved_by: str | None,
-                     db: str | None, as_json: bool, lang: str) -> None:
+    def withdraw_cmd(case: str, on: str, reason: str, by: str | None, as_login: str | None,
+                     approved_by: str | None, db: str | None, as_json: bool,
+                     lang: str) -> None:
         """Withdraw (误录撤回) CASE opened by mistake: closed, keeps its number, leaves lists."""
-        rlog.bind(actor=by)
-        cmd = WithdrawCase(case_ref=case, on=parse_date(on), reason=reason, actor=by,
-                           approved_by=approved_by)
+        one_actor(by, as_login)
+        when = parse_date(on)
         with app_for(db) as app:
-            r = handlers.withdraw(app, cmd)
+            who = acting(app, by, as_login)
+            r = handlers.withdraw(app, WithdrawCase(
+                case_ref=case, on=when, reason=reason, actor=who.actor,
+                approved_by=approved_by, principal=who))
             _done(app, r, as_json, lang, f"已误录撤回：{r.number}（编号保留，不再重用）",
                   f"withdrawn: {r.number} (the number is kept, never reused)")

@@ -42,7 +42,7 @@ def create_app(app: App, *, title: str = "rongcuo 容错纠错 API") -> FastAPI:
     rlog.configure()  # once per process (``RONGCUO_LOG_LEVEL``, ``RONGCUO_LOG_FORMAT``)
     from fastapi import Depends
 
-    from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta
+    from rongcuo.entrypoints.http import routes_auth, routes_cases, routes_meta, routes_records
     from rongcuo.entrypoints.http.deps import refuse_nul
 
     api = FastAPI(title=title, version="1", docs_url=None, redoc_url=None,
@@ -57,6 +57,7 @@ def create_app(app: App, *, title: str = "rongcuo 容错纠错 API") -> FastAPI:
     api.include_router(routes_auth.router)
     api.include_router(routes_cases.router)
     api.include_router(routes_meta.router)
+    api.include_router(routes_records.router)
     _docs(api)
     api.middleware("http")(_log_requests)
     return api

@@ -70,7 +70,13 @@ def install(api: FastAPI, app: App, *, directory: ws.Directory | None = None,
             secure: bool = False, idle_seconds: int = ws.IDLE_SECONDS,
             now: Any = None) -> FastAPI:
     """Mount the workplace on ``api`` (the server's FastAPI application)."""
-    from rongcuo.entrypoints.web import admin_pages, case_pages, list_pages, misc_pages
+    from rongcuo.entrypoints.web import (
+        admin_pages,
+        case_pages,
+        list_pages,
+        misc_pages,
+        record_pages,
+    )
 
     kw = {"now": now} if now is not None else {}
     api.state.web = WebState(
@@ -79,7 +85,7 @@ def install(api: FastAPI, app: App, *, directory: ws.Directory | None = None,
                              secure=secure, **kw),
         directory=directory or ws.IdentityDirectory(app), templates=templates())
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (misc_pages, list_pages, case_pages, admin_pages):
+    for module in (misc_pages, list_pages, record_pages, case_pages, admin_pages):
         api.include_router(module.router)
     _errors(api)
 

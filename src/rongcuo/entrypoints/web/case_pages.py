@@ -180,6 +180,8 @@ def explain_fragment(request: Request, ref: str, timer: str, user: User) -> Resp
 
 @router.get("/cases/{ref:path}")
 def case_detail(request: Request, ref: str, user: User, done: str | None = None) -> Response:
+    from rongcuo.entrypoints.web.record_pages import correction_rights, reporter_reports
+
     web = web_state(request)
     lang = ws.lang_of(request)
     view = queries.case_view(web.app, ref, principal=user.principal)
@@ -190,7 +192,9 @@ def case_detail(request: Request, ref: str, user: User, done: str | None = None)
                   events=timeline(view, lang),
                   allowed=[(a, trigger_label(d, a, lang)) for a in view.allowed
                            if may_fire(d.triggers.get(a) if d else None, user)],
-                  done=trigger_label(d, done, lang) if done else None)
+                  done=trigger_label(d, done, lang) if done else None,
+                  reports=reporter_reports(view, user), rights=correction_rights(view, user),
+                  today=today_cst(web.app.clock))
 
 
 def in_force_on(app: Any, on: date) -> list[Any]:

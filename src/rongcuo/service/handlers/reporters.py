@@ -7,8 +7,11 @@ the identity, AES-GCM encrypted, into ``reporters`` in the same transaction
 (:mod:`rongcuo.adapters.reporters.vault`).  Reading it back (:func:`reveal_reporter`) is an
 event of its own on the case (``access`` / ``ReporterRevealed``: who, when, which report, why),
 written in the same transaction as the reading.  Confidentiality is policy (the sources
-require the feedback, not the secrecy); who may reveal is the access-control issue's — until
-then only the server's CLI can.
+require the feedback, not the secrecy).  Who may reveal (issue 14): a signed-in user with the
+``reports`` role in the case's unit; to anyone else — and for a report without an identity —
+the answer is the same "no identity you may read" (404), and nothing is recorded
+(:func:`rongcuo.service.identity.authz.check_reveal`).  The operator on the server's shell
+(``--by``) may, as before.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from rongcuo.domain.errors import InvalidInput
 from rongcuo.domain.messages import message
 from rongcuo.service.commands import RevealReporter
 from rongcuo.service.context import App
-from rongcuo.service.inputs import check_command_text
+from rongcuo.service.errors import ReporterNotFound
+from rongcuo.service.identity import authz
+from rongcuo.service.inputs import TextField, check_command_text, check_length
 from rongcuo.service.unit_of_work import retrying
 
 log = rlog.get_logger("rongcuo.service")
@@ -55,6 +60,8 @@ EMPTY_IDENTITY = message(
     "举报人身份不能为空",
     "the reporter's identity must not be empty",
 )
+
+REASON = TextField("reason", "查看理由", "the reason for reading", 1000)
 
 Stage = Callable[[sa.Connection, list[CommitResult]], None]
 
@@ -89,24 +96,37 @@ def step_data(app: App, definition: Any, trigger: str, data: Mapping[str, Any],
 
 
 def reveal_reporter(app: App, cmd: RevealReporter) -> str:
-    """The identity of the reporter of ``cmd.report_id``, the reading recorded as an event."""
-    from rongcuo.service.handlers.cases import load_case  # the case handlers import this module
+    """The identity of the reporter of ``cmd.report_id``, the reading recorded as an event
+    (who — ``cmd.principal`` or the operator —, when, which report, why)."""
+    # the case handlers import this module
+    from rongcuo.service.handlers.cases import _actor, load_case
 
-    check_command_text(actor=cmd.actor, idempotency_key=None)
+    actor = _actor(cmd.principal, cmd.actor)
+    check_command_text(actor=actor, idempotency_key=None)
+    check_length(REASON, cmd.reason)
     if not cmd.reason.strip():
         raise InvalidInput.of(NO_REASON)
-    from rongcuo.adapters.reporters.vault import load_key, reveal_identity
-
-    key = load_key()
+    from rongcuo.adapters.reporters.vault import NOT_FOUND, VaultError, load_key, reveal_identity
 
     def attempt() -> str:
-        case = load_case(app, cmd.case_ref)
-        rlog.bind(case_id=case.id, actor=cmd.actor)
+        case = load_case(app, cmd.case_ref, cmd.principal)  # another unit's: not found
+        rlog.bind(case_id=case.id)
+        authz.check_reveal(app, cmd.principal, case, cmd.report_id)
+        key = load_key()  # before anything is written: a bad key file writes nothing
         engine = app.engine_for(case.workflow_id, case.workflow_version)
         with app.unit_of_work() as uow:
-            identity = reveal_identity(uow.conn, key, case_id=case.id, report_id=cmd.report_id)
+            try:
+                identity = reveal_identity(uow.conn, key, case_id=case.id,
+                                           report_id=cmd.report_id)
+            except VaultError as exc:
+                if exc.code != NOT_FOUND.code or cmd.principal is None or (
+                        cmd.principal.is_operator):
+                    raise
+                # a user is told no more than a user without the role (check_reveal)
+                raise ReporterNotFound.of(authz.REPORTER_NOT_FOUND,
+                                          report_id=cmd.report_id) from None
             decision = engine.record_access(
-                case.state, today_cst(app.clock), cmd.actor,
+                case.state, today_cst(app.clock), actor,
                 {"report_id": cmd.report_id, "reason": cmd.reason.strip(),
                  "what": "reporter_identity"})
             uow.append(case.head, decision)

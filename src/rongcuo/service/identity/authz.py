@@ -27,7 +27,7 @@ from rongcuo.domain.errors import InvalidInput, Refused
 from rongcuo.domain.identity import DEFAULT_UNIT, ROLES, is_principal_text
 from rongcuo.domain.messages import message
 from rongcuo.service.context import App
-from rongcuo.service.errors import CaseNotFound, Forbidden
+from rongcuo.service.errors import CaseNotFound, Forbidden, ReporterNotFound
 from rongcuo.service.identity.principal import Principal
 
 DEFAULT_STEP_ROLES = ("handler", "head")
@@ -184,3 +184,60 @@ def _check_user(app: App, login: str, role: str | None, unit_id: str) -> None:
         if role is None:
             raise InvalidInput.of(UNKNOWN_PROPOSER, value=login)
         raise InvalidInput.of(UNKNOWN_USER, value=login, role=role, role_zh=ROLES[role][0])
+
+
+# ------------------------------------------------ corrections of the record (issue 15 §1)
+CORRECTION_ROLES = ("handler", "head")
+"""Who among the users may record a correction at all (an ``auditor`` changes nothing)."""
+
+CORRECTION_APPROVER = message(
+    "correction.approver_head",
+    "{verb}须经本案所属机构（{unit}）的负责人批准，由批准的负责人本人记录（四眼原则）；"
+    "{login} 不是该机构的负责人",
+    "{verb_en} must be approved by a head of the case's unit ({unit}), who records it "
+    "(four-eyes rule); {login} is not a head of that unit")
+
+
+def check_correction(app: App, principal: Principal | None, case: CaseRecord, *,
+                     verb: tuple[str, str], approved_by: str | None,
+                     needs_approval: bool) -> str | None:
+    """Whether ``principal`` may record a correction of ``case``; returns the approver.
+
+    A signed-in user needs a role that may record (:data:`CORRECTION_ROLES`: 403 otherwise).
+    An amendment or a voiding (``needs_approval``) is approved by a ``head`` **of the case's
+    unit** who records it: the approver is the user recording (``approved_by`` is filled with
+    their login; naming someone else is refused), so every approval is authenticated.  That the
+    approver is not the corrected entry's author is the engine's rule (four eyes,
+    ``correction.same_approver``).  A withdrawal by a user needs no approver; one given must
+    be the user, a head of the unit.  The operator (``--by``) names the approver in free text.
+    """
+    if principal is None or principal.is_operator:
+        return approved_by
+    require_role(principal, CORRECTION_ROLES, (verb[0], f"record {verb[1]}"))
+    if approved_by is not None and approved_by.strip() != principal.login:
+        raise Refused.of(APPROVER_NOT_SELF, field="approved_by", login=principal.login)
+    if not needs_approval and approved_by is None:
+        return None
+    unit = case_unit(app, case.id)
+    if "head" not in principal.roles or principal.unit_id != unit:
+        raise Refused.of(CORRECTION_APPROVER, verb=verb[0], verb_en=verb[1], unit=unit,
+                         login=principal.login, details={"role": "head", "unit": unit})
+    return principal.login
+
+
+# ------------------------------------------------ a reporter's identity (issue 14, 17, 18)
+REPORTER_NOT_FOUND = message(
+    "reporter.not_found/hidden",
+    "本案没有您可以查看的举报人身份（举报编号 {report_id}）",
+    "no reporter's identity you may read on this case (report {report_id!r})")
+
+
+def check_reveal(app: App, principal: Principal | None, case: CaseRecord,
+                 report_id: str) -> None:
+    """A reporter's identity is read only with the ``reports`` role in the case's unit; to
+    anyone else it answers as a report without one (:class:`ReporterNotFound`, 404), so
+    neither a report's reporter nor the role's existence leaks."""
+    if principal is None or principal.is_operator:
+        return
+    if "reports" not in principal.roles or principal.unit_id != case_unit(app, case.id):
+        raise ReporterNotFound.of(REPORTER_NOT_FOUND, report_id=report_id)
