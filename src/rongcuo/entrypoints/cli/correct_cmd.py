@@ -9,6 +9,8 @@ correction).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from rongcuo.entrypoints.cli.acting import acting, as_option, one_actor
@@ -35,6 +37,14 @@ def _done(app: object, r: object, as_json: bool, lang: str, zh: str, en: str) ->
     click.echo(show_text(queries.view_after_write(app, r), lang))  # type: ignore[arg-type]
 
 
+def _common(f: Any) -> Any:
+    """The options every correction command takes (reason, who, approver, database, output)."""
+    for option in reversed((_REASON, _BY, as_option, _APPROVED, db_option, json_option,
+                            lang_option)):
+        f = option(f)
+    return f
+
+
 def register(group: click.Group) -> None:
     """Add the three commands to ``rongcuo case``."""
 
@@ -45,13 +55,7 @@ def register(group: click.Group) -> None:
                   help="the date the step really happened (YYYY-MM-DD, CST)")
     @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
                   help="the step data as it really was (only the fields given change)")
-    @_REASON
-    @_BY
-    @as_option
-    @_APPROVED
-    @db_option
-    @json_option
-    @lang_option
+    @_common
     def amend_cmd(case: str, seq: int, on: str | None, sets: tuple[str, ...], reason: str,
                   by: str | None, as_login: str | None, approved_by: str | None,
                   db: str | None, as_json: bool, lang: str) -> None:
@@ -70,13 +74,7 @@ def register(group: click.Group) -> None:
     @group.command("void")
     @click.argument("case")
     @click.argument("seq", type=int)
-    @_REASON
-    @_BY
-    @as_option
-    @_APPROVED
-    @db_option
-    @json_option
-    @lang_option
+    @_common
     def void_cmd(case: str, seq: int, reason: str, by: str | None, as_login: str | None,
                  approved_by: str | None, db: str | None, as_json: bool, lang: str) -> None:
         """Void (撤销) step SEQ of CASE: it never happened."""
@@ -94,13 +92,7 @@ def register(group: click.Group) -> None:
     @click.argument("case")
     @click.option("--on", "on", required=True, metavar="DATE",
                   help="the date of the withdrawal (YYYY-MM-DD, CST)")
-    @_REASON
-    @_BY
-    @as_option
-    @_APPROVED
-    @db_option
-    @json_option
-    @lang_option
+    @_common
     def withdraw_cmd(case: str, on: str, reason: str, by: str | None, as_login: str | None,
                      approved_by: str | None, db: str | None, as_json: bool,
                      lang: str) -> None:
