@@ -11,17 +11,16 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import structlog
 from click.testing import CliRunner
 from freezegun import freeze_time
 
-from rongcuo import logging as rlog
 from rongcuo.bootstrap import App
 from rongcuo.clock import FixedClock
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service.identity import accounts
 from tests.support.api import Api
 from tests.support.identity import password_of, seed
+from tests.support.logs import logs_as_json
 from tests.support.walks import cst_morning
 
 TODAY = "2025-09-26"
@@ -30,14 +29,7 @@ TODAY = "2025-09-26"
 @pytest.fixture
 def info_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Log lines at INFO, as JSON, to the captured stderr (restored afterwards)."""
-    monkeypatch.setenv("RONGCUO_LOG_LEVEL", "INFO")
-    monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
-    before = structlog.get_config()
-    monkeypatch.setattr(rlog, "_configured", False)
-    rlog.configure()
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
+    yield from logs_as_json(monkeypatch, "INFO", configure=True)
 
 
 @pytest.fixture

@@ -12,16 +12,13 @@ through the API and the CLI's ``--as``, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-import structlog
 from click.testing import CliRunner
 
-from rongcuo import logging as rlog
 from rongcuo.bootstrap import App
 from rongcuo.entrypoints.cli.main import cli
 from rongcuo.service import handlers
@@ -29,6 +26,7 @@ from rongcuo.service.commands import FireStep, OpenCase
 from rongcuo.service.identity import principal_for_login
 from tests.support.api import Api
 from tests.support.identity import seed
+from tests.support.logs import logs_as_json
 
 TODAY = "2025-09-26"
 NAME, PHONE = "周晓梅", "13900001111"
@@ -38,21 +36,7 @@ IDENTITY = f"{NAME}，电话{PHONE}"
 @pytest.fixture
 def info_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Log lines at DEBUG, as JSON, to the captured stderr (restored afterwards)."""
-    monkeypatch.setenv("RONGCUO_LOG_LEVEL", "DEBUG")
-    monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
-    before = structlog.get_config()
-    root = logging.getLogger()
-    handlers_before, level_before = root.handlers[:], root.level
-    quiet = {n: logging.getLogger(n).level for n in rlog.QUIET_LIBRARIES}
-    monkeypatch.setattr(rlog, "_configured", False)
-    rlog.configure()
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
-    root.handlers[:] = handlers_before  # the root logger as it was: no DEBUG lines later
-    root.setLevel(level_before)
-    for name, level in quiet.items():
-        logging.getLogger(name).setLevel(level)
+    yield from logs_as_json(monkeypatch, "DEBUG", configure=True)
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import structlog
 
-from rongcuo import logging as rlog
 from rongcuo.entrypoints.cli.main import cli
+from tests.support.logs import logs_as_json
 from tests.support.procedure_cli import Worker
 
 NAME = "孟繁星"
@@ -43,14 +42,7 @@ FAMILY = {
 @pytest.fixture
 def debug_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every log line, as JSON, to the commands' stderr (which the worker keeps)."""
-    monkeypatch.setenv("RONGCUO_LOG_LEVEL", "DEBUG")
-    monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
-    before = structlog.get_config()
-    monkeypatch.setattr(rlog, "_configured", False)
-    structlog.contextvars.clear_contextvars()
-    yield
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
+    yield from logs_as_json(monkeypatch, "DEBUG")
 
 
 @pytest.mark.parametrize("workflow", sorted(FAMILY))

@@ -12,20 +12,12 @@ from freezegun import freeze_time
 
 from rongcuo import logging as rlog
 from rongcuo.entrypoints.cli.main import cli
+from tests.support.logs import logs_as_json
 
 
 @pytest.fixture
 def info_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("RONGCUO_LOG_LEVEL", "INFO")
-    monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
-    before = structlog.get_config()
-    monkeypatch.setattr(rlog, "_configured", False)
-    structlog.contextvars.clear_contextvars()
-    yield
-    # restore exactly what the rest of this worker's tests had (never structlog's defaults,
-    # which print to stdout)
-    structlog.configure(**before)
-    structlog.contextvars.clear_contextvars()
+    yield from logs_as_json(monkeypatch, "INFO")
 
 
 def _json_lines(text: str) -> list[dict[str, object]]:

@@ -18,6 +18,7 @@ import structlog
 
 from rongcuo import logging as rlog
 from rongcuo.scheduler.health import DatabaseGate, Entry, is_unavailable
+from tests.support.logs import logs_as_json
 
 
 class Tick:
@@ -32,18 +33,7 @@ class Tick:
 
 @pytest.fixture
 def json_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("RONGCUO_LOG_LEVEL", "INFO")
-    monkeypatch.setenv("RONGCUO_LOG_FORMAT", "json")
-    before = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    monkeypatch.setattr(rlog, "_configured", False)
-    rlog.configure()
-    yield
-    # put back what the rest of this worker's tests had, structlog and the root logger alike
-    structlog.configure(**before)
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    yield from logs_as_json(monkeypatch, "INFO", configure=True)
 
 
 def _lines(err: str) -> list[dict[str, object]]:
